@@ -1,0 +1,79 @@
+"""tracker: theo dõi nhiệm vụ được giao tại văn bản chỉ đạo.
+
+`create_app` only wires things up: it binds the extensions, registers blueprints, CLI
+commands, error handlers and template helpers. It starts no thread and creates no table
+(`flask --app wsgi db upgrade` does that; the scheduler is its own process).
+"""
+
+from pathlib import Path
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config_object: object | str | None = None) -> Flask:
+    """Build the application; `config_object` defaults to `config.Config`."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "tracker" / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
+    if config_object is None:
+        import os
+
+        config_object = os.environ.get("TRACKER_CONFIG", "config.Config")
+    app.config.from_object(config_object)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_commands(app)
+
+    from tracker import errors, web
+
+    errors.init_app(app)
+    web.init_app(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from tracker import (
+        audit,  # noqa: F401  (installs the audit listener)
+        models,  # noqa: F401  (every model known to db.metadata)
+    )
+    from tracker.extensions import babel, csrf, db, login_manager, mail, migrate
+    from tracker.i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    mail.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
+    login_manager.login_message_category = "warning"
+    login_manager.session_protection = "strong"
+
+
+def register_blueprints(app: Flask) -> None:
+    from tracker.agencies.views import bp as agencies_bp
+    from tracker.auth.views import bp as auth_bp
+    from tracker.directives.views import bp as directives_bp
+    from tracker.files.views import bp as files_bp
+    from tracker.main.views import bp as main_bp
+    from tracker.tasks.views import bp as tasks_bp
+
+    for bp in (main_bp, auth_bp, agencies_bp, directives_bp, tasks_bp, files_bp):
+        app.register_blueprint(bp)
+
+
+def register_commands(app: Flask) -> None:
+    from tracker.agencies.cli import agencies_cli
+    from tracker.auth.cli import users_cli
+    from tracker.demo.cli import demo_cli
+    from tracker.tasks.cli import tasks_cli
+
+    for group in (agencies_cli, users_cli, demo_cli, tasks_cli):
+        app.cli.add_command(group)

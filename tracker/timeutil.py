@@ -11,7 +11,21 @@ DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 
 
 def utcnow() -> datetime:
-    """Return the current time, aware, in UTC."""
+    """Return the current time, aware, in UTC.
+
+    An app may pin the clock with the `TRACKER_NOW` setting (an aware datetime or ISO
+    text): the tests and the demo of a past quarter use it instead of patching time.
+    """
+    try:
+        from flask import current_app
+
+        pinned = current_app.config.get("TRACKER_NOW")
+    except RuntimeError:  # outside an application context
+        pinned = None
+    if pinned:
+        if isinstance(pinned, str):
+            pinned = datetime.fromisoformat(pinned)
+        return pinned.astimezone(UTC)
     return datetime.now(UTC)
 
 

@@ -1,0 +1,217 @@
+"""Read an agency list from CSV or XLSX and check every row before anything is saved.
+
+Format: a header row; `name` required; `short_name`, `kind`, `aliases` (separated by
+"|"), `email` (several separated by ";" or ","), `head_email` and `merged_into` optional.
+No Flask here: the web import, the CLI and the extraction's `--agencies` share it.
+"""
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from email_validator import EmailNotValidError, validate_email
+
+from tracker.text import fold
+
+COLUMNS = ("name", "short_name", "kind", "aliases", "email", "head_email", "merged_into")
+
+KIND_WORDS = {
+    "department": "department",
+    "so": "department",
+    "so, ban, nganh": "department",
+    "so/ban/nganh": "department",
+    "ban": "department",
+    "nganh": "department",
+    "commune": "commune",
+    "ubnd cap xa": "commune",
+    "xa": "commune",
+    "phuong": "commune",
+    "xa, phuong": "commune",
+    "other": "other",
+    "don vi khac": "other",
+    "khac": "other",
+}
+
+
+class ImportFormatError(ValueError):
+    """The file as a whole cannot be read (wrong type, no header, no `name` column)."""
+
+
+@dataclass
+class AgencyRow:
+    line: int
+    name: str
+    short_name: str | None = None
+    kind: str = "department"
+    aliases: list[str] = field(default_factory=list)
+    emails: list[str] = field(default_factory=list)
+    head_email: str | None = None
+    merged_into: str | None = None
+
+    def as_dict(self) -> dict:
+        return {
+            "line": self.line,
+            "name": self.name,
+            "short_name": self.short_name,
+            "kind": self.kind,
+            "aliases": self.aliases,
+            "emails": self.emails,
+            "head_email": self.head_email,
+            "merged_into": self.merged_into,
+        }
+
+
+@dataclass
+class RowError:
+    line: int
+    message: str
+
+
+def read_table(filename: str, data: bytes) -> list[tuple[int, dict[str, str]]]:
+    """Return (line number, {column: text}) for each data row of a CSV or XLSX file."""
+    suffix = Path(filename or "").suffix.lower()
+    if suffix == ".xlsx":
+        return _read_xlsx(data)
+    if suffix in (".csv", ".txt"):
+        return _read_csv(data)
+    raise ImportFormatError(
+        "Tệp không phải CSV hoặc XLSX. Hãy lưu danh sách dưới dạng .csv (UTF-8) hoặc .xlsx."
+    )
+
+
+def _normalise_header(cells: list[str]) -> list[str]:
+    header = [fold(str(c or "")).replace(" ", "_") for c in cells]
+    if "name" not in header:
+        raise ImportFormatError("Dòng tiêu đề (dòng 1) phải có cột “name” (tên cơ quan, đơn vị).")
+    return header
+
+
+def _read_csv(data: bytes) -> list[tuple[int, dict[str, str]]]:
+    if data[:4] == b"PK\x03\x04" or b"\x00" in data[:2048]:
+        raise ImportFormatError("Nội dung tệp không phải văn bản CSV.")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportFormatError(
+            "Tệp CSV không ở bảng mã UTF-8. Khi lưu từ Excel, chọn “CSV UTF-8”."
+        ) from None
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text), dialect)
+    rows = list(reader)
+    if not rows:
+        raise ImportFormatError("Tệp trống.")
+    header = _normalise_header(rows[0])
+    out = []
+    for index, cells in enumerate(rows[1:], start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        out.append(
+            (index, {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header)})
+        )
+    return out
+
+
+def _read_xlsx(data: bytes) -> list[tuple[int, dict[str, str]]]:
+    from openpyxl import load_workbook
+
+    if data[:4] != b"PK\x03\x04":
+        raise ImportFormatError("Nội dung tệp không phải XLSX (Excel 2007 trở lên).")
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many types for a damaged file
+        raise ImportFormatError("Không đọc được tệp XLSX (tệp hỏng hoặc sai định dạng).") from None
+    sheet = workbook.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    try:
+        header = _normalise_header([str(c) if c is not None else "" for c in next(rows)])
+    except StopIteration:
+        raise ImportFormatError("Tệp trống.") from None
+    out = []
+    for index, cells in enumerate(rows, start=2):
+        values = ["" if c is None else str(c).strip() for c in cells]
+        if not any(values):
+            continue
+        out.append(
+            (index, {h: (values[i] if i < len(values) else "") for i, h in enumerate(header)})
+        )
+    workbook.close()
+    return out
+
+
+def _split(text: str, separators: str) -> list[str]:
+    return [
+        part.strip() for part in re.split(f"[{re.escape(separators)}]", text or "") if part.strip()
+    ]
+
+
+def _check_email(address: str) -> bool:
+    try:
+        validate_email(address, check_deliverability=False)
+    except EmailNotValidError:
+        return False
+    return True
+
+
+def validate_rows(
+    rows: list[tuple[int, dict[str, str]]], known_names: set[str]
+) -> tuple[list[AgencyRow], list[RowError]]:
+    """Check every row; return the good rows and one error per bad row, with its line.
+
+    `known_names` are folded names already in the registry (for `merged_into`).
+    """
+    good: list[AgencyRow] = []
+    errors: list[RowError] = []
+    seen: dict[str, int] = {}
+    names_in_file = {fold(values.get("name", "")) for _, values in rows}
+    for line, values in rows:
+        problems = []
+        name = " ".join((values.get("name") or "").split())
+        if not name:
+            problems.append("thiếu tên cơ quan, đơn vị (cột name)")
+        elif len(name) > 255:
+            problems.append("tên dài quá 255 ký tự")
+        elif fold(name) in seen:
+            problems.append(f"trùng tên với dòng {seen[fold(name)]}")
+        kind_text = fold(values.get("kind", ""))
+        kind = KIND_WORDS.get(kind_text, None) if kind_text else "department"
+        if kind is None:
+            problems.append(
+                f"loại “{values.get('kind')}” không hợp lệ "
+                "(dùng department/sở, ban, ngành; commune/UBND cấp xã; other/đơn vị khác)"
+            )
+        emails = _split(values.get("email", ""), ";,")
+        bad = [e for e in emails if not _check_email(e)]
+        head = (values.get("head_email") or "").strip() or None
+        if head and not _check_email(head):
+            bad.append(head)
+        if bad:
+            problems.append("thư điện tử không hợp lệ: " + ", ".join(bad))
+        merged = (values.get("merged_into") or "").strip() or None
+        if merged and fold(merged) not in known_names | names_in_file:
+            problems.append(
+                f"cơ quan tiếp nhận “{merged}” (cột merged_into) không có trong danh mục"
+            )
+        if merged and fold(merged) == fold(name):
+            problems.append("một cơ quan không thể sáp nhập vào chính nó")
+        if problems:
+            errors.append(RowError(line, "; ".join(problems)))
+            continue
+        seen[fold(name)] = line
+        good.append(
+            AgencyRow(
+                line=line,
+                name=name,
+                short_name=(values.get("short_name") or "").strip() or None,
+                kind=kind or "department",
+                aliases=_split(values.get("aliases", ""), "|"),
+                emails=emails,
+                head_email=head,
+                merged_into=merged,
+            )
+        )
+    return good, errors

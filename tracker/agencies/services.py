@@ -1,0 +1,127 @@
+"""Writes to the agency registry: create, edit, deactivate, import."""
+
+from collections.abc import Iterable
+
+from sqlalchemy import select
+
+from tracker.agencies.importer import AgencyRow
+from tracker.agencies.models import Agency, AgencyAlias, AgencyContact
+from tracker.extensions import db
+from tracker.text import fold
+
+
+class AgencyError(ValueError):
+    """A user-facing reason (in Vietnamese) why an agency change was refused."""
+
+
+def find_by_name(name: str) -> Agency | None:
+    """Find an agency by its name or one of its aliases, ignoring case and diacritics."""
+    folded = fold(name)
+    agency = db.session.execute(
+        select(Agency).where(Agency.name_folded == folded)
+    ).scalar_one_or_none()
+    if agency is None:
+        agency = db.session.execute(
+            select(Agency).join(AgencyAlias).where(AgencyAlias.name_folded == folded).limit(1)
+        ).scalar_one_or_none()
+    return agency
+
+
+def set_aliases(agency: Agency, names: Iterable[str]) -> None:
+    wanted = {}
+    for name in names:
+        name = " ".join(name.split())
+        if name and fold(name) != agency.name_folded:
+            wanted.setdefault(fold(name), name)
+    agency.aliases = [a for a in agency.aliases if a.name_folded in wanted]
+    have = {a.name_folded for a in agency.aliases}
+    agency.aliases.extend(AgencyAlias(name=n) for f, n in wanted.items() if f not in have)
+
+
+def set_contacts(agency: Agency, emails: Iterable[str]) -> None:
+    wanted = {}
+    for email in emails:
+        email = email.strip().lower()
+        if email:
+            wanted.setdefault(email, email)
+    agency.contacts = [c for c in agency.contacts if c.email in wanted]
+    have = {c.email for c in agency.contacts}
+    agency.contacts.extend(AgencyContact(email=e) for e in wanted if e not in have)
+
+
+def save_agency(
+    agency: Agency | None,
+    *,
+    name: str,
+    short_name: str | None = None,
+    kind: str = "department",
+    parent_id: int | None = None,
+    merged_into_id: int | None = None,
+    head_email: str | None = None,
+    active: bool = True,
+    aliases: Iterable[str] = (),
+    emails: Iterable[str] = (),
+) -> Agency:
+    """Create (agency=None) or update an agency; the caller commits."""
+    name = " ".join(name.split())
+    clash = db.session.execute(
+        select(Agency).where(Agency.name_folded == fold(name))
+    ).scalar_one_or_none()
+    if clash is not None and clash is not agency:
+        raise AgencyError(f"Đã có cơ quan, đơn vị tên “{clash.name}”.")
+    if agency is None:
+        agency = Agency(name=name)
+        db.session.add(agency)
+    if merged_into_id is not None and agency.id is not None and merged_into_id == agency.id:
+        raise AgencyError("Một cơ quan không thể sáp nhập vào chính nó.")
+    agency.name = name
+    agency.short_name = short_name or None
+    agency.kind = kind
+    agency.parent_id = parent_id
+    agency.merged_into_id = merged_into_id
+    agency.head_email = (head_email or "").strip().lower() or None
+    agency.active = active and merged_into_id is None
+    set_aliases(agency, aliases)
+    set_contacts(agency, emails)
+    db.session.flush()
+    return agency
+
+
+def import_rows(rows: list[AgencyRow]) -> tuple[int, int]:
+    """Create or update the agencies of checked rows in one go; return (created, updated).
+
+    Rows are applied in two passes so that `merged_into` may name an agency that comes
+    later in the same file. The caller commits (or rolls back: all or nothing).
+    """
+    created = updated = 0
+    by_name: dict[str, Agency] = {}
+    for row in rows:
+        agency = db.session.execute(
+            select(Agency).where(Agency.name_folded == fold(row.name))
+        ).scalar_one_or_none()
+        if agency is None:
+            agency = Agency(name=row.name)
+            db.session.add(agency)
+            created += 1
+        else:
+            updated += 1
+        agency.short_name = row.short_name or agency.short_name
+        agency.kind = row.kind
+        if row.head_email:
+            agency.head_email = row.head_email.lower()
+        set_aliases(agency, [*(a.name for a in agency.aliases), *row.aliases])
+        set_contacts(agency, [*(c.email for c in agency.contacts), *row.emails])
+        by_name[fold(row.name)] = agency
+    db.session.flush()
+    for row in rows:
+        if row.merged_into:
+            successor = by_name.get(fold(row.merged_into)) or find_by_name(row.merged_into)
+            agency = by_name[fold(row.name)]
+            agency.merged_into_id = successor.id
+            agency.active = False
+    db.session.flush()
+    return created, updated
+
+
+def known_names() -> set[str]:
+    return set(db.session.execute(select(Agency.name_folded)).scalars())

@@ -1,0 +1,185 @@
+"""The agency registry pages (office only) and the picker's search endpoint."""
+
+import json
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import login_required
+from sqlalchemy import or_, select
+
+from tracker.agencies import services
+from tracker.agencies.forms import AgencyForm, ConfirmImportForm, ImportForm
+from tracker.agencies.importer import ImportFormatError, read_table, validate_rows
+from tracker.agencies.models import Agency, AgencyAlias, AgencyKind
+from tracker.auth.permissions import office_required
+from tracker.extensions import db
+from tracker.forms import agency_choices
+from tracker.text import like_pattern
+
+bp = Blueprint("agencies", __name__, url_prefix="/agencies")
+
+
+def search_statement(query: str):
+    """Agencies whose name or alias contains `query`, ignoring case and diacritics."""
+    stmt = select(Agency)
+    if query:
+        pattern = like_pattern(query)
+        alias_match = select(AgencyAlias.agency_id).where(AgencyAlias.name_folded.like(pattern))
+        stmt = stmt.where(or_(Agency.name_folded.like(pattern), Agency.id.in_(alias_match)))
+    return stmt
+
+
+@bp.route("/")
+@office_required
+def index():
+    query = request.args.get("q", "").strip()
+    kind = request.args.get("kind", "")
+    status = request.args.get("status", "active")
+    stmt = search_statement(query).order_by(Agency.name)
+    if kind in {k.value for k in AgencyKind}:
+        stmt = stmt.where(Agency.kind == kind)
+    if status == "active":
+        stmt = stmt.where(Agency.active.is_(True))
+    elif status == "inactive":
+        stmt = stmt.where(Agency.active.is_(False))
+    page = db.paginate(stmt, per_page=50, error_out=False)
+    return render_template(
+        "agencies/index.html", page=page, query=query, kind=kind, status=status, kinds=AgencyKind
+    )
+
+
+@bp.route("/search.json")
+@login_required
+def search_json():
+    """Names for pickers that search as you type."""
+    query = request.args.get("q", "").strip()
+    stmt = search_statement(query).where(Agency.active.is_(True)).order_by(Agency.name).limit(20)
+    return jsonify([{"id": a.id, "name": a.name} for a in db.session.execute(stmt).scalars()])
+
+
+def _form(agency: Agency | None = None) -> AgencyForm:
+    form = AgencyForm(obj=agency)
+    form.parent_id.choices = agency_choices()
+    form.merged_into_id.choices = agency_choices()
+    if agency is not None and request.method == "GET":
+        form.aliases.data = "\n".join(a.name for a in agency.aliases)
+        form.emails.data = "\n".join(c.email for c in agency.contacts)
+    return form
+
+
+def _save(form: AgencyForm, agency: Agency | None):
+    try:
+        saved = services.save_agency(
+            agency,
+            name=form.name.data,
+            short_name=form.short_name.data,
+            kind=form.kind.data,
+            parent_id=form.parent_id.data,
+            merged_into_id=form.merged_into_id.data,
+            head_email=form.head_email.data,
+            active=form.active.data,
+            aliases=form.alias_list(),
+            emails=form.email_list(),
+        )
+    except services.AgencyError as error:
+        db.session.rollback()
+        form.name.errors.append(str(error))
+        return None
+    db.session.commit()
+    flash(f"Đã lưu “{saved.name}”.", "success")
+    return redirect(url_for("agencies.index"))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@office_required
+def new():
+    form = _form()
+    if form.validate_on_submit():
+        response = _save(form, None)
+        if response:
+            return response
+    return render_template("agencies/form.html", form=form, agency=None)
+
+
+@bp.route("/<int:agency_id>/edit", methods=["GET", "POST"])
+@office_required
+def edit(agency_id: int):
+    agency = db.session.get(Agency, agency_id) or abort(404)
+    form = _form(agency)
+    if form.validate_on_submit():
+        response = _save(form, agency)
+        if response:
+            return response
+    return render_template("agencies/form.html", form=form, agency=agency)
+
+
+@bp.route("/<int:agency_id>/deactivate", methods=["POST"])
+@office_required
+def deactivate(agency_id: int):
+    agency = db.session.get(Agency, agency_id) or abort(404)
+    agency.active = not agency.active
+    db.session.commit()
+    state = "kích hoạt lại" if agency.active else "ngừng hoạt động"
+    flash(f"Đã {state} “{agency.name}”.", "success")
+    return redirect(url_for("agencies.index"))
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@office_required
+def import_file():
+    """Upload → preview (every bad row with its line) → confirm the good rows."""
+    form = ImportForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            rows = read_table(upload.filename, upload.read())
+        except ImportFormatError as error:
+            form.file.errors.append(str(error))
+        else:
+            good, errors = validate_rows(rows, services.known_names())
+            if not good and not errors:
+                form.file.errors.append("Tệp không có dòng dữ liệu nào.")
+            else:
+                confirm = ConfirmImportForm(
+                    rows=json.dumps([r.as_dict() for r in good], ensure_ascii=False)
+                )
+                return render_template(
+                    "agencies/import_preview.html",
+                    good=good,
+                    errors=errors,
+                    confirm=confirm,
+                    filename=upload.filename,
+                )
+    return render_template("agencies/import.html", form=form)
+
+
+@bp.route("/import/confirm", methods=["POST"])
+@office_required
+def import_confirm():
+    confirm = ConfirmImportForm()
+    try:
+        data = json.loads(confirm.rows.data or "[]")
+        values = [
+            (
+                row["line"],
+                {
+                    "name": row["name"],
+                    "short_name": row.get("short_name") or "",
+                    "kind": row.get("kind") or "",
+                    "aliases": "|".join(row.get("aliases") or []),
+                    "email": ";".join(row.get("emails") or []),
+                    "head_email": row.get("head_email") or "",
+                    "merged_into": row.get("merged_into") or "",
+                },
+            )
+            for row in data
+        ]
+    except (ValueError, KeyError, TypeError):
+        abort(400)
+    good, errors = validate_rows(values, services.known_names())  # never trust the browser
+    if errors or not good:
+        flash("Dữ liệu xác nhận không hợp lệ, vui lòng tải tệp lên lại.", "danger")
+        return redirect(url_for("agencies.import_file"))
+    created, updated = services.import_rows(good)
+    db.session.commit()
+    flash(f"Đã nhập {created} cơ quan, đơn vị mới và cập nhật {updated}.", "success")
+    return redirect(url_for("agencies.index"))

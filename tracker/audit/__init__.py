@@ -1,0 +1,126 @@
+"""Every create, change and delete of an audited model leaves an `AuditLog` row.
+
+Models opt in with `__audited__ = True` (and `__audit_exclude__` for noisy columns). The
+rows are written in the same flush, on the same connection, so a rolled-back change
+leaves no audit trace and a committed one always has it.
+"""
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from flask import g, has_request_context
+from flask_sqlalchemy.session import Session
+from sqlalchemy import event, insert, inspect
+from sqlalchemy.orm import RelationshipProperty
+
+from tracker.timeutil import utcnow
+
+_ALWAYS_EXCLUDED = {"created_at", "updated_at"}
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if value is None or isinstance(value, bool | int | float | str | dict):
+        return value
+    return str(value)
+
+
+def current_actor_id() -> int | None:
+    """Return the id of the logged-in user, or of the user a CLI command acts for."""
+    if has_request_context():
+        from flask_login import current_user
+
+        if current_user and current_user.is_authenticated:
+            return current_user.id
+    try:
+        return g.get("audit_user_id")
+    except RuntimeError:
+        return None
+
+
+def _changes(obj: Any, action: str) -> dict[str, list[Any]]:
+    state = inspect(obj)
+    exclude = _ALWAYS_EXCLUDED | set(getattr(obj, "__audit_exclude__", ()))
+    changes: dict[str, list[Any]] = {}
+    for attr in state.mapper.attrs:
+        key = attr.key
+        if key in exclude:
+            continue
+        is_collection = isinstance(attr, RelationshipProperty) and attr.uselist
+        if isinstance(attr, RelationshipProperty) and not (
+            is_collection and attr.secondary is not None
+        ):
+            continue  # the foreign key column records the change
+        hist = state.attrs[key].history
+        if action == "update" and not hist.has_changes():
+            continue
+        if is_collection:
+            before = [str(o) for o in (*hist.unchanged, *hist.deleted)]
+            after = [str(o) for o in (*hist.unchanged, *hist.added)]
+            if action == "create":
+                before = []
+            if action == "delete":
+                after = []
+            if before != after:
+                changes[key] = [sorted(before), sorted(after)]
+            continue
+        if action == "create":
+            value = getattr(obj, key)
+            if value is not None:
+                changes[key] = [None, _jsonable(value)]
+        elif action == "delete":
+            changes[key] = [_jsonable(getattr(obj, key)), None]
+        else:
+            before = hist.deleted[0] if hist.deleted else None
+            after = hist.added[0] if hist.added else None
+            if before != after:
+                changes[key] = [_jsonable(before), _jsonable(after)]
+    return changes
+
+
+def _task_id(obj: Any) -> int | None:
+    if obj.__tablename__ == "task":
+        return obj.id
+    return getattr(obj, "task_id", None)
+
+
+@event.listens_for(Session, "after_flush")
+def _write_audit_rows(session: Session, flush_context: Any) -> None:
+    from tracker.audit.models import AuditLog
+
+    rows = []
+    for action, objects in (
+        ("create", session.new),
+        ("update", session.dirty),
+        ("delete", session.deleted),
+    ):
+        for obj in objects:
+            if not getattr(obj, "__audited__", False):
+                continue
+            if action == "update" and not session.is_modified(obj):
+                continue
+            changes = _changes(obj, action)
+            if action == "update" and not changes:
+                continue
+            identity = inspect(obj).identity
+            rows.append(
+                {
+                    "at": utcnow(),
+                    "user_id": current_actor_id(),
+                    "action": action,
+                    "entity": obj.__tablename__,
+                    "entity_id": identity[0]
+                    if identity and len(identity) == 1 and isinstance(identity[0], int)
+                    else None,
+                    "task_id": _task_id(obj),
+                    "changes": changes,
+                }
+            )
+    if rows:
+        session.connection().execute(insert(AuditLog), rows)

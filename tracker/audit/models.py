@@ -1,0 +1,34 @@
+"""The audit log: who created, changed or deleted what, with before and after values."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.dbtypes import UTCDateTime
+from tracker.extensions import db
+from tracker.timeutil import utcnow
+
+
+class AuditLog(db.Model):
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    #: "create", "update" or "delete"
+    action: Mapped[str] = mapped_column(String(10))
+    #: table name of the changed row
+    entity: Mapped[str] = mapped_column(String(50))
+    entity_id: Mapped[int | None] = mapped_column(Integer)
+    #: the task the change belongs to, so the task's timeline can show it
+    task_id: Mapped[int | None] = mapped_column(Integer)
+    #: {"field": [before, after]}
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    user: Mapped["User | None"] = relationship()  # noqa: F821
+
+
+Index("ix_audit_log_entity", AuditLog.entity, AuditLog.entity_id)
+Index("ix_audit_log_task", AuditLog.task_id)

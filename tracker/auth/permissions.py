@@ -1,0 +1,85 @@
+"""Who may do what. Every view asks here; nothing relies on hiding a button.
+
+- office roles (office_admin, office_staff): everything about directives, tasks, agencies;
+  office_admin also manages user accounts;
+- agency officers: see the tasks where their agency is lead, co-agency or the via agency;
+  post progress on them; the lead completes the task and asks for more time;
+- leaders: read everything, change nothing.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import abort
+from flask_login import current_user, login_required
+from sqlalchemy import ColumnElement, or_, select, true
+
+from tracker.auth.models import OFFICE_ROLES, Role, User
+from tracker.extensions import db
+from tracker.tasks.models import Task, task_co_agency
+
+
+def roles_required(*roles: Role) -> Callable:
+    """Let only logged-in users with one of `roles` through (403 for the others)."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        @login_required
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+office_required = roles_required(*OFFICE_ROLES)
+admin_required = roles_required(Role.OFFICE_ADMIN)
+
+
+def task_visibility(user: User, agency_id: int | None = None) -> ColumnElement[bool]:
+    """Return the SQL condition for the tasks `user` may see (as one clause, no N+1)."""
+    if user.role == Role.AGENCY_OFFICER:
+        agency_id = user.agency_id
+    elif agency_id is None:
+        return true()
+    if agency_id is None:  # an officer without an agency sees nothing
+        return Task.id.is_(None)
+    return or_(
+        Task.lead_agency_id == agency_id,
+        Task.via_agency_id == agency_id,
+        Task.id.in_(
+            select(task_co_agency.c.task_id).where(task_co_agency.c.agency_id == agency_id)
+        ),
+    )
+
+
+def get_task_or_404(task_id: int, user: User) -> Task:
+    """Return the task if `user` may see it; 404 otherwise, so nothing about it leaks."""
+    task = db.session.execute(
+        select(Task).where(Task.id == task_id, task_visibility(user))
+    ).scalar_one_or_none()
+    if task is None:
+        abort(404)
+    return task
+
+
+def can_manage_tasks(user: User) -> bool:
+    return user.is_authenticated and user.role in OFFICE_ROLES
+
+
+def can_report_progress(user: User, task: Task) -> bool:
+    """Office staff, or an officer of the lead, a co-agency or the via agency."""
+    if user.role in OFFICE_ROLES:
+        return True
+    return user.role == Role.AGENCY_OFFICER and user.agency_id in task.agency_ids()
+
+
+def can_complete(user: User, task: Task) -> bool:
+    """Office staff, or an officer of the lead agency (the one answerable for the task)."""
+    if user.role in OFFICE_ROLES:
+        return True
+    return user.role == Role.AGENCY_OFFICER and user.agency_id == task.lead_agency_id

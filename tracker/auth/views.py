@@ -1,0 +1,152 @@
+"""Login, logout and the administration of user accounts."""
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import or_, select
+
+from tracker.auth import services
+from tracker.auth.forms import LoginForm, PasswordResetForm, UserForm
+from tracker.auth.models import Role, User
+from tracker.auth.permissions import admin_required
+from tracker.extensions import db, login_manager
+from tracker.forms import agency_choices
+from tracker.text import like_pattern
+
+bp = Blueprint("auth", __name__)
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    return db.session.get(User, int(user_id))
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only follow a `next` that stays on this site."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/"):
+        return None
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user, message = services.authenticate(form.email.data, form.password.data)
+        if user is None:
+            flash(message, "danger")
+        else:
+            lang = session.get("lang")
+            session.clear()  # a new session at login: no fixation
+            if lang:
+                session["lang"] = lang
+            login_user(user, remember=form.remember.data)
+            flash(f"Xin chào {user.full_name}.", "success")
+            return redirect(_safe_next(request.args.get("next")) or url_for("main.index"))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    logout_user()
+    session.clear()
+    flash("Đã đăng xuất.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/users")
+@admin_required
+def users():
+    query = request.args.get("q", "").strip()
+    stmt = select(User).order_by(User.full_name)
+    if query:
+        pattern = like_pattern(query)
+        stmt = stmt.where(or_(User.full_name_folded.like(pattern), User.email.like(pattern)))
+    page = db.paginate(stmt, per_page=25, error_out=False)
+    return render_template("auth/users.html", page=page, query=query)
+
+
+def _user_form(user: User | None = None) -> UserForm:
+    form = UserForm(obj=user)
+    form.agency_id.choices = agency_choices()
+    return form
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@admin_required
+def user_new():
+    form = _user_form()
+    if form.validate_on_submit():
+        if not form.password.data:
+            form.password.errors.append("Vui lòng đặt mật khẩu cho tài khoản mới.")
+        else:
+            try:
+                user = services.create_user(
+                    email=form.email.data,
+                    full_name=form.full_name.data,
+                    role=form.role.data,
+                    password=form.password.data,
+                    agency_id=form.agency_id.data,
+                    active=form.active.data,
+                )
+            except services.AccountError as error:
+                form.email.errors.append(str(error))
+            else:
+                db.session.commit()
+                flash(f"Đã tạo tài khoản {user.email}.", "success")
+                return redirect(url_for("auth.users"))
+    return render_template("auth/user_form.html", form=form, user=None)
+
+
+@bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
+@admin_required
+def user_edit(user_id: int):
+    user = db.session.get(User, user_id) or abort(404)
+    form = _user_form(user)
+    if request.method == "GET":
+        form.password.data = ""
+    if form.validate_on_submit():
+        if user.id == current_user.id and (
+            form.role.data != Role.OFFICE_ADMIN or not form.active.data
+        ):
+            form.role.errors.append("Không thể tự bỏ quyền quản trị hoặc tự khóa tài khoản.")
+        else:
+            try:
+                services.update_user(
+                    user,
+                    email=form.email.data,
+                    full_name=form.full_name.data,
+                    role=form.role.data,
+                    agency_id=form.agency_id.data,
+                    active=form.active.data,
+                    password=form.password.data or None,
+                )
+            except services.AccountError as error:
+                form.email.errors.append(str(error))
+            else:
+                db.session.commit()
+                flash("Đã lưu tài khoản.", "success")
+                return redirect(url_for("auth.users"))
+    return render_template("auth/user_form.html", form=form, user=user)
+
+
+@bp.route("/users/<int:user_id>/password", methods=["GET", "POST"])
+@admin_required
+def user_password(user_id: int):
+    user = db.session.get(User, user_id) or abort(404)
+    form = PasswordResetForm()
+    if form.validate_on_submit():
+        user.set_password(form.password.data)
+        user.failed_logins = 0
+        user.locked_until = None
+        db.session.commit()
+        flash(f"Đã đặt lại mật khẩu cho {user.email}.", "success")
+        return redirect(url_for("auth.users"))
+    return render_template("auth/password.html", form=form, user=user)

@@ -1,0 +1,234 @@
+"""`flask --app wsgi demo load`: a realistic demo province, loadable twice without duplicates."""
+
+from datetime import date, datetime
+from pathlib import Path
+
+import click
+from flask import g
+from flask.cli import AppGroup
+
+from tracker.agencies import services as agency_services
+from tracker.agencies.importer import read_table, validate_rows
+from tracker.auth import services as auth_services
+from tracker.auth.models import Role
+from tracker.directives.models import DirectiveKind
+from tracker.directives.services import DirectiveInput, create_directive, find_duplicate
+from tracker.extensions import db
+from tracker.tasks.models import Task
+from tracker.tasks.services import TaskInput
+from tracker.timeutil import zone
+
+demo_cli = AppGroup("demo", help="Dữ liệu mẫu.")
+
+AGENCIES_CSV = Path(__file__).with_name("agencies.csv")
+NOTICE = Path(__file__).with_name("5016-TB-VPUBND-2025.txt")
+
+USERS = [
+    ("admin@tinh.gov.vn", "Nguyễn Văn Quản", Role.OFFICE_ADMIN, None, "quantri-demo"),
+    ("chuyenvien@tinh.gov.vn", "Trần Thị Theo Dõi", Role.OFFICE_STAFF, None, "chuyenvien-demo"),
+    ("stc@tinh.gov.vn", "Lê Văn Tài", Role.AGENCY_OFFICER, "Sở Tài chính", "sotaichinh-demo"),
+    (
+        "skhcn@tinh.gov.vn",
+        "Phạm Thị Khoa",
+        Role.AGENCY_OFFICER,
+        "Sở Khoa học và Công nghệ",
+        "sokhcn-demo",
+    ),
+    ("snv@tinh.gov.vn", "Hoàng Văn Nội", Role.AGENCY_OFFICER, "Sở Nội vụ", "sonoivu-demo"),
+    ("lanhdao@tinh.gov.vn", "Đinh Công Lãnh", Role.LEADER, None, "lanhdao-demo"),
+]
+
+PAPI_AGENCIES = [
+    "Sở Nội vụ",
+    "Sở Tài chính",
+    "Sở Y tế",
+    "Sở Khoa học và Công nghệ",
+    "Sở Xây dựng",
+    "Sở Tư pháp",
+    "Sở Giáo dục và Đào tạo",
+    "Sở Công Thương",
+    "Sở Nông nghiệp và Môi trường",
+    "Văn phòng Ủy ban nhân dân tỉnh",
+    "Thanh tra tỉnh",
+    "Công an tỉnh",
+]
+
+
+def _tasks() -> list[dict]:
+    """The tasks of 5016/TB-VPUBND, entered by hand as the office would."""
+    tasks = [
+        dict(
+            lead="Văn phòng Ủy ban nhân dân tỉnh",
+            content="Hằng tháng rà soát tình hình thực hiện nhiệm vụ Chính phủ, Thủ tướng Chính "
+            "phủ, UBND tỉnh, Chủ tịch UBND tỉnh giao tại Hội nghị thường kỳ của UBND tỉnh, "
+            "đôn đốc triển khai thực hiện.",
+            cadence="monthly",
+            starts_on=date(2025, 6, 1),
+            ends_on=date(2026, 12, 31),
+        ),
+        dict(
+            lead="Sở Tài chính",
+            content="Theo dõi, đôn đốc các cơ quan, đơn vị xử lý dứt điểm kiến nghị trong Kết "
+            "luận của các Đoàn thanh tra, kiểm tra, kiểm toán của trung ương về tài chính, ngân "
+            "sách từ năm 2022 đến nay; tổng hợp, báo cáo kết quả thực hiện với Chủ tịch UBND tỉnh.",
+            due=date(2025, 8, 15),
+        ),
+        dict(
+            lead="Sở Tài chính",
+            content="Rà soát lại các chỉ tiêu kinh tế - xã hội năm 2025, dự báo những chỉ tiêu "
+            "khó đạt để báo cáo UBND tỉnh; đề xuất các giải pháp phù hợp nhằm hoàn thành 100% "
+            "các chỉ tiêu trong năm 2025.",
+            due=date(2025, 6, 30),
+            done=(date(2025, 6, 27), "2150/BC-STC"),
+        ),
+        dict(
+            lead="Sở Khoa học và Công nghệ",
+            content="Tham mưu các giải pháp để khắc phục những tiêu chí bị trừ điểm năm 2024 về "
+            "xây dựng chính quyền điện tử, chính quyền số; báo cáo kết quả thực hiện với Chủ "
+            "tịch UBND tỉnh.",
+            due=date(2025, 11, 30),
+            done=(date(2025, 12, 4), "1789/BC-SKHCN"),
+        ),
+        dict(
+            lead="Sở Khoa học và Công nghệ",
+            content="Bảo đảm trong năm 2025 có ít nhất 05 giải pháp, sáng kiến cấp tỉnh có tính "
+            "đột phá nhằm nâng cao hiệu quả triển khai nhiệm vụ CCHC của tỉnh.",
+            due=date(2025, 11, 30),
+        ),
+        dict(
+            lead="Đoàn Thanh niên Cộng sản Hồ Chí Minh tỉnh",
+            content="Đôn đốc các cơ sở Đoàn thực hiện phong trào hỗ trợ người dân thực hiện TTHC "
+            "qua dịch vụ công trực tuyến; tổng hợp, báo cáo Chủ tịch UBND tỉnh.",
+            due=date(2025, 11, 30),
+            via="Sở Nội vụ",
+        ),
+        dict(
+            lead="Sở Nội vụ",
+            content="Theo dõi, tổng hợp kết quả thực hiện các tiêu chí đánh giá trong Bộ Chỉ số "
+            "CCHC của các Sở, Ban, ngành; định kỳ hàng quý báo cáo Chủ tịch UBND tỉnh.",
+            cadence="quarterly",
+            starts_on=date(2025, 6, 1),
+            ends_on=date(2026, 12, 31),
+        ),
+        dict(
+            lead="Sở Tư pháp",
+            content="Tham mưu công tác xây dựng, kiểm tra, rà soát văn bản QPPL; công bố danh "
+            "mục văn bản hết hiệu lực, ngưng hiệu lực năm 2025.",
+            due=None,
+        ),
+    ]
+    for lead in ("Sở Tài chính", "Sở Nội vụ", "Sở Nông nghiệp và Môi trường"):
+        tasks.append(
+            dict(
+                lead=lead,
+                content="Xây dựng Kế hoạch và tổ chức kiểm tra các nhiệm vụ đã phân cấp quản lý "
+                "cho chính quyền cơ sở.",
+                due=date(2025, 11, 15),
+            )
+        )
+        tasks.append(
+            dict(
+                lead=lead,
+                content="Báo cáo kết quả kiểm tra phân cấp với Chủ tịch UBND tỉnh, nêu rõ số vấn "
+                "đề đã kiến nghị xử lý, đã xử lý xong, chưa xử lý và lý do.",
+                due=date(2025, 11, 30),
+                via="Sở Nội vụ",
+            )
+        )
+    for lead in PAPI_AGENCIES:
+        tasks.append(
+            dict(
+                lead=lead,
+                content="Đề xuất các nhiệm vụ, giải pháp cải thiện Chỉ số PAPI ở nội dung, nội "
+                "dung thành phần được giao chủ trì; gửi Sở Nội vụ tổng hợp.",
+                due=date(2024, 5, 30),  # as the notice says: before its own issue date
+                via="Sở Nội vụ",
+                confirm=True,
+            )
+        )
+        tasks.append(
+            dict(
+                lead=lead,
+                content="Định kỳ quý I, 6 tháng, 9 tháng, cả năm tổng hợp, báo cáo kết quả thực "
+                "hiện cải thiện Chỉ số PAPI với Chủ tịch UBND tỉnh (cùng Báo cáo CCHC).",
+                cadence="quarterly-cumulative",
+                via="Sở Nội vụ",
+                starts_on=date(2025, 6, 1),
+                ends_on=date(2025, 12, 31),
+            )
+        )
+    return tasks
+
+
+@demo_cli.command("load")
+def load() -> None:
+    """Load the demo province: agencies, one user per role, directive 5016/TB-VPUBND."""
+    g.audit_user_id = None
+    rows = read_table(AGENCIES_CSV.name, AGENCIES_CSV.read_bytes())
+    good, errors = validate_rows(rows, agency_services.known_names())
+    if errors:
+        raise click.ClickException(f"demo agencies.csv has errors: {errors}")
+    agency_services.import_rows(good)
+    db.session.flush()
+
+    click.echo("Tài khoản mẫu (thư điện tử / mật khẩu):")
+    for email, name, role, agency_name, password in USERS:
+        if auth_services.find_user(email) is None:
+            agency = agency_services.find_by_name(agency_name) if agency_name else None
+            auth_services.create_user(
+                email=email,
+                full_name=name,
+                role=role,
+                password=password,
+                agency_id=agency.id if agency else None,
+            )
+        click.echo(f"  {Role(role).label:<34} {email:<26} {password}")
+
+    if find_duplicate("5016/TB-VPUBND", 2025) is None:
+        inputs = []
+        done = []
+        for spec in _tasks():
+            lead = agency_services.find_by_name(spec["lead"])
+            via = agency_services.find_by_name(spec["via"]) if spec.get("via") else None
+            inputs.append(
+                TaskInput(
+                    content=spec["content"],
+                    lead_agency_id=lead.id,
+                    via_agency_id=via.id if via else None,
+                    due_on=spec.get("due"),
+                    cadence=spec.get("cadence", "none"),
+                    starts_on=spec.get("starts_on"),
+                    ends_on=spec.get("ends_on"),
+                    confirm_early_due=spec.get("confirm", False),
+                )
+            )
+            done.append(spec.get("done"))
+        text = NOTICE.read_text(encoding="utf-8") if NOTICE.exists() else ""
+        directive = create_directive(
+            DirectiveInput(
+                number="5016/TB-VPUBND",
+                kind=DirectiveKind.CONCLUSION.value,
+                issued_on=date(2025, 5, 17),
+                issuer="Chủ tịch Ủy ban nhân dân tỉnh",
+                meeting_on=date(2025, 5, 12),
+                title="Kết luận của Chủ tịch Ủy ban nhân dân tỉnh tại cuộc họp Ban Chỉ đạo về "
+                "phát triển khoa học, công nghệ, đổi mới sáng tạo, chuyển đổi số và Đề án 06 "
+                "của tỉnh",
+                full_text=text,
+                tasks=inputs,
+            )
+        )
+        for task, completion in zip(directive.tasks, done, strict=True):
+            if completion:
+                _mark_done(task, *completion)
+        click.echo(f"Đã tạo văn bản 5016/TB-VPUBND với {len(directive.tasks)} nhiệm vụ.")
+    else:
+        click.echo("Văn bản 5016/TB-VPUBND đã có, không tạo lại.")
+    db.session.commit()
+
+
+def _mark_done(task: Task, done_on: date, number: str) -> None:
+    task.done_on = done_on
+    task.done_at = datetime(done_on.year, done_on.month, done_on.day, 16, 0, tzinfo=zone())
+    task.done_report_number = number
+    task.done_report_date = done_on

@@ -1,0 +1,90 @@
+"""Writes to directives. A directive and its tasks are saved together or not at all."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+
+from tracker.directives.models import Directive
+from tracker.extensions import db
+from tracker.tasks.services import TaskInput, create_task
+
+
+class DirectiveError(ValueError):
+    """A user-facing reason (in Vietnamese), with the form field it belongs to."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass
+class DirectiveInput:
+    number: str
+    kind: str
+    issued_on: date
+    title: str
+    issuer: str = ""
+    meeting_on: date | None = None
+    full_text: str = ""
+    tasks: list[TaskInput] = field(default_factory=list)
+
+
+def find_duplicate(number: str, year: int, exclude_id: int | None = None) -> Directive | None:
+    """Another directive with the same number in the same year, if any."""
+    stmt = select(Directive).where(Directive.number == number.strip(), Directive.year == year)
+    if exclude_id is not None:
+        stmt = stmt.where(Directive.id != exclude_id)
+    return db.session.execute(stmt).scalars().first()
+
+
+def _apply(directive: Directive, data: DirectiveInput) -> None:
+    directive.number = " ".join(data.number.split())
+    directive.kind = data.kind
+    directive.issued_on = data.issued_on
+    directive.issuer = (data.issuer or "").strip()
+    directive.meeting_on = data.meeting_on
+    directive.title = (data.title or "").strip()
+    if data.full_text is not None:
+        directive.full_text = data.full_text
+    directive.refresh_search_text()
+
+
+def create_directive(data: DirectiveInput, *, created_by_id: int | None = None) -> Directive:
+    """Create a directive with its tasks in the current transaction; the caller commits.
+
+    Raises DirectiveError for a number already used in the same year, so the form can
+    show it beside the field and keep what was typed.
+    """
+    if find_duplicate(data.number, data.issued_on.year):
+        raise DirectiveError(
+            "number",
+            f"Đã có văn bản số {data.number.strip()} năm {data.issued_on.year}.",
+        )
+    directive = Directive(created_by_id=created_by_id)
+    _apply(directive, data)
+    db.session.add(directive)
+    db.session.flush()
+    for task_data in data.tasks:
+        create_task(directive, task_data, created_by_id=created_by_id)
+    return directive
+
+
+def update_directive(directive: Directive, data: DirectiveInput) -> Directive:
+    """Change a directive's header; the caller commits."""
+    if find_duplicate(data.number, data.issued_on.year, exclude_id=directive.id):
+        raise DirectiveError(
+            "number",
+            f"Đã có văn bản số {data.number.strip()} năm {data.issued_on.year}.",
+        )
+    _apply(directive, data)
+    db.session.flush()
+    return directive
+
+
+def delete_directive(directive: Directive) -> None:
+    """Delete a directive and its tasks (the audit log keeps what they were)."""
+    for task in list(directive.tasks):
+        db.session.delete(task)
+    db.session.delete(directive)
+    db.session.flush()

@@ -1,0 +1,208 @@
+"""Directive pages: list, create, edit, show; adding tasks to a directive (office)."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import distinct, func, select
+
+from tracker.auth.models import OFFICE_ROLES, Role
+from tracker.auth.permissions import office_required, roles_required
+from tracker.directives.forms import DirectiveForm, TaskForm
+from tracker.directives.models import Directive, DirectiveKind
+from tracker.directives.services import (
+    DirectiveError,
+    DirectiveInput,
+    create_directive,
+    delete_directive,
+    update_directive,
+)
+from tracker.extensions import db
+from tracker.files.storage import UploadError, check_upload, store
+from tracker.forms import agency_choices
+from tracker.tasks.models import Task
+from tracker.tasks.queries import status_expression
+from tracker.tasks.services import TaskError, TaskInput, create_task
+from tracker.text import like_pattern
+from tracker.timeutil import today
+
+bp = Blueprint("directives", __name__, url_prefix="/directives")
+
+readers_required = roles_required(*OFFICE_ROLES, Role.LEADER)
+
+
+@bp.route("/")
+@readers_required
+def index():
+    query = request.args.get("q", "").strip()
+    year = request.args.get("year", type=int)
+    kind = request.args.get("kind", "")
+    issuer = request.args.get("issuer", "").strip()
+    stmt = select(Directive).order_by(Directive.issued_on.desc(), Directive.id.desc())
+    if query:
+        stmt = stmt.where(Directive.search_text.like(like_pattern(query)))
+    if year:
+        stmt = stmt.where(Directive.year == year)
+    if kind:
+        stmt = stmt.where(Directive.kind == kind)
+    if issuer:
+        stmt = stmt.where(Directive.search_text.like(like_pattern(issuer)))
+    page = db.paginate(stmt, per_page=25, error_out=False)
+    # one grouped query for the counts of the directives on this page
+    counts = {
+        row.directive_id: row
+        for row in db.session.execute(
+            select(
+                Task.directive_id,
+                func.count(Task.id).label("tasks"),
+                func.count(Task.id)
+                .filter(Task.done_on.is_(None), Task.cancelled_on.is_(None))
+                .label("open"),
+            )
+            .where(Task.directive_id.in_([d.id for d in page.items]))
+            .group_by(Task.directive_id)
+        )
+    }
+    years = db.session.execute(
+        select(distinct(Directive.year)).order_by(Directive.year.desc())
+    ).scalars()
+    return render_template(
+        "directives/index.html",
+        page=page,
+        counts=counts,
+        query=query,
+        year=year,
+        kind=kind,
+        issuer=issuer,
+        years=list(years),
+        kinds=DirectiveKind,
+    )
+
+
+def _directive_input(form: DirectiveForm) -> DirectiveInput:
+    return DirectiveInput(
+        number=form.number.data,
+        kind=form.kind.data,
+        issued_on=form.issued_on.data,
+        issuer=form.issuer.data or "",
+        meeting_on=form.meeting_on.data,
+        title=form.title.data,
+        full_text=form.full_text.data or "",
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@office_required
+def new():
+    form = DirectiveForm()
+    if form.validate_on_submit():
+        try:
+            checked = check_upload(form.attachment.data)
+            directive = create_directive(_directive_input(form), created_by_id=current_user.id)
+            if checked:
+                store(checked, directive_id=directive.id)
+        except DirectiveError as error:
+            db.session.rollback()
+            getattr(form, error.field).errors.append(str(error))
+        except UploadError as error:
+            db.session.rollback()
+            form.attachment.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(f"Đã lưu văn bản số {directive.number}. Thêm các nhiệm vụ bên dưới.", "success")
+            return redirect(url_for("directives.show", directive_id=directive.id))
+    return render_template("directives/form.html", form=form, directive=None)
+
+
+@bp.route("/<int:directive_id>")
+@readers_required
+def show(directive_id: int):
+    directive = db.session.get(Directive, directive_id) or abort(404)
+    as_of = today()
+    rows = db.session.execute(
+        select(Task, status_expression(as_of).label("status"))
+        .where(Task.directive_id == directive.id)
+        .order_by(Task.id)
+    ).all()
+    return render_template("directives/show.html", directive=directive, rows=rows, as_of=as_of)
+
+
+@bp.route("/<int:directive_id>/edit", methods=["GET", "POST"])
+@office_required
+def edit(directive_id: int):
+    directive = db.session.get(Directive, directive_id) or abort(404)
+    form = DirectiveForm(obj=directive)
+    if form.validate_on_submit():
+        try:
+            checked = check_upload(form.attachment.data)
+            update_directive(directive, _directive_input(form))
+            if checked:
+                store(checked, directive_id=directive.id)
+        except DirectiveError as error:
+            db.session.rollback()
+            getattr(form, error.field).errors.append(str(error))
+        except UploadError as error:
+            db.session.rollback()
+            form.attachment.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash("Đã lưu văn bản.", "success")
+            return redirect(url_for("directives.show", directive_id=directive.id))
+    return render_template("directives/form.html", form=form, directive=directive)
+
+
+@bp.route("/<int:directive_id>/delete", methods=["GET", "POST"])
+@office_required
+def delete(directive_id: int):
+    directive = db.session.get(Directive, directive_id) or abort(404)
+    if request.method == "POST":
+        number = directive.number
+        delete_directive(directive)
+        db.session.commit()
+        flash(f"Đã xóa văn bản số {number} và các nhiệm vụ của văn bản.", "success")
+        return redirect(url_for("directives.index"))
+    return render_template("directives/delete.html", directive=directive)
+
+
+def task_form(obj=None) -> TaskForm:
+    form = TaskForm(obj=obj)
+    choices = agency_choices()
+    form.lead_agency_id.choices = choices
+    form.via_agency_id.choices = choices
+    form.co_agency_ids.choices = [c for c in choices if c[0] is not None]
+    return form
+
+
+def task_input(form: TaskForm) -> TaskInput:
+    return TaskInput(
+        content=form.content.data or "",
+        lead_agency_id=form.lead_agency_id.data,
+        co_agency_ids=list(form.co_agency_ids.data or []),
+        via_agency_id=form.via_agency_id.data,
+        via_due_on=form.via_due_on.data,
+        due_on=form.due_on.data,
+        cadence=form.cadence.data,
+        cadence_rule=form.cadence_rule.data,
+        period_due_day=form.period_due_day.data,
+        starts_on=form.starts_on.data,
+        ends_on=form.ends_on.data,
+        confirm_early_due=form.confirm_early_due.data,
+    )
+
+
+@bp.route("/<int:directive_id>/tasks/new", methods=["GET", "POST"])
+@office_required
+def new_task(directive_id: int):
+    directive = db.session.get(Directive, directive_id) or abort(404)
+    form = task_form()
+    if form.validate_on_submit():
+        try:
+            task = create_task(directive, task_input(form), created_by_id=current_user.id)
+        except TaskError as error:
+            db.session.rollback()
+            getattr(form, error.field).errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(f"Đã thêm nhiệm vụ #{task.id}.", "success")
+            if request.form.get("next") == "another":
+                return redirect(url_for("directives.new_task", directive_id=directive.id))
+            return redirect(url_for("directives.show", directive_id=directive.id))
+    return render_template("tasks/form.html", form=form, directive=directive, task=None)

@@ -1,0 +1,34 @@
+"""Error pages in Vietnamese: nobody should meet a bare 500 or an English 404."""
+
+from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError
+
+from tracker.extensions import db
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(400)
+    def bad_request(error):
+        return render_template("errors/400.html", error=error), 400
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_template("errors/400.html", error=error, csrf=True), 400
+
+    @app.errorhandler(403)
+    def forbidden(error):
+        return render_template("errors/403.html"), 403
+
+    @app.errorhandler(404)
+    def not_found(error):
+        return render_template("errors/404.html", path=request.path), 404
+
+    @app.errorhandler(413)
+    def too_large(error):
+        limit_mb = app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
+        return render_template("errors/413.html", limit_mb=limit_mb), 413
+
+    @app.errorhandler(500)
+    def server_error(error):
+        db.session.rollback()
+        return render_template("errors/500.html"), 500

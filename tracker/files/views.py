@@ -1,0 +1,35 @@
+"""Downloading attachments, with the same visibility rules as the things they belong to."""
+
+from flask import Blueprint, abort, send_file
+from flask_login import current_user, login_required
+
+from tracker.auth.permissions import get_task_or_404
+from tracker.deadlines.models import ReportingPeriod
+from tracker.extensions import db
+from tracker.files.models import Attachment
+from tracker.files.storage import path_of
+from tracker.tasks.models import ProgressUpdate
+
+bp = Blueprint("files", __name__, url_prefix="/files")
+
+
+@bp.route("/<int:attachment_id>")
+@login_required
+def download(attachment_id: int):
+    attachment = db.session.get(Attachment, attachment_id) or abort(404)
+    task_id = attachment.task_id
+    if attachment.progress_update_id:
+        task_id = db.session.get(ProgressUpdate, attachment.progress_update_id).task_id
+    if attachment.period_id:
+        task_id = db.session.get(ReportingPeriod, attachment.period_id).task_id
+    if task_id is not None:
+        get_task_or_404(task_id, current_user)  # 404 unless the user may see the task
+    path = path_of(attachment)
+    if not path.exists():
+        abort(404)
+    return send_file(
+        path,
+        mimetype=attachment.content_type,
+        as_attachment=True,
+        download_name=attachment.filename,
+    )

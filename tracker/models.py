@@ -1,0 +1,31 @@
+"""Import every model so that Alembic and `db.metadata` see the whole schema."""
+
+from tracker.agencies.models import Agency, AgencyAlias, AgencyContact, AgencyKind
+from tracker.audit.models import AuditLog
+from tracker.auth.models import OFFICE_ROLES, Role, User
+from tracker.deadlines.models import CalendarException, ExtensionRequest, ReportingPeriod
+from tracker.directives.models import Directive, DirectiveKind
+from tracker.files.models import Attachment
+from tracker.settings.models import Setting
+from tracker.tasks.models import ProgressUpdate, Task, task_co_agency
+
+__all__ = [
+    "OFFICE_ROLES",
+    "Agency",
+    "AgencyAlias",
+    "AgencyContact",
+    "AgencyKind",
+    "Attachment",
+    "AuditLog",
+    "CalendarException",
+    "Directive",
+    "DirectiveKind",
+    "ExtensionRequest",
+    "ProgressUpdate",
+    "ReportingPeriod",
+    "Role",
+    "Setting",
+    "Task",
+    "User",
+    "task_co_agency",
+]

@@ -1,0 +1,77 @@
+"""`flask --app wsgi tasks list [--agency NAME] [--directive NUMBER] [--as-of DATE] --json`"""
+
+import json
+from datetime import date
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from tracker.agencies.services import find_by_name
+from tracker.deadlines.status import is_due_soon, status_as_of
+from tracker.directives.models import Directive
+from tracker.extensions import db
+from tracker.tasks.models import Task
+from tracker.tasks.queries import involving_agency
+from tracker.timeutil import today
+
+tasks_cli = AppGroup("tasks", help="Nhiệm vụ.")
+
+
+def task_record(task: Task, as_of: date) -> dict:
+    """One task as the JSON of `tasks list` (and of the API-like exports)."""
+    state = status_as_of(
+        as_of, due_on=task.due_on, done_on=task.done_on, cancelled_on=task.cancelled_on
+    )
+    return {
+        "id": task.id,
+        "directive": task.directive.number,
+        "content": task.content,
+        "lead_agency": task.lead_agency.name,
+        "co_agencies": [a.name for a in task.co_agencies],
+        "via": task.via_agency.name if task.via_agency else None,
+        "due": task.due_on.isoformat() if task.due_on else None,
+        "original_due": task.original_due_on.isoformat() if task.original_due_on else None,
+        "cadence": None if task.cadence in (None, "", "none") else task.cadence,
+        "done": task.done_on.isoformat() if task.done_on and task.done_on <= as_of else None,
+        "status": state.value,
+        "due_soon": is_due_soon(as_of, task.due_on, task.done_on),
+    }
+
+
+@tasks_cli.command("list")
+@click.option("--agency", default=None, help="Tên cơ quan, đơn vị (chủ trì, phối hợp hoặc qua)")
+@click.option("--directive", default=None, help="Số, ký hiệu văn bản")
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None)
+@click.option("--json", "as_json", is_flag=True, help="In JSON")
+def list_command(agency: str | None, directive: str | None, as_of, as_json: bool) -> None:
+    """List tasks with their status as of a date (today by default)."""
+    day = as_of.date() if as_of else today()
+    stmt = (
+        select(Task)
+        .join(Task.directive)
+        .options(
+            selectinload(Task.co_agencies),
+            selectinload(Task.lead_agency),
+            selectinload(Task.via_agency),
+            selectinload(Task.directive),
+        )
+        .order_by(Task.id)
+    )
+    if agency:
+        found = find_by_name(agency)
+        if found is None:
+            raise click.ClickException(f"Không tìm thấy cơ quan, đơn vị “{agency}”.")
+        stmt = stmt.where(involving_agency(found.id))
+    if directive:
+        stmt = stmt.where(Directive.number == directive.strip())
+    records = [task_record(t, day) for t in db.session.execute(stmt).scalars()]
+    if as_json:
+        click.echo(json.dumps(records, ensure_ascii=False, indent=2))
+        return
+    for r in records:
+        click.echo(
+            f"#{r['id']:<5} {r['directive']:<18} {r['lead_agency'][:32]:<32} "
+            f"{r['due'] or '—':<10} {r['status']}"
+        )

@@ -1,0 +1,152 @@
+"""Tasks (nhiệm vụ) and their progress updates (báo cáo tiến độ)."""
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.agencies.models import Agency
+from tracker.dbtypes import UTCDateTime
+from tracker.directives.models import Directive
+from tracker.extensions import db
+from tracker.text import fold
+from tracker.timeutil import utcnow
+
+#: co-agencies (đơn vị phối hợp) of a task
+task_co_agency = Table(
+    "task_co_agency",
+    db.metadata,
+    Column("task_id", ForeignKey("task.id", ondelete="CASCADE"), primary_key=True),
+    Column("agency_id", ForeignKey("agency.id"), primary_key=True, index=True),
+)
+
+
+class Task(db.Model):
+    __tablename__ = "task"
+    __audited__ = True
+    __audit_exclude__ = frozenset({"search_text", "updated_at", "updated_by_id"})
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    directive_id: Mapped[int] = mapped_column(ForeignKey("directive.id", ondelete="CASCADE"))
+    content: Mapped[str] = mapped_column(Text)
+    #: the sentence(s) of the directive this task came from
+    source_text: Mapped[str] = mapped_column(Text, default="")
+    #: folded content for accent-insensitive search
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    #: chủ trì: exactly one lead agency (NĐ 39/2022)
+    lead_agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"))
+    #: "qua Sở Nội vụ tổng hợp": the agency the report goes through
+    via_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
+    #: the via agency's own consolidation deadline (two-hop reporting)
+    via_due_on: Mapped[date | None] = mapped_column(Date)
+    #: when the via agency delivered its consolidated report
+    via_done_on: Mapped[date | None] = mapped_column(Date)
+
+    #: the due date in force (after approved extensions); None for "thường xuyên"
+    due_on: Mapped[date | None] = mapped_column(Date)
+    #: the due date the directive set
+    original_due_on: Mapped[date | None] = mapped_column(Date)
+
+    #: reporting cadence: none, monthly, quarterly, semiannual, annual,
+    #: quarterly-cumulative or custom (see tracker.deadlines.periods)
+    cadence: Mapped[str] = mapped_column(String(30), default="none")
+    #: RFC 5545 RRULE for the custom cadence
+    cadence_rule: Mapped[str | None] = mapped_column(Text)
+    #: the task's own due day for its periods: "20" (day of the period's last month)
+    #: or "15/12" (day/month); empty means the province setting
+    period_due_day: Mapped[str | None] = mapped_column(String(10))
+    #: first and last day a recurring task reports on
+    starts_on: Mapped[date | None] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+
+    #: completion: the local date it was done, and the report that proves it
+    done_on: Mapped[date | None] = mapped_column(Date)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    done_report_number: Mapped[str | None] = mapped_column(String(100))
+    done_report_date: Mapped[date | None] = mapped_column(Date)
+    done_note: Mapped[str | None] = mapped_column(Text)
+    done_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    #: dừng/hủy: cancelled or suspended by the office, with a reason; kept in history
+    cancelled_on: Mapped[date | None] = mapped_column(Date)
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+    #: the office can pause reminders on one task
+    reminders_paused: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    directive: Mapped[Directive] = relationship(back_populates="tasks")
+    lead_agency: Mapped[Agency] = relationship(foreign_keys=[lead_agency_id])
+    via_agency: Mapped[Agency | None] = relationship(foreign_keys=[via_agency_id])
+    co_agencies: Mapped[list[Agency]] = relationship(secondary=task_co_agency, order_by=Agency.name)
+    progress_updates: Mapped[list["ProgressUpdate"]] = relationship(
+        back_populates="task", cascade="all, delete-orphan", order_by="ProgressUpdate.created_at"
+    )
+
+    def refresh_search_text(self) -> None:
+        """Recompute the folded search column; services call it before each flush."""
+        self.search_text = fold(self.content)
+
+    @property
+    def is_recurring(self) -> bool:
+        return self.cadence not in (None, "", "none")
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_on is not None
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_on is not None
+
+    def agency_ids(self) -> set[int]:
+        """Agencies that may see and work on this task (lead, co-agencies, via)."""
+        ids = {self.lead_agency_id, *(a.id for a in self.co_agencies)}
+        if self.via_agency_id:
+            ids.add(self.via_agency_id)
+        return ids
+
+    def __str__(self) -> str:
+        return f"Nhiệm vụ #{self.id}"
+
+
+# The lists and reports filter by agency and due date and split done/open; these indexes
+# serve "my agency's open tasks by due date" and the per-agency aggregates.
+Index("ix_task_lead_done_due", Task.lead_agency_id, Task.done_on, Task.due_on)
+Index("ix_task_due_on", Task.due_on)
+Index("ix_task_done_on", Task.done_on)
+Index("ix_task_directive", Task.directive_id)
+Index("ix_task_via_agency", Task.via_agency_id)
+
+
+class ProgressUpdate(db.Model):
+    """A progress report (báo cáo tiến độ) posted by an agency on a task."""
+
+    __tablename__ = "progress_update"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"), index=True)
+    period_id: Mapped[int | None] = mapped_column(
+        ForeignKey("reporting_period.id", ondelete="SET NULL")
+    )
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    task: Mapped[Task] = relationship(back_populates="progress_updates")
+    author: Mapped["User | None"] = relationship()  # noqa: F821
+    agency: Mapped[Agency | None] = relationship()

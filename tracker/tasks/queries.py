@@ -1,0 +1,96 @@
+"""Task queries in SQL: the four-way status as a SQL expression, filters and sorting.
+
+The status rules are those of `tracker.deadlines.status.status_as_of`, written so the
+database can count and filter (no task is loaded into Python to be classified).
+"""
+
+from datetime import date
+
+from sqlalchemy import ColumnElement, Select, and_, case, literal, or_, select
+
+from tracker.deadlines.status import Status
+from tracker.directives.models import Directive
+from tracker.tasks.models import Task, task_co_agency
+from tracker.text import like_pattern
+
+
+def status_expression(as_of: date) -> ColumnElement[str]:
+    """The status code of each task as of the end of `as_of` (current due dates)."""
+    done = and_(Task.done_on.is_not(None), Task.done_on <= as_of)
+    return case(
+        (
+            and_(Task.cancelled_on.is_not(None), Task.cancelled_on <= as_of),
+            literal(Status.CANCELLED.value),
+        ),
+        (
+            and_(done, or_(Task.due_on.is_(None), Task.done_on <= Task.due_on)),
+            literal(Status.DONE_ON_TIME.value),
+        ),
+        (done, literal(Status.DONE_LATE.value)),
+        (Task.due_on.is_(None), literal(Status.NO_DEADLINE.value)),
+        (Task.due_on < as_of, literal(Status.OPEN_OVERDUE.value)),
+        else_=literal(Status.OPEN_ON_TIME.value),
+    )
+
+
+def status_condition(code: str, as_of: date) -> ColumnElement[bool]:
+    """A WHERE clause for one status code (index-friendly, unlike the CASE above)."""
+    not_cancelled = or_(Task.cancelled_on.is_(None), Task.cancelled_on > as_of)
+    done = and_(Task.done_on.is_not(None), Task.done_on <= as_of)
+    is_open = or_(Task.done_on.is_(None), Task.done_on > as_of)
+    conditions = {
+        Status.CANCELLED: and_(Task.cancelled_on.is_not(None), Task.cancelled_on <= as_of),
+        Status.DONE_ON_TIME: and_(
+            not_cancelled, done, or_(Task.due_on.is_(None), Task.done_on <= Task.due_on)
+        ),
+        Status.DONE_LATE: and_(not_cancelled, done, Task.done_on > Task.due_on),
+        Status.NO_DEADLINE: and_(not_cancelled, is_open, Task.due_on.is_(None)),
+        Status.OPEN_OVERDUE: and_(not_cancelled, is_open, Task.due_on < as_of),
+        Status.OPEN_ON_TIME: and_(not_cancelled, is_open, Task.due_on >= as_of),
+    }
+    return conditions[Status(code)]
+
+
+def involving_agency(agency_id: int) -> ColumnElement[bool]:
+    """Tasks where the agency is lead, co-agency or via agency."""
+    return or_(
+        Task.lead_agency_id == agency_id,
+        Task.via_agency_id == agency_id,
+        Task.id.in_(
+            select(task_co_agency.c.task_id).where(task_co_agency.c.agency_id == agency_id)
+        ),
+    )
+
+
+SORTS = {
+    "due": (Task.due_on.is_(None), Task.due_on.asc(), Task.id),
+    "-due": (Task.due_on.is_(None), Task.due_on.desc(), Task.id.desc()),
+    "new": (Task.id.desc(),),
+    "directive": (Directive.issued_on.desc(), Task.id),
+}
+
+
+def filtered_tasks(
+    visibility: ColumnElement[bool],
+    *,
+    as_of: date,
+    query: str = "",
+    status: str = "",
+    agency_id: int | None = None,
+    directive_id: int | None = None,
+    sort: str = "due",
+) -> Select:
+    """The statement behind every task list: visible tasks, filtered and sorted."""
+    stmt = select(Task).join(Task.directive).where(visibility)
+    if query:
+        pattern = like_pattern(query)
+        stmt = stmt.where(or_(Task.search_text.like(pattern), Directive.search_text.like(pattern)))
+    if status in {s.value for s in Status}:
+        stmt = stmt.where(status_condition(status, as_of))
+    elif status == "open":
+        stmt = stmt.where(Task.done_on.is_(None), Task.cancelled_on.is_(None))
+    if agency_id:
+        stmt = stmt.where(involving_agency(agency_id))
+    if directive_id:
+        stmt = stmt.where(Task.directive_id == directive_id)
+    return stmt.order_by(*SORTS.get(sort, SORTS["due"]))

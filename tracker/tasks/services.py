@@ -1,0 +1,267 @@
+"""Writes to tasks: create, edit, progress, completion, reopening, cancellation.
+
+Views parse input and call one of these; the caller commits, so a request either saves
+everything it asked for or nothing.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+
+from tracker.agencies.models import Agency
+from tracker.directives.models import Directive
+from tracker.extensions import db
+from tracker.tasks.models import ProgressUpdate, Task
+from tracker.timeutil import today, utcnow
+
+CADENCES = {
+    "none",
+    "monthly",
+    "quarterly",
+    "quarterly-cumulative",
+    "semiannual",
+    "annual",
+    "custom",
+}
+
+
+class TaskError(ValueError):
+    """A user-facing reason (in Vietnamese), with the form field it belongs to."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass
+class TaskInput:
+    content: str
+    lead_agency_id: int | None
+    co_agency_ids: list[int] = field(default_factory=list)
+    via_agency_id: int | None = None
+    via_due_on: date | None = None
+    due_on: date | None = None
+    cadence: str = "none"
+    cadence_rule: str | None = None
+    period_due_day: str | None = None
+    starts_on: date | None = None
+    ends_on: date | None = None
+    source_text: str = ""
+    #: the office confirmed a due date before the directive's issue date
+    confirm_early_due: bool = False
+
+
+def check_task(directive: Directive, data: TaskInput) -> list[TaskError]:
+    """Return every problem with `data` (empty when it can be saved)."""
+    problems = []
+    if not (data.content or "").strip():
+        problems.append(TaskError("content", "Vui lòng nhập nội dung nhiệm vụ."))
+    if not data.lead_agency_id:
+        problems.append(TaskError("lead_agency_id", "Vui lòng chọn đơn vị chủ trì."))
+    elif data.lead_agency_id in (data.co_agency_ids or []):
+        problems.append(
+            TaskError("co_agency_ids", "Đơn vị chủ trì không đồng thời là đơn vị phối hợp.")
+        )
+    if data.cadence not in CADENCES:
+        problems.append(TaskError("cadence", "Chế độ báo cáo không hợp lệ."))
+    if data.cadence == "custom":
+        problems.extend(_check_rrule(data.cadence_rule))
+    if data.period_due_day and not _valid_due_day(data.period_due_day):
+        problems.append(
+            TaskError("period_due_day", "Hạn mỗi kỳ ghi dạng “20” (ngày trong tháng) hoặc “15/12”.")
+        )
+    if data.starts_on and data.ends_on and data.ends_on < data.starts_on:
+        problems.append(TaskError("ends_on", "Ngày kết thúc trước ngày bắt đầu."))
+    if (
+        data.due_on
+        and directive.issued_on
+        and data.due_on < directive.issued_on
+        and not data.confirm_early_due
+    ):
+        problems.append(
+            TaskError(
+                "due_on",
+                f"Thời hạn {data.due_on:%d/%m/%Y} trước ngày ban hành văn bản "
+                f"({directive.issued_on:%d/%m/%Y}). Kiểm tra lại, hoặc đánh dấu xác nhận "
+                "nếu văn bản ghi đúng như vậy.",
+            )
+        )
+    if data.via_due_on and data.due_on and data.via_due_on > data.due_on:
+        problems.append(
+            TaskError("via_due_on", "Hạn gửi đơn vị tổng hợp phải không muộn hơn thời hạn.")
+        )
+    return problems
+
+
+def _check_rrule(rule: str | None) -> list[TaskError]:
+    if not rule:
+        return [TaskError("cadence_rule", "Chế độ tùy chỉnh cần quy tắc lặp (RRULE).")]
+    from dateutil.rrule import rrulestr
+
+    try:
+        rrulestr(rule.removeprefix("RRULE:"), dtstart=utcnow().replace(tzinfo=None))
+    except (ValueError, TypeError):
+        return [TaskError("cadence_rule", "Quy tắc lặp (RRULE) không hợp lệ.")]
+    return []
+
+
+def _valid_due_day(text: str) -> bool:
+    parts = text.strip().split("/")
+    try:
+        numbers = [int(p) for p in parts]
+    except ValueError:
+        return False
+    if len(numbers) == 1:
+        return 1 <= numbers[0] <= 31
+    if len(numbers) == 2:
+        day, month = numbers
+        try:
+            date(2028, month, day)  # a leap year accepts 29/2
+        except ValueError:
+            return False
+        return True
+    return False
+
+
+def _agencies(ids: list[int]) -> list[Agency]:
+    if not ids:
+        return []
+    return list(db.session.execute(select(Agency).where(Agency.id.in_(ids))).scalars())
+
+
+def _apply(task: Task, data: TaskInput) -> None:
+    task.content = data.content.strip()
+    task.lead_agency_id = data.lead_agency_id
+    task.co_agencies = _agencies([i for i in data.co_agency_ids if i != data.lead_agency_id])
+    task.via_agency_id = data.via_agency_id
+    task.via_due_on = data.via_due_on
+    task.cadence = data.cadence or "none"
+    task.cadence_rule = data.cadence_rule if data.cadence == "custom" else None
+    task.period_due_day = (data.period_due_day or "").strip() or None
+    task.starts_on = data.starts_on
+    task.ends_on = data.ends_on
+    if data.source_text:
+        task.source_text = data.source_text
+    task.refresh_search_text()
+
+
+def create_task(directive: Directive, data: TaskInput, *, created_by_id: int | None = None) -> Task:
+    """Add a task to `directive`; raise the first TaskError if the input is not valid."""
+    problems = check_task(directive, data)
+    if problems:
+        raise problems[0]
+    task = Task(directive=directive, created_by_id=created_by_id, updated_by_id=created_by_id)
+    _apply(task, data)
+    task.due_on = data.due_on
+    task.original_due_on = data.due_on
+    db.session.add(task)
+    db.session.flush()
+    return task
+
+
+def update_task(task: Task, data: TaskInput, *, user_id: int | None = None) -> Task:
+    """Edit a task (office). A new due date replaces the original one; an approved
+    extension still in force keeps the task's current due date."""
+    problems = check_task(task.directive, data)
+    if problems:
+        raise problems[0]
+    _apply(task, data)
+    if data.due_on != task.original_due_on:
+        extended = task.due_on != task.original_due_on
+        task.original_due_on = data.due_on
+        if not extended or data.due_on is None:
+            task.due_on = data.due_on
+    task.updated_by_id = user_id
+    db.session.flush()
+    return task
+
+
+def add_progress(
+    task: Task, *, body: str, author_id: int | None, agency_id: int | None
+) -> ProgressUpdate:
+    if not (body or "").strip():
+        raise TaskError("body", "Vui lòng nhập nội dung báo cáo tiến độ.")
+    update = ProgressUpdate(task=task, body=body.strip(), author_id=author_id, agency_id=agency_id)
+    db.session.add(update)
+    db.session.flush()
+    return update
+
+
+def complete_task(
+    task: Task,
+    *,
+    done_on: date | None,
+    report_number: str | None,
+    report_date: date | None,
+    note: str | None,
+    user_id: int | None,
+) -> Task:
+    """Mark a task done with the report that proves it."""
+    if task.done_on is not None:
+        raise TaskError("done_on", "Nhiệm vụ đã được đánh dấu hoàn thành.")
+    if task.cancelled_on is not None:
+        raise TaskError("done_on", "Nhiệm vụ đã dừng/hủy.")
+    local_today = today()
+    done_on = done_on or local_today
+    if done_on > local_today:
+        raise TaskError("done_on", "Ngày hoàn thành không được sau hôm nay.")
+    if not (report_number or "").strip():
+        raise TaskError("report_number", "Vui lòng nhập số văn bản báo cáo kết quả.")
+    if report_date and report_date > local_today:
+        raise TaskError("report_date", "Ngày văn bản báo cáo không được sau hôm nay.")
+    task.done_on = done_on
+    task.done_at = utcnow()
+    task.done_report_number = report_number.strip()
+    task.done_report_date = report_date
+    task.done_note = (note or "").strip() or None
+    task.done_by_id = user_id
+    task.updated_by_id = user_id
+    db.session.flush()
+    return task
+
+
+def reopen_task(task: Task, *, reason: str, user_id: int | None) -> Task:
+    """Undo a completion (office only); the reason goes into the timeline."""
+    if task.done_on is None:
+        raise TaskError("reason", "Nhiệm vụ chưa hoàn thành, không cần mở lại.")
+    if not (reason or "").strip():
+        raise TaskError("reason", "Vui lòng nêu lý do mở lại.")
+    task.done_on = None
+    task.done_at = None
+    task.done_report_number = None
+    task.done_report_date = None
+    task.done_note = None
+    task.done_by_id = None
+    task.updated_by_id = user_id
+    db.session.add(
+        ProgressUpdate(task=task, body=f"Mở lại nhiệm vụ: {reason.strip()}", author_id=user_id)
+    )
+    db.session.flush()
+    return task
+
+
+def cancel_task(task: Task, *, reason: str, user_id: int | None) -> Task:
+    """Dừng/hủy a task (office); it stays in history and leaves the rates."""
+    if not (reason or "").strip():
+        raise TaskError("reason", "Vui lòng nêu lý do dừng/hủy.")
+    if task.cancelled_on is not None:
+        raise TaskError("reason", "Nhiệm vụ đã dừng/hủy.")
+    task.cancelled_on = today()
+    task.cancel_reason = reason.strip()
+    task.updated_by_id = user_id
+    db.session.flush()
+    return task
+
+
+def resume_task(task: Task, *, user_id: int | None) -> Task:
+    task.cancelled_on = None
+    task.cancel_reason = None
+    task.updated_by_id = user_id
+    db.session.flush()
+    return task
+
+
+def delete_task(task: Task) -> None:
+    db.session.delete(task)
+    db.session.flush()

@@ -1,0 +1,303 @@
+"""Task pages: the agency's list, a task with its timeline, progress, completion."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from tracker.agencies.models import Agency
+from tracker.audit.models import AuditLog
+from tracker.auth.permissions import (
+    can_complete,
+    can_manage_tasks,
+    can_report_progress,
+    get_task_or_404,
+    office_required,
+    task_visibility,
+)
+from tracker.deadlines.status import Status, is_due_soon, status_as_of
+from tracker.directives.views import task_form, task_input
+from tracker.extensions import db
+from tracker.files.models import Attachment
+from tracker.files.storage import UploadError, check_upload, store
+from tracker.tasks import services
+from tracker.tasks.forms import CompleteForm, ProgressForm, ReasonForm
+from tracker.tasks.models import Task
+from tracker.tasks.queries import filtered_tasks
+from tracker.timeutil import today
+
+bp = Blueprint("tasks", __name__, url_prefix="/tasks")
+
+
+def task_state(task: Task, as_of):
+    return status_as_of(
+        as_of, due_on=task.due_on, done_on=task.done_on, cancelled_on=task.cancelled_on
+    )
+
+
+@bp.route("/")
+@login_required
+def index():
+    """Nhiệm vụ của đơn vị (agency) or every task (office, leader), filtered and sorted."""
+    as_of = today()
+    agency_id = request.args.get("agency", type=int) if not current_user.is_agency else None
+    stmt = filtered_tasks(
+        task_visibility(current_user),
+        as_of=as_of,
+        query=request.args.get("q", "").strip(),
+        status=request.args.get("status", ""),
+        agency_id=agency_id,
+        directive_id=request.args.get("directive", type=int),
+        sort=request.args.get("sort", "due"),
+    )
+    page = db.paginate(stmt, per_page=25, error_out=False)
+    agencies = []
+    if not current_user.is_agency:
+        agencies = db.session.execute(
+            select(Agency.id, Agency.name).where(Agency.active.is_(True)).order_by(Agency.name)
+        ).all()
+    return render_template(
+        "tasks/index.html",
+        page=page,
+        as_of=as_of,
+        task_state=task_state,
+        is_due_soon=is_due_soon,
+        statuses=list(Status),
+        agencies=agencies,
+    )
+
+
+def _timeline(task: Task) -> list[dict]:
+    """Progress updates, completion and recorded changes, newest first."""
+    events = []
+    for update in task.progress_updates:
+        events.append({"at": update.created_at, "kind": "progress", "item": update})
+    for entry in db.session.execute(
+        select(AuditLog).where(AuditLog.task_id == task.id).order_by(AuditLog.at)
+    ).scalars():
+        if entry.entity == "progress_update":
+            continue  # shown as the update itself
+        events.append({"at": entry.at, "kind": "audit", "item": entry})
+    events.sort(key=lambda e: e["at"], reverse=True)
+    return events
+
+
+FIELD_LABELS = {
+    "content": "Nội dung",
+    "lead_agency_id": "Đơn vị chủ trì",
+    "co_agencies": "Đơn vị phối hợp",
+    "via_agency_id": "Báo cáo qua",
+    "via_due_on": "Hạn gửi đơn vị tổng hợp",
+    "due_on": "Thời hạn",
+    "original_due_on": "Thời hạn ban đầu",
+    "cadence": "Chế độ báo cáo",
+    "done_on": "Ngày hoàn thành",
+    "done_report_number": "Số văn bản báo cáo",
+    "done_report_date": "Ngày văn bản báo cáo",
+    "done_note": "Ghi chú hoàn thành",
+    "cancelled_on": "Ngày dừng/hủy",
+    "cancel_reason": "Lý do dừng/hủy",
+    "reminders_paused": "Tạm dừng nhắc việc",
+    "state": "Trạng thái",
+    "approved_due_on": "Hạn được gia hạn",
+    "requested_due_on": "Hạn đề nghị",
+}
+
+
+@bp.route("/<int:task_id>")
+@login_required
+def show(task_id: int):
+    task = get_task_or_404(task_id, current_user)
+    as_of = today()
+    attachments = (
+        db.session.execute(
+            select(Attachment).where(Attachment.task_id == task.id).order_by(Attachment.uploaded_at)
+        )
+        .scalars()
+        .all()
+    )
+    progress_files = {
+        a.progress_update_id: a
+        for a in db.session.execute(
+            select(Attachment).where(
+                Attachment.progress_update_id.in_([u.id for u in task.progress_updates])
+            )
+        ).scalars()
+    }
+    return render_template(
+        "tasks/show.html",
+        task=task,
+        state=task_state(task, as_of),
+        due_soon=is_due_soon(as_of, task.due_on, task.done_on),
+        as_of=as_of,
+        timeline=_timeline(task),
+        field_labels=FIELD_LABELS,
+        attachments=attachments,
+        progress_files=progress_files,
+        progress_form=ProgressForm(),
+        reason_form=ReasonForm(),
+        can_report=can_report_progress(current_user, task),
+        can_complete=can_complete(current_user, task) and not task.is_done,
+        can_manage=can_manage_tasks(current_user),
+    )
+
+
+@bp.route("/<int:task_id>/progress", methods=["POST"])
+@login_required
+def progress(task_id: int):
+    task = get_task_or_404(task_id, current_user)
+    if not can_report_progress(current_user, task):
+        abort(403)
+    form = ProgressForm()
+    if form.validate_on_submit():
+        try:
+            checked = check_upload(form.attachment.data)
+            update = services.add_progress(
+                task,
+                body=form.body.data,
+                author_id=current_user.id,
+                agency_id=current_user.agency_id,
+            )
+            if checked:
+                store(checked, progress_update_id=update.id)
+        except (UploadError, services.TaskError) as error:
+            db.session.rollback()
+            form.body.errors.append(str(error)) if isinstance(
+                error, services.TaskError
+            ) else form.attachment.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash("Đã gửi báo cáo tiến độ.", "success")
+            return redirect(url_for("tasks.show", task_id=task.id))
+    # keep what was typed: show the task page again with the errors
+    as_of = today()
+    return (
+        render_template(
+            "tasks/show.html",
+            task=task,
+            state=task_state(task, as_of),
+            due_soon=is_due_soon(as_of, task.due_on, task.done_on),
+            as_of=as_of,
+            timeline=_timeline(task),
+            field_labels=FIELD_LABELS,
+            attachments=[],
+            progress_files={},
+            progress_form=form,
+            reason_form=ReasonForm(),
+            can_report=True,
+            can_complete=can_complete(current_user, task) and not task.is_done,
+            can_manage=can_manage_tasks(current_user),
+        ),
+        422,
+    )
+
+
+@bp.route("/<int:task_id>/complete", methods=["GET", "POST"])
+@login_required
+def complete(task_id: int):
+    task = get_task_or_404(task_id, current_user)
+    if not can_complete(current_user, task):
+        abort(403)
+    if task.is_done:
+        flash("Nhiệm vụ đã hoàn thành.", "info")
+        return redirect(url_for("tasks.show", task_id=task.id))
+    form = CompleteForm()
+    if form.validate_on_submit():
+        try:
+            checked = check_upload(form.attachment.data)
+            services.complete_task(
+                task,
+                done_on=form.done_on.data,
+                report_number=form.report_number.data,
+                report_date=form.report_date.data,
+                note=form.note.data,
+                user_id=current_user.id,
+            )
+            if checked:
+                store(checked, task_id=task.id)
+        except services.TaskError as error:
+            db.session.rollback()
+            getattr(form, error.field).errors.append(str(error))
+        except UploadError as error:
+            db.session.rollback()
+            form.attachment.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash("Đã đánh dấu hoàn thành nhiệm vụ.", "success")
+            return redirect(url_for("tasks.show", task_id=task.id))
+    return render_template("tasks/complete.html", form=form, task=task)
+
+
+@bp.route("/<int:task_id>/reopen", methods=["POST"])
+@office_required
+def reopen(task_id: int):
+    task = get_task_or_404(task_id, current_user)
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        flash("Vui lòng nêu lý do mở lại nhiệm vụ.", "danger")
+        return redirect(url_for("tasks.show", task_id=task.id))
+    try:
+        services.reopen_task(task, reason=form.reason.data, user_id=current_user.id)
+    except services.TaskError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+    else:
+        db.session.commit()
+        flash("Đã mở lại nhiệm vụ.", "success")
+    return redirect(url_for("tasks.show", task_id=task.id))
+
+
+@bp.route("/<int:task_id>/cancel", methods=["POST"])
+@office_required
+def cancel(task_id: int):
+    task = get_task_or_404(task_id, current_user)
+    if task.is_cancelled:
+        services.resume_task(task, user_id=current_user.id)
+        db.session.commit()
+        flash("Đã tiếp tục theo dõi nhiệm vụ.", "success")
+        return redirect(url_for("tasks.show", task_id=task.id))
+    form = ReasonForm()
+    try:
+        if not form.validate_on_submit():
+            raise services.TaskError("reason", "Vui lòng nêu lý do dừng/hủy.")
+        services.cancel_task(task, reason=form.reason.data, user_id=current_user.id)
+    except services.TaskError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+    else:
+        db.session.commit()
+        flash("Đã dừng/hủy nhiệm vụ.", "success")
+    return redirect(url_for("tasks.show", task_id=task.id))
+
+
+@bp.route("/<int:task_id>/edit", methods=["GET", "POST"])
+@office_required
+def edit(task_id: int):
+    task = get_task_or_404(task_id, current_user)
+    form = task_form(task)
+    if request.method == "GET":
+        form.co_agency_ids.data = [a.id for a in task.co_agencies]
+        form.due_on.data = task.original_due_on
+    if form.validate_on_submit():
+        try:
+            services.update_task(task, task_input(form), user_id=current_user.id)
+        except services.TaskError as error:
+            db.session.rollback()
+            getattr(form, error.field).errors.append(str(error))
+        else:
+            db.session.commit()
+            flash("Đã lưu nhiệm vụ.", "success")
+            return redirect(url_for("tasks.show", task_id=task.id))
+    return render_template("tasks/form.html", form=form, directive=task.directive, task=task)
+
+
+@bp.route("/<int:task_id>/delete", methods=["GET", "POST"])
+@office_required
+def delete(task_id: int):
+    task = get_task_or_404(task_id, current_user)
+    if request.method == "POST":
+        directive_id = task.directive_id
+        services.delete_task(task)
+        db.session.commit()
+        flash(f"Đã xóa nhiệm vụ #{task_id}.", "success")
+        return redirect(url_for("directives.show", directive_id=directive_id))
+    return render_template("tasks/delete.html", task=task)
