@@ -115,16 +115,18 @@ DueSpec = int | tuple[int, int] | DueOverride
 class PeriodSettings:
     """The province's reporting conventions.
 
-    ``cutoff_day``: the last day of data in each month (14 per NĐ 09/2019 art. 12; data run from
-    the day after it in the previous month). ``nine_month_end``: (month, day) where the 9-month
-    period ends, (9, 14) by default — the decree has none, the province decides. ``due_day``: the
-    report is due "trước ngày ``due_day``" of the period's last month. ``strict_before``: False
-    reads "trước ngày D" as due on D (practice: the Government Office counts a report received on
-    D as on time); True as due on D−1. ``cutoff``: "decree" ranges or "calendar" months (see the
-    module doc). ``due_on_day_off``: what to do when a due date falls on a day off — "keep" it as
-    written (default: the date the document states is the one agencies see and are judged by),
-    "next" working day (BLDS 2015 art. 148(5)) or "previous" working day (so it can be submitted
-    before the break).
+    * ``cutoff_day``: the last day of data in each month (14 per NĐ 09/2019 art. 12; data run
+      from the day after it in the previous month; 31 means the month's end).
+    * ``nine_month_end``: (month, day) where the 9-month period ends, (9, 14) by default — the
+      decree has none, the province decides. With calendar cut-offs only the month counts.
+    * ``due_day``: the report is due "trước ngày ``due_day``" of the period's last month.
+    * ``strict_before``: False reads "trước ngày D" as due on D, as offices do in practice; True
+      as due on D−1.
+    * ``cutoff``: "decree" ranges or "calendar" months (see the module doc).
+    * ``due_on_day_off``: when a due date falls on a day off, "keep" it as written (default: the
+      date the document states is the one agencies see and are judged by), or move it to the
+      "next" working day (BLDS 2015 art. 148(5)) or the "previous" one (so it can be submitted
+      before the break).
     """
 
     cutoff_day: int = 14
@@ -363,6 +365,8 @@ def periods_between(
         if due_day_override is not None:
             raise ValueError("a custom cadence takes its due dates from the rrule")
         return _custom_periods(rrule, first_day, last_day, settings, calendar)
+    if rrule is not None:
+        raise ValueError(f"an rrule only applies to the custom cadence, not {cadence.value!r}")
     slots = _slots(cadence)
     due = _resolve_override(cadence, due_day_override, settings)
     reach = abs(due.month_offset) // 12 + 1
