@@ -1,0 +1,25 @@
+"""The deadline rules stay importable without the web stack (app, scheduler and reports share
+them), so no module in the package may import Flask or SQLAlchemy."""
+
+import ast
+from pathlib import Path
+
+import tracker.deadlines
+
+FORBIDDEN = {"flask", "flask_sqlalchemy", "sqlalchemy", "flask_login", "flask_babel"}
+
+
+def test_no_web_or_orm_imports():
+    package = Path(tracker.deadlines.__file__).parent
+    modules = sorted(package.glob("*.py"))
+    assert len(modules) >= 6
+    for path in modules:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            else:
+                continue
+            for name in names:
+                assert name.split(".")[0] not in FORBIDDEN, f"{path.name} imports {name}"
