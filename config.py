@@ -91,6 +91,8 @@ class TestingConfig(Config):
         os.environ.get("TEST_DATABASE_URL", "sqlite:///:memory:")
     )
     WTF_CSRF_ENABLED = False
+    #: a cheap hash keeps the suite fast; production uses werkzeug's scrypt default
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     MAIL_SERVER = ""
     TRACKER_BASE_URL = "http://tracker.test"
     SERVER_NAME = None

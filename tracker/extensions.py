@@ -6,7 +6,8 @@ from flask_mail import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, event
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
 #: stable constraint names, so that migrations work the same on SQLite and PostgreSQL
@@ -29,3 +30,14 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 mail = Mail()
 babel = Babel()
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_foreign_keys(dbapi_connection, connection_record) -> None:
+    """Make SQLite enforce foreign keys and cascades, as PostgreSQL does."""
+    import sqlite3
+
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()

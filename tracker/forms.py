@@ -3,6 +3,7 @@
 from datetime import date
 
 from wtforms import Field, SelectField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 from tracker.i18n import format_date, parse_date
@@ -45,7 +46,7 @@ class AgencyField(SelectField):
         super().__init__(label, validators, **kwargs)
 
     def pre_validate(self, form) -> None:
-        if self.data is not None and self.data not in {c[0] for c in self.choices}:
+        if self.data is not None and self.data not in {c.value for c in self.choices}:
             raise ValidationError("Cơ quan, đơn vị không có trong danh mục.")
 
 
@@ -58,7 +59,7 @@ class AgencyMultiField(SelectMultipleField):
         super().__init__(label, validators, **kwargs)
 
     def pre_validate(self, form) -> None:
-        known = {c[0] for c in self.choices}
+        known = {c.value for c in self.choices}
         if any(value not in known for value in self.data or ()):
             raise ValidationError("Có cơ quan, đơn vị không có trong danh mục.")
 
@@ -69,7 +70,12 @@ def _int_or_none(value) -> int | None:
     return int(value)
 
 
-def agency_choices(include_blank: bool = True) -> list[tuple[int | None, str]]:
+def options(pairs) -> list[SelectChoice]:
+    """Turn (value, label) pairs into WTForms select choices."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def agency_choices(include_blank: bool = True) -> list[SelectChoice]:
     """Return the active agencies as select choices, by name."""
     from tracker.agencies.models import Agency
     from tracker.extensions import db
@@ -77,8 +83,8 @@ def agency_choices(include_blank: bool = True) -> list[tuple[int | None, str]]:
     rows = db.session.execute(
         db.select(Agency.id, Agency.name).where(Agency.active.is_(True)).order_by(Agency.name)
     ).all()
-    choices: list[tuple[int | None, str]] = [(row.id, row.name) for row in rows]
-    return ([(None, "— Chọn cơ quan, đơn vị —")] if include_blank else []) + choices
+    choices = [(row.id, row.name) for row in rows]
+    return options(([("", "— Chọn cơ quan, đơn vị —")] if include_blank else []) + choices)
 
 
 def field_errors(field: Field) -> list[str]:

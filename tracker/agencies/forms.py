@@ -7,13 +7,13 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 
 from tracker.agencies.importer import _check_email
 from tracker.agencies.models import AgencyKind
-from tracker.forms import REQUIRED, AgencyField
+from tracker.forms import REQUIRED, AgencyField, options
 
 
 class AgencyForm(FlaskForm):
     name = StringField("Tên cơ quan, đơn vị", validators=[DataRequired(REQUIRED), Length(max=255)])
     short_name = StringField("Tên viết tắt", validators=[Optional(), Length(max=80)])
-    kind = SelectField("Loại", choices=[(k.value, k.label) for k in AgencyKind])
+    kind = SelectField("Loại", choices=options((k.value, k.label) for k in AgencyKind))
     parent_id = AgencyField("Cơ quan cấp trên", validators=[Optional()])
     merged_into_id = AgencyField("Đã sáp nhập vào", validators=[Optional()])
     aliases = TextAreaField(

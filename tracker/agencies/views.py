@@ -13,7 +13,7 @@ from tracker.agencies.models import Agency, AgencyAlias, AgencyKind
 from tracker.auth.permissions import office_required
 from tracker.extensions import db
 from tracker.forms import agency_choices
-from tracker.text import like_pattern
+from tracker.search import matches
 
 bp = Blueprint("agencies", __name__, url_prefix="/agencies")
 
@@ -22,9 +22,8 @@ def search_statement(query: str):
     """Agencies whose name or alias contains `query`, ignoring case and diacritics."""
     stmt = select(Agency)
     if query:
-        pattern = like_pattern(query)
-        alias_match = select(AgencyAlias.agency_id).where(AgencyAlias.name_folded.like(pattern))
-        stmt = stmt.where(or_(Agency.name_folded.like(pattern), Agency.id.in_(alias_match)))
+        alias_match = select(AgencyAlias.agency_id).where(matches(query, AgencyAlias.name_folded))
+        stmt = stmt.where(or_(matches(query, Agency.name_folded), Agency.id.in_(alias_match)))
     return stmt
 
 

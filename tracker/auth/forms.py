@@ -5,7 +5,7 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from tracker.auth.models import Role
-from tracker.forms import REQUIRED, AgencyField
+from tracker.forms import REQUIRED, AgencyField, options
 
 
 class LoginForm(FlaskForm):
@@ -23,7 +23,7 @@ class UserForm(FlaskForm):
         ],
     )
     full_name = StringField("Họ và tên", validators=[DataRequired(REQUIRED), Length(max=255)])
-    role = SelectField("Vai trò", choices=[(r.value, r.label) for r in Role])
+    role = SelectField("Vai trò", choices=options((r.value, r.label) for r in Role))
     agency_id = AgencyField("Cơ quan, đơn vị", validators=[Optional()])
     password = PasswordField(
         "Mật khẩu",

@@ -4,7 +4,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from tracker.auth import services
 from tracker.auth.forms import LoginForm, PasswordResetForm, UserForm
@@ -12,7 +12,7 @@ from tracker.auth.models import Role, User
 from tracker.auth.permissions import admin_required
 from tracker.extensions import db, login_manager
 from tracker.forms import agency_choices
-from tracker.text import like_pattern
+from tracker.search import matches
 
 bp = Blueprint("auth", __name__)
 
@@ -67,8 +67,7 @@ def users():
     query = request.args.get("q", "").strip()
     stmt = select(User).order_by(User.full_name)
     if query:
-        pattern = like_pattern(query)
-        stmt = stmt.where(or_(User.full_name_folded.like(pattern), User.email.like(pattern)))
+        stmt = stmt.where(matches(query, User.full_name_folded, User.email))
     page = db.paginate(stmt, per_page=25, error_out=False)
     return render_template("auth/users.html", page=page, query=query)
 

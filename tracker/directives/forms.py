@@ -3,10 +3,10 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from tracker.directives.models import DirectiveKind
-from tracker.forms import REQUIRED, AgencyField, AgencyMultiField, VNDateField
+from tracker.forms import REQUIRED, AgencyField, AgencyMultiField, VNDateField, options
 
 CADENCE_CHOICES = [
     ("none", "Một lần (không định kỳ)"),
@@ -25,8 +25,8 @@ class DirectiveForm(FlaskForm):
         validators=[DataRequired(REQUIRED), Length(max=100)],
         render_kw={"placeholder": "5016/TB-VPUBND"},
     )
-    kind = SelectField("Loại văn bản", choices=[(k.value, k.value) for k in DirectiveKind])
-    issued_on = VNDateField("Ngày ban hành", validators=[DataRequired(REQUIRED)])
+    kind = SelectField("Loại văn bản", choices=options((k.value, k.value) for k in DirectiveKind))
+    issued_on = VNDateField("Ngày ban hành", validators=[InputRequired(REQUIRED)])
     issuer = StringField(
         "Người/cơ quan chỉ đạo",
         validators=[Optional(), Length(max=255)],
@@ -47,7 +47,7 @@ class TaskForm(FlaskForm):
     via_agency_id = AgencyField("Báo cáo qua (tổng hợp)", validators=[Optional()])
     via_due_on = VNDateField("Hạn gửi đơn vị tổng hợp", validators=[Optional()])
     due_on = VNDateField("Thời hạn", validators=[Optional()])
-    cadence = SelectField("Chế độ báo cáo", choices=CADENCE_CHOICES, default="none")
+    cadence = SelectField("Chế độ báo cáo", choices=options(CADENCE_CHOICES), default="none")
     cadence_rule = StringField(
         "Quy tắc lặp (RRULE)",
         validators=[Optional(), Length(max=500)],

@@ -84,7 +84,5 @@ def update_directive(directive: Directive, data: DirectiveInput) -> Directive:
 
 def delete_directive(directive: Directive) -> None:
     """Delete a directive and its tasks (the audit log keeps what they were)."""
-    for task in list(directive.tasks):
-        db.session.delete(task)
     db.session.delete(directive)
     db.session.flush()

@@ -2,7 +2,7 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import distinct, func, select
+from sqlalchemy import func, select
 
 from tracker.auth.models import OFFICE_ROLES, Role
 from tracker.auth.permissions import office_required, roles_required
@@ -18,10 +18,10 @@ from tracker.directives.services import (
 from tracker.extensions import db
 from tracker.files.storage import UploadError, check_upload, store
 from tracker.forms import agency_choices
+from tracker.search import matches
 from tracker.tasks.models import Task
 from tracker.tasks.queries import status_expression
 from tracker.tasks.services import TaskError, TaskInput, create_task
-from tracker.text import like_pattern
 from tracker.timeutil import today
 
 bp = Blueprint("directives", __name__, url_prefix="/directives")
@@ -38,13 +38,13 @@ def index():
     issuer = request.args.get("issuer", "").strip()
     stmt = select(Directive).order_by(Directive.issued_on.desc(), Directive.id.desc())
     if query:
-        stmt = stmt.where(Directive.search_text.like(like_pattern(query)))
+        stmt = stmt.where(matches(query, Directive.search_text))
     if year:
         stmt = stmt.where(Directive.year == year)
     if kind:
         stmt = stmt.where(Directive.kind == kind)
     if issuer:
-        stmt = stmt.where(Directive.search_text.like(like_pattern(issuer)))
+        stmt = stmt.where(matches(issuer, Directive.search_text))
     page = db.paginate(stmt, per_page=25, error_out=False)
     # one grouped query for the counts of the directives on this page
     counts = {
@@ -62,7 +62,7 @@ def index():
         )
     }
     years = db.session.execute(
-        select(distinct(Directive.year)).order_by(Directive.year.desc())
+        select(Directive.year).distinct().order_by(Directive.year.desc())
     ).scalars()
     return render_template(
         "directives/index.html",
@@ -167,7 +167,7 @@ def task_form(obj=None) -> TaskForm:
     choices = agency_choices()
     form.lead_agency_id.choices = choices
     form.via_agency_id.choices = choices
-    form.co_agency_ids.choices = [c for c in choices if c[0] is not None]
+    form.co_agency_ids.choices = [c for c in choices if c.value != ""]
     return form
 
 

@@ -10,8 +10,8 @@ from sqlalchemy import ColumnElement, Select, and_, case, literal, or_, select
 
 from tracker.deadlines.status import Status
 from tracker.directives.models import Directive
+from tracker.search import matches
 from tracker.tasks.models import Task, task_co_agency
-from tracker.text import like_pattern
 
 
 def status_expression(as_of: date) -> ColumnElement[str]:
@@ -83,8 +83,7 @@ def filtered_tasks(
     """The statement behind every task list: visible tasks, filtered and sorted."""
     stmt = select(Task).join(Task.directive).where(visibility)
     if query:
-        pattern = like_pattern(query)
-        stmt = stmt.where(or_(Task.search_text.like(pattern), Directive.search_text.like(pattern)))
+        stmt = stmt.where(matches(query, Task.search_text, Directive.search_text))
     if status in {s.value for s in Status}:
         stmt = stmt.where(status_condition(status, as_of))
     elif status == "open":

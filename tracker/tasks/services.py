@@ -151,11 +151,12 @@ def create_task(directive: Directive, data: TaskInput, *, created_by_id: int | N
     problems = check_task(directive, data)
     if problems:
         raise problems[0]
-    task = Task(directive=directive, created_by_id=created_by_id, updated_by_id=created_by_id)
-    _apply(task, data)
-    task.due_on = data.due_on
-    task.original_due_on = data.due_on
-    db.session.add(task)
+    with db.session.no_autoflush:
+        task = Task(directive=directive, created_by_id=created_by_id, updated_by_id=created_by_id)
+        _apply(task, data)
+        task.due_on = data.due_on
+        task.original_due_on = data.due_on
+        db.session.add(task)
     db.session.flush()
     return task
 
@@ -166,7 +167,8 @@ def update_task(task: Task, data: TaskInput, *, user_id: int | None = None) -> T
     problems = check_task(task.directive, data)
     if problems:
         raise problems[0]
-    _apply(task, data)
+    with db.session.no_autoflush:
+        _apply(task, data)
     if data.due_on != task.original_due_on:
         extended = task.due_on != task.original_due_on
         task.original_due_on = data.due_on
