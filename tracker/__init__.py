@@ -73,7 +73,8 @@ def register_commands(app: Flask) -> None:
     from tracker.agencies.cli import agencies_cli
     from tracker.auth.cli import users_cli
     from tracker.demo.cli import demo_cli
+    from tracker.maintenance.cli import backup_command
     from tracker.tasks.cli import tasks_cli
 
-    for group in (agencies_cli, users_cli, demo_cli, tasks_cli):
+    for group in (agencies_cli, users_cli, demo_cli, tasks_cli, backup_command):
         app.cli.add_command(group)
