@@ -314,7 +314,7 @@ _MORE = re.compile(r"\s*(?:,|va|hoac)\s*(?:bao cao\s+)?" + _PERIOD_WORD + r"(?!\
 _CLAUSE_START = re.compile(r"(?:^|[.;:,(\-–•+]|\bva|\bdong thoi)\s*$")
 _REPORT_BEFORE = re.compile(r"(?:bao cao|tong hop|gui)[^.;]{0,80}$")
 _ACTION_AFTER = re.compile(
-    r"^\s*,?\s*(?:bao cao|tong hop|gui|danh gia|ra soat|kiem tra|to chuc|cap nhat|thong ke)"
+    r"\s*,?\s*(?:bao cao|tong hop|gui|danh gia|ra soat|kiem tra|to chuc|cap nhat|thong ke)"
 )
 
 

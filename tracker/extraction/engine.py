@@ -24,7 +24,7 @@ from datetime import date
 
 from tracker.extraction.dates import Cadence, Deadline, find_cadences, find_deadlines
 from tracker.extraction.header import parse_header
-from tracker.extraction.registry import Registry
+from tracker.extraction.registry import Match, Registry
 from tracker.extraction.subjects import Item, Span, parse_list
 from tracker.extraction.textutil import clean_text, expand_words, fold_keep_length
 
@@ -46,8 +46,10 @@ WARNING_CODES = (
     "former-agency",
 )
 
+_SECTION = re.compile(r"\s*(?:(?-i:[IVXLC]+)[.)]|(?:phần|mục|chương|điều)\s+\w+[.:])", re.IGNORECASE)
+_WRAP_WIDTH = 130  # a line this short without final punctuation may be a wrapped one
 _BULLET = re.compile(
-    r"^\s*(?:(?P<section>(?:[IVXLC]+|\d+(?:\.\d+)*)[.)]|(?:phần|mục|chương)\s+[\w]+[.:]?)"
+    r"^\s*(?:(?P<section>(?:(?-i:[IVXLC]+)|\d+(?:\.\d+)*)[.)]|(?:phần|mục|chương)\s+[\w]+[.:]?)"
     r"|[-–—•●○▪+*·]|[a-zđ][.)]|\(\w{1,3}\))\s*",
     re.IGNORECASE,
 )
@@ -68,17 +70,22 @@ _VIA = re.compile(
     r"y kien))?(?:\s+(?:ve|den|toi|cho))?)\s+(?=\w)"
 )
 _VIA_CONFIRM = re.compile(r"^[^.;]{0,60}?(?:tong hop|tham dinh|theo doi|tiep nhan)")
-_REPORT_WORD = re.compile(r"bao cao|trinh")
+_WRITTEN_DATE = re.compile(
+    r"\d{1,2}\s*[/.\-]\s*\d{1,2}(?:\s*[/.\-]\s*\d{2,4})?|\d{1,2}\s+tháng\s+\d{1,2}(?:\s+năm\s+\d{4})?",
+    re.IGNORECASE,
+)
+_CHAIN_BETWEEN = re.compile(r"tong hop[^.;]{0,40}?(?:bao cao|trinh)")
 _DEADLINE_ONLY = re.compile(
     r"^\W*(?:thoi han|thoi gian|han|hoan thanh|xong|cham nhat|truoc|trong)\b", re.IGNORECASE
 )
 _CLOSING = re.compile(
     r"thong bao (?:de|cho)|(?:de|xin) (?:cac co quan[\w ,]*)?biet,? (?:va )?thuc hien|noi nhan"
+    r"|quan tam,? (?:chi dao,? )?(?:va )?thuc hien\W*$"
 )
 _NARRATIVE_AFTER_SUBJECT = re.compile(r"^\s*(?:da|dang|vua)\b")
 _ASSIGNMENT_OPENING = re.compile(
-    r"(?:ket luan|yeu cau|chi thi|chi dao|giao nhiem vu|de nghi|nhiem vu|to chuc thuc hien)"
-    r"(?: cu the)?(?: nhu sau)?\s*:\s*$"
+    r"(?:ket luan|yeu cau|chi thi|chi dao|giao nhiem vu|de nghi|nhiem vu|to chuc thuc hien"
+    r"|nhu sau|sau day|noi dung sau)(?: cu the)?(?: nhu sau)?\s*:\s*$"
 )
 _ISSUER_LIKE = re.compile(r"^(?:uy ban nhan dan|hoi dong nhan dan|ubnd|hdnd) (?:tinh|thanh pho)$")
 
@@ -118,6 +125,9 @@ class _Context:
     warnings: list[dict] = field(default_factory=list)
     last_group: list[Item] = field(default_factory=list)
     undated_allowed: bool = True
+    table_roles: dict[str, int] | None = None
+    table_group: list[Item] = field(default_factory=list)
+    last_flushed: tuple[tuple[str, ...], str, list[dict]] | None = None
 
 
 def extract(text: str, registry: Registry, *, base_date: date | None = None) -> dict:
@@ -155,18 +165,26 @@ def extract(text: str, registry: Registry, *, base_date: date | None = None) -> 
 def _paragraphs(text: str) -> list[str]:
     """Split on lines, joining lines a PDF or e-mail wrapped in the middle of a sentence."""
     paragraphs: list[str] = []
+    previous = ""  # the last physical line
     for raw in text.split("\n"):
         line = raw.strip()
         if not line:
+            previous = ""
             continue
         if (
-            paragraphs
-            and not paragraphs[-1].endswith((".", ":", ";", "!", "?", "”", '"', ")", "|"))
-            and line[:1].islower()
+            previous
+            and len(previous) <= _WRAP_WIDTH
+            and not previous.endswith((".", ":", ";", "!", "?", "”", '"', ")"))
+            and "|" not in previous
+            and "|" not in line
+            and not previous.isupper()
+            and not _SECTION.match(previous)
+            and not _BULLET.match(line)
         ):
             paragraphs[-1] = f"{paragraphs[-1]} {line}"
         else:
             paragraphs.append(line)
+        previous = line
     return paragraphs
 
 
@@ -214,6 +232,7 @@ def _paragraph(paragraph: str, context: _Context, carried: _Subject | None) -> _
     state = _ParagraphState(subject=subject, heading=heading)
     for sentence in _sentences(body):
         _sentence(sentence, context, state)
+        state.seen_sentence = True
     _flush_undated(context, state)
     named = [item for item in state.leads if item.kind != "collective"]
     if named:
@@ -251,6 +270,7 @@ class _ParagraphState:
         default_factory=dict
     )
     last_undated: tuple[tuple[str, ...], str] | None = None
+    seen_sentence: bool = False
 
 
 _FIRST_WORD = re.compile(r"\s*([\w&]+(?:-[\w&]+)*)")
@@ -325,12 +345,15 @@ def _sentence(sentence: str, context: _Context, state: _ParagraphState) -> None:
         return
 
     text = sentence
-    if own is None and _deadline_only(span, anchors) and state.last_undated is not None:
-        key, previous = state.last_undated
-        entry = state.undated.get(key)
-        if entry and entry[1] and entry[1][-1] is previous:
-            entry[1].pop()
-            text = f"{previous} {sentence}"
+    if own is None and _deadline_only(span, anchors):
+        if state.last_undated is not None:
+            key, previous = state.last_undated
+            entry = state.undated.get(key)
+            if entry and entry[1] and entry[1][-1] is previous:
+                entry[1].pop()
+                text = f"{previous} {sentence}"
+        elif not state.seen_sentence and subject is not None:
+            text = _reclaim_undated(context, subject, sentence)
     state.last_undated = None
 
     if subject is None:
@@ -373,7 +396,7 @@ def _own_subject(sentence: _Text, context: _Context, state: _ParagraphState) -> 
         pre = (match.group("pre") or "").strip()
         if pre in _NOT_TRIGGER_PRE or (lead and match.end() <= lead.end()):
             continue
-        _, items, _ = sentence.parse(registry, match.end(), allow_unknown=False)
+        _, items, _ = sentence.parse(registry, match.end())
         items = [item for item in items if not _ISSUER_LIKE.match(_folded_name(item))]
         if items:
             if state.heading is not None and best is None:
@@ -459,7 +482,7 @@ def _anchors(span: _Text, context: _Context) -> list[_Anchor]:
                 continue
             for later in range(index + 1, len(deadlines)):
                 between = folded[first.end : deadlines[later].start]
-                if ";" in between or not _REPORT_WORD.search(between):
+                if ";" in between or not _CHAIN_BETWEEN.search(between):
                     continue
                 chained.add(index)
                 via_due[later] = (via, first)
@@ -610,6 +633,8 @@ def _emit(context: _Context, item: Item, anchor: _Anchor, co: list[Item], text: 
     task["via_due"] = anchor.via_due.isoformat() if anchor.via_due else None
     task["notes"].extend(anchor.notes)
     for raw in anchor.invalid:
+        written = _WRITTEN_DATE.search(raw)
+        raw = written.group() if written else raw
         _flag(context, task, "invalid-date", f"Ngày «{raw}» không tồn tại; để trống thời hạn.")
     if anchor.due and context.issued and anchor.due < context.issued:
         _flag(
@@ -674,14 +699,34 @@ def _warning(code: str, message: str, text: str) -> dict:
 
 
 def _flush_undated(context: _Context, state: _ParagraphState) -> None:
+    context.last_flushed = None
     for subject, sentences, co in state.undated.values():
         if not sentences:
             continue
         text = " ".join(sentences)
+        tasks = []
         for item in subject.items:
             task = _task(context, item, text)
             task["co_agencies"] = _co_names(co, task["agency"])
             context.tasks.append(task)
+            tasks.append(task)
+        context.last_flushed = (subject.key(), text, tasks)
+
+
+def _reclaim_undated(context: _Context, subject: _Subject, sentence: str) -> str:
+    """A bullet that is only a deadline ("- Hoàn thành trước ngày 30/9/2025.") dates the
+    undated task of the bullet before it, when that bullet had the same subject."""
+    flushed = context.last_flushed
+    if flushed is None or flushed[0] != subject.key():
+        return sentence
+    _, text, tasks = flushed
+    if context.tasks[-len(tasks) :] != tasks or any(
+        t is not c for t, c in zip(context.tasks[-len(tasks) :], tasks, strict=True)
+    ):
+        return sentence
+    del context.tasks[-len(tasks) :]
+    context.last_flushed = None
+    return f"{text} {sentence}"
 
 
 def _dedupe(warnings: list[dict]) -> list[dict]:
@@ -695,10 +740,101 @@ def _dedupe(warnings: list[dict]) -> list[dict]:
     return result
 
 
+_COLUMN_ROLES = (
+    ("lead", re.compile(r"chu tri")),
+    ("co", re.compile(r"phoi hop")),
+    ("due", re.compile(r"thoi gian|thoi han|tien do|han hoan thanh")),
+    ("content", re.compile(r"noi dung|nhiem vu|cong viec|ten")),
+)
+
+
 def _table_row(body: str, context: _Context, carried: _Subject | None) -> None:
-    """Rows of an assignment table ("Nội dung | Chủ trì | Phối hợp | Thời hạn")."""
-    # Implemented in a later step; rows are read as ordinary sentences meanwhile.
-    state = _ParagraphState(subject=carried, heading=None)
-    for sentence in _sentences(body.replace("|", ". ")):
-        _sentence(sentence, context, state)
-    _flush_undated(context, state)
+    """One row of an assignment table: "STT | Nội dung | Chủ trì | Phối hợp | Thời hạn".
+
+    A header row names the columns; without one, the lead is the first cell that is wholly
+    an agency list, the co-agencies the next such cell, and the content the longest cell.
+    """
+    cells = [cell.strip() for cell in body.split("|")]
+    folded = [fold_keep_length(cell) for cell in cells]
+    roles: dict[str, int] = {}
+    for index, cell in enumerate(folded):
+        for role, pattern in _COLUMN_ROLES:
+            if role not in roles and len(cell) < 60 and pattern.search(cell):
+                roles[role] = index
+                break
+    if "lead" in roles and ("content" in roles or "due" in roles):
+        context.table_roles = roles
+        return
+    roles = context.table_roles or {}
+    lists: dict[int, list[Item]] = {}
+    for index, cell in enumerate(cells):
+        if not cell:
+            continue
+        text = _Text(cell, folded[index])
+        span, items, end = text.parse(context.registry, 0)
+        if items and end == len(span.tokens):
+            lists[index] = items
+    lead_index = roles.get("lead")
+    if lead_index is not None and lead_index < len(cells) and cells[lead_index]:
+        if lead_index not in lists:  # the "chủ trì" column names an agency we do not know
+            cell = cells[lead_index]
+            lists[lead_index] = [Item("unknown", 0, 0, cell, match=Match(None))]
+    elif lead_index is None or lead_index not in lists:
+        lead_index = next(iter(lists), None)
+    leads = lists.get(lead_index, []) if lead_index is not None else []
+    for item in leads:
+        if item.kind != "collective" and all(item.name != g.name for g in context.table_group):
+            context.table_group.append(item)
+    if context.table_group:
+        context.last_group = list(context.table_group)
+    co_index = roles.get("co")
+    if co_index is None:
+        co_index = next((i for i in lists if i != lead_index), None)
+    co = lists.get(co_index, []) if co_index is not None and co_index != lead_index else []
+    content_index = roles.get("content")
+    if content_index is None or content_index >= len(cells) or not cells[content_index]:
+        content_index = max(range(len(cells)), key=lambda i: len(cells[i]))
+    content = cells[content_index]
+    anchors: list[_Anchor] = []
+    due_index = roles.get("due")
+    candidates = [due_index] if due_index is not None and due_index < len(cells) else []
+    candidates += [i for i in range(len(cells)) if i not in candidates]
+    for index in candidates:
+        if index in (lead_index, co_index) or not cells[index]:
+            continue
+        if index == content_index and index != due_index:
+            anchors = _anchors(_Text(cells[index], folded[index]), context)
+        else:
+            anchors = _cell_anchors(cells[index], context)
+        if anchors:
+            break
+    subject = _Subject(leads, "table") if leads else carried
+    if subject is None:
+        if anchors:
+            context.warnings.append(
+                _warning(
+                    "deadline-without-agency",
+                    "Dòng bảng có thời hạn nhưng không xác định được cơ quan chủ trì.",
+                    content,
+                )
+            )
+        return
+    subject = _expand_backref(subject, context, _ParagraphState(subject, None))
+    for item in subject.items:
+        if anchors:
+            for anchor in anchors:
+                _emit(context, item, anchor, co, content)
+        elif context.undated_allowed:
+            task = _task(context, item, content)
+            task["co_agencies"] = _co_names(co, task["agency"])
+            context.tasks.append(task)
+
+
+def _cell_anchors(cell: str, context: _Context) -> list[_Anchor]:
+    """Deadlines of a "Thời hạn" cell, where "Tháng 9/2025" or "30/6/2025" stand alone."""
+    for prefix in ("hoàn thành ", "; "):
+        text = prefix + cell
+        anchors = _anchors(_Text(text, fold_keep_length(text)), context)
+        if anchors:
+            return anchors
+    return []

@@ -72,7 +72,9 @@ ISSUER_WORDS = re.compile(
     r" (?:tinh|thanh pho))\s+(?:ban hanh|chi thi|yeu cau|quyet dinh|giao)"
 )
 TITLE_VV = re.compile(r"(?m)^[ \t]*(?:v/v|ve viec)\s*[:.]?\s*(?P<t>[^\n]{5,300})$")
-KIND_LINE = re.compile(r"(?m)^[ \t]*(?:THÔNG BÁO|CHỈ THỊ|QUYẾT ĐỊNH|KẾ HOẠCH|CÔNG ĐIỆN)[ \t]*$")
+KIND_LINE = re.compile(
+    r"(?m)^[ \t]*(?:thong bao(?: ket luan)?|chi thi|quyet dinh|ke hoach|cong dien)[ \t]*$"
+)
 
 
 @dataclass
@@ -149,8 +151,9 @@ def _kind(number: str | None, folded: str, head: str) -> str | None:
         return "Thông báo kết luận" if has_conclusion else "Thông báo"
     if code in KINDS_BY_CODE:
         return KINDS_BY_CODE[code]
-    if KIND_LINE.search(head):
-        word = fold_keep_length(KIND_LINE.search(head).group().strip())
+    kind_line = _kind_line(head)
+    if kind_line is not None:
+        word = fold_keep_length(kind_line.group().strip())
         for key, value in KINDS_BY_WORD:
             if word == key:
                 return "Thông báo kết luận" if value == "Thông báo" and has_conclusion else value
@@ -173,15 +176,20 @@ def _issuer(folded: str, tail: str, kind: str | None) -> str | None:
     header_match = ISSUER_HEADER.search(folded[:1500])
     if header_match and header_match.group("lvl") == "thanh pho":
         level = "thành phố"
+    # The signature block: "TM. ỦY BAN NHÂN DÂN" signs for the committee, "KT./TL. CHỦ
+    # TỊCH" and a bare "CHỦ TỊCH" for the chairman. The header's "ỦY BAN NHÂN DÂN" line is
+    # bare too, so bare committee lines are ignored.
     signatures = list(ISSUER_SIGNATURE.finditer(tail))
-    if signatures:
-        first = signatures[0]
-        tm = (first.group("tm") or "").replace(" ", "")
-        who = first.group("who")
-        if tm.startswith("tm") and who in ("uy ban nhan dan", "ubnd"):
+    prefixed = [m for m in signatures if m.group("tm")]
+    chosen = prefixed[0] if prefixed else None
+    if chosen is None:
+        bare = [m for m in signatures if "chu tich" in m.group("who")]
+        chosen = bare[-1] if bare else None
+    if chosen is not None:
+        tm = (chosen.group("tm") or "").replace(" ", "")
+        if tm.startswith("tm") and chosen.group("who") in ("uy ban nhan dan", "ubnd"):
             return f"Ủy ban nhân dân {level}"
-        if "chu tich" in who or tm.startswith(("kt", "tl")):
-            return f"Chủ tịch Ủy ban nhân dân {level}"
+        return f"Chủ tịch Ủy ban nhân dân {level}"
     match = ISSUER_WORDS.search(folded[:6000])
     if match:
         return _issuer_name(match.group("who"))
@@ -200,11 +208,24 @@ def _issuer_name(folded_who: str) -> str:
     return body
 
 
+def _kind_line(head: str) -> re.Match[str] | None:
+    """The line that is only the document kind ("CHỈ THỊ"), in the first 40 lines.
+
+    Matched on the folded text (same offsets), so "THONG BAO" typed without diacritics
+    counts too; the line must be in capitals, as the layout rules require.
+    """
+    limit = sum(len(line) + 1 for line in head.split("\n")[:40])
+    for match in KIND_LINE.finditer(fold_keep_length(head[:limit])):
+        if head[match.start() : match.end()].strip().isupper():
+            return match
+    return None
+
+
 def _title(head: str, folded: str, symbol_match: re.Match[str] | None) -> str | None:
     match = TITLE_VV.search(folded[:3000])
     if match:
         return head[match.start("t") : match.end("t")].strip() or None
-    kind_line = KIND_LINE.search(head)
+    kind_line = _kind_line(head)
     if kind_line:
         rest = head[kind_line.end() :].lstrip("\n")
         lines = []
@@ -214,7 +235,9 @@ def _title(head: str, folded: str, symbol_match: re.Match[str] | None) -> str | 
                 if lines:
                     break
                 continue
-            if re.match(r"(?:căn cứ|chủ tịch|ủy ban|uỷ ban)", line.lower()) and lines:
+            if "|" in line or re.match(
+                r"(?:căn cứ|chủ tịch|ủy ban|uỷ ban|[ivx\d]+\.)", line.lower()
+            ):
                 break
             lines.append(line)
             if len(lines) == 3 or line.endswith("."):

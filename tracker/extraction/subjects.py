@@ -136,6 +136,7 @@ _MODIFIERS = sorted(
         ("tinh",),
         ("chuyen", "mon"),
         ("duoc", "giao", "nhiem", "vu"),
+        ("duoc", "giao", "chu", "tri"),
         ("duoc", "giao"),
         ("neu", "tren"),
         ("noi", "tren"),
@@ -146,7 +147,7 @@ _MODIFIERS = sorted(
     key=len,
     reverse=True,
 )
-_BACKREF = {("neu", "tren"), ("noi", "tren"), ("tren", "day")}
+_BACKREF = {("neu", "tren"), ("noi", "tren"), ("tren", "day"), ("duoc", "giao", "chu", "tri")}
 _UBND = ("uy", "ban", "nhan", "dan")
 
 
@@ -223,6 +224,14 @@ def _collective(span: Span, word: int) -> tuple[int, list[tuple[str, ...]], bool
             break
         nouns.append(noun)
         word = after + len(noun)
+    if (
+        len(nouns) == 1
+        and nouns[0] in (("so",), ("ban",))
+        and word < len(span.words)
+        and not span.breaks[word]
+        and span.tokens[span.word_token[word]].upper
+    ):
+        return None  # "các Sở Ngoại vụ, Tài chính": a list of named agencies
     backref = False
     while word < len(span.words) and not span.breaks[word]:
         modifier = _match_seq(span, word, _MODIFIERS)
@@ -248,6 +257,7 @@ _HEADS = [
     ("bộ", "chỉ", "huy"),
     ("ban", "quản", "lý"),
     ("bảo", "hiểm", "xã", "hội"),
+    ("hiệp", "hội"),
     ("trung", "tâm"),
     ("chi", "cục"),
     ("kho", "bạc"),
@@ -368,13 +378,62 @@ def _unknown(span: Span, token: int, prefix_surface: str | None) -> tuple[int, s
         if lower[: len(head)] != head:
             continue
         first = token + len(head)
-        if first >= n or _blocked(span, first) or not tokens[first].upper:
+        if first >= n or _blocked(span, first):
             return None
+        if not tokens[first].upper:
+            # "Ban Quản lý dự án đầu tư xây dựng tỉnh": a long head may go on in lower case
+            # up to "tỉnh"; a one-word head ("Báo cáo", "Ban hành") may not.
+            end = _up_to_province(span, first) if len(head) > 1 else None
+            return (end, span.slice(token, end)) if end else None
         if (lower[0], _lower_words(span, first, 1)[0]) in _NOT_NAMES:
             return None
         end = _name_words(span, first + 1, first)
         return end, span.slice(token, end)
     return None
+
+
+_VERBS = {
+    ("chu", "tri"),
+    ("phoi", "hop"),
+    ("tham", "muu"),
+    ("bao", "cao"),
+    ("khan", "truong"),
+    ("to", "chuc"),
+    ("thuc", "hien"),
+    ("trien", "khai"),
+    ("chiu", "trach"),
+    ("co", "trach"),
+    ("ra", "soat"),
+    ("day", "nhanh"),
+    ("tiep", "tuc"),
+    ("hoan", "thanh"),
+    ("nghien", "cuu"),
+    ("theo", "doi"),
+    ("huong", "dan"),
+    ("kiem", "tra"),
+    ("tong", "hop"),
+    ("de", "xuat"),
+    ("chuan", "bi"),
+    ("tap", "trung"),
+}
+_SMALL_WORDS = {"cua", "va", "voi", "cho", "tai", "theo", "de", "la", "trong", "ve"}
+
+
+def _up_to_province(span: Span, first: int) -> int | None:
+    """End of a lower-case name that closes with "tỉnh" before any verb, else None."""
+    end = first
+    while end < len(span.tokens) and end - first < 10 and not _blocked(span, end):
+        word = span.tokens[end].folded
+        if word in _SMALL_WORDS or (word, _next_word(span, end)) in _VERBS:
+            return None
+        if word == "tinh":
+            return end + 1
+        end += 1
+    return None
+
+
+def _next_word(span: Span, token: int) -> str:
+    return span.tokens[token + 1].folded if token + 1 < len(span.tokens) else ""
 
 
 def _blocked(span: Span, token: int) -> bool:
