@@ -46,7 +46,9 @@ WARNING_CODES = (
     "former-agency",
 )
 
-_SECTION = re.compile(r"\s*(?:(?-i:[IVXLC]+)[.)]|(?:phần|mục|chương|điều)\s+\w+[.:])", re.IGNORECASE)
+_SECTION = re.compile(
+    r"\s*(?:(?-i:[IVXLC]+)[.)]|(?:phần|mục|chương|điều)\s+\w+[.:])", re.IGNORECASE
+)
 _WRAP_WIDTH = 130  # a line this short without final punctuation may be a wrapped one
 _BULLET = re.compile(
     r"^\s*(?:(?P<section>(?:(?-i:[IVXLC]+)|\d+(?:\.\d+)*)[.)]|(?:phần|mục|chương)\s+[\w]+[.:]?)"
@@ -74,6 +76,7 @@ _WRITTEN_DATE = re.compile(
     r"\d{1,2}\s*[/.\-]\s*\d{1,2}(?:\s*[/.\-]\s*\d{2,4})?|\d{1,2}\s+tháng\s+\d{1,2}(?:\s+năm\s+\d{4})?",
     re.IGNORECASE,
 )
+_SEND_THEN = re.compile(r"\s*(?:truoc|cham nhat|trong (?:vong|thang|quy))\b")
 _CHAIN_BETWEEN = re.compile(r"tong hop[^.;]{0,40}?(?:bao cao|trinh)")
 _DEADLINE_ONLY = re.compile(
     r"^\W*(?:thoi han|thoi gian|han|hoan thanh|xong|cham nhat|truoc|trong)\b", re.IGNORECASE
@@ -138,7 +141,8 @@ def extract(text: str, registry: Registry, *, base_date: date | None = None) -> 
     always gives the same output.
     """
     text = clean_text(text)[:MAX_CHARS]
-    header = parse_header(text)
+    document = _Pair(text, fold_keep_length(text))  # folded once: the costliest step
+    header = parse_header(text, document.folded)
     year = next((d.year for d in (header.issued, header.meeting, base_date) if d is not None), None)
     context = _Context(
         registry=registry,
@@ -147,7 +151,7 @@ def extract(text: str, registry: Registry, *, base_date: date | None = None) -> 
         issued=header.issued,
     )
     carried: _Subject | None = None
-    paragraphs = _paragraphs(text)
+    paragraphs = _paragraphs(document)
     opening = _first_assignment(paragraphs)
     for index, paragraph in enumerate(paragraphs):
         context.undated_allowed = index >= opening
@@ -162,12 +166,33 @@ def extract(text: str, registry: Registry, *, base_date: date | None = None) -> 
 # -- paragraphs and sentences -----------------------------------------------------------
 
 
-def _paragraphs(text: str) -> list[str]:
+@dataclass(frozen=True)
+class _Pair:
+    """A piece of the document with its folded copy (same length, same offsets)."""
+
+    text: str
+    folded: str
+
+    def __getitem__(self, index: slice) -> _Pair:
+        return _Pair(self.text[index], self.folded[index])
+
+    def strip(self) -> _Pair:
+        left = len(self.text) - len(self.text.lstrip())
+        return self[left : len(self.text.rstrip())]
+
+    def join(self, other: _Pair) -> _Pair:
+        return _Pair(f"{self.text} {other.text}", f"{self.folded} {other.folded}")
+
+
+def _paragraphs(document: _Pair) -> list[_Pair]:
     """Split on lines, joining lines a PDF or e-mail wrapped in the middle of a sentence."""
-    paragraphs: list[str] = []
+    paragraphs: list[_Pair] = []
     previous = ""  # the last physical line
-    for raw in text.split("\n"):
-        line = raw.strip()
+    start = 0
+    for raw in document.text.split("\n"):
+        pair = document[start : start + len(raw)].strip()
+        start += len(raw) + 1
+        line = pair.text
         if not line:
             previous = ""
             continue
@@ -179,47 +204,48 @@ def _paragraphs(text: str) -> list[str]:
             and "|" not in line
             and not previous.isupper()
             and not _SECTION.match(previous)
+            and (line[:1].islower() or previous.endswith((",", "-", "–")))
             and not _BULLET.match(line)
         ):
-            paragraphs[-1] = f"{paragraphs[-1]} {line}"
+            paragraphs[-1] = paragraphs[-1].join(pair)
         else:
-            paragraphs.append(line)
+            paragraphs.append(pair)
         previous = line
     return paragraphs
 
 
-def _first_assignment(paragraphs: list[str]) -> int:
+def _first_assignment(paragraphs: list[_Pair]) -> int:
     """Index of the paragraph after "... kết luận như sau:" / "... yêu cầu:", else 0.
 
     Before it come the news lead, the meeting's background and the assessment; agencies
     named there are not being given work, so they give no undated tasks.
     """
     for index, paragraph in enumerate(paragraphs):
-        if _ASSIGNMENT_OPENING.search(fold_keep_length(paragraph[-200:])):
+        if _ASSIGNMENT_OPENING.search(paragraph.folded[-200:]):
             return index + 1
     return 0
 
 
-def _sentences(text: str) -> list[str]:
+def _sentences(paragraph: _Pair) -> list[_Pair]:
     """Split a paragraph into sentences, not after abbreviations like "TP." or "v.v."."""
-    parts: list[str] = []
+    text = paragraph.text
+    parts: list[_Pair] = []
     start = 0
     for match in _SENTENCE_END.finditer(text):
-        piece = text[start : match.start()]
-        if _NO_SPLIT_BEFORE.search(piece[-8:]):
+        if _NO_SPLIT_BEFORE.search(text[max(start, match.start() - 8) : match.start()]):
             continue
-        parts.append(piece.strip())
+        parts.append(paragraph[start : match.start()].strip())
         start = match.end()
-    parts.append(text[start:].strip())
-    return [part for part in parts if part]
+    parts.append(paragraph[start:].strip())
+    return [part for part in parts if part.text]
 
 
-def _paragraph(paragraph: str, context: _Context, carried: _Subject | None) -> _Subject | None:
+def _paragraph(paragraph: _Pair, context: _Context, carried: _Subject | None) -> _Subject | None:
     """Extract the tasks of one paragraph; return the subject later paragraphs inherit."""
-    bullet = _BULLET.match(paragraph)
+    bullet = _BULLET.match(paragraph.text)
     is_section = bool(bullet and bullet.group("section"))
     body = paragraph[bullet.end() :] if bullet else paragraph
-    if "|" in body and body.count("|") >= 2:
+    if body.text.count("|") >= 2:
         _table_row(body, context, carried)
         return carried
     heading, body = _heading(body, context.registry)
@@ -239,19 +265,19 @@ def _paragraph(paragraph: str, context: _Context, carried: _Subject | None) -> _
         context.last_group = named
     if heading is None and state.first_subject is not None:
         carried = None  # a paragraph that names its own subjects ends the heading's reach
-    if body.rstrip().endswith(":") and heading is None and state.first_subject is None:
+    if body.text.rstrip().endswith(":") and heading is None and state.first_subject is None:
         carried = None  # "Chủ tịch Ủy ban nhân dân tỉnh yêu cầu:" opens a new section
     return carried
 
 
-def _heading(body: str, registry: Registry) -> tuple[_Subject | None, str]:
+def _heading(body: _Pair, registry: Registry) -> tuple[_Subject | None, _Pair]:
     """Return the subject of "Sở Tài chính: ..." and the text after the colon."""
-    colon = body.find(":")
+    colon = body.text.find(":")
     if colon <= 0 or colon > 400:
         return None, body
-    lead = _LEAD_IN.match(body)
+    lead = _LEAD_IN.match(body.text)
     offset = lead.end() if lead else 0
-    span = Span(body[offset : colon + 1])
+    span = Span(body.text[offset : colon + 1], body.folded[offset : colon + 1])
     if not span.tokens:
         return None, body
     items, end = parse_list(span, registry, 0)
@@ -273,20 +299,25 @@ class _ParagraphState:
     seen_sentence: bool = False
 
 
-_FIRST_WORD = re.compile(r"\s*([\w&]+(?:-[\w&]+)*)")
+_FIRST_WORD = re.compile(r"\s*([\w&]+(?:-[\w&]+)*)[\s,]*(\w*)")
 _LIST_STARTERS = frozenset(
-    "cac uy ubnd thu lanh chu nguoi bo ban bao trung chi kho ngan lien tinh benh cong van"
-    " thanh dien hoi mat so dai cuc doan truong vien quy".split()
+    "uy ubnd thu lanh chu nguoi bo ban bao trung chi kho ngan lien tinh benh cong van"
+    " thanh dien hoi mat so dai cuc doan truong vien quy hiep".split()
+)
+# "các" starts a list only before an agency noun: "các Sở", "các cơ quan", "các xã"
+_AFTER_CAC = frozenset(
+    "so ban nganh co don dia xa phuong dac huyen thanh thi to doan hoi doanh chu".split()
 )
 
 
-def _may_start_list(word: str, registry: Registry) -> bool:
+def _may_start_list(word: str, following: str, registry: Registry) -> bool:
     """Cheap test before tokenising: can an agency list start with this folded word?"""
-    word = word.strip()
+    if word == "cac":
+        return following in _AFTER_CAC
     return word in _LIST_STARTERS or expand_words(word)[0] in registry.trie
 
 
-_WINDOWS = (120, 480, 4000)  # characters tokenised to read a list; grown when it fills one
+_WINDOWS = (64, 400, 4000)  # characters tokenised to read a list; grown when it fills one
 
 
 @dataclass
@@ -305,7 +336,7 @@ class _Text:
         long sentence costs little when the list is short (it nearly always is).
         """
         first = _FIRST_WORD.match(self.folded, start)
-        if first is None or not _may_start_list(first.group(), registry):
+        if first is None or not _may_start_list(first.group(1), first.group(2), registry):
             return Span(""), [], 0
         for size in _WINDOWS:
             end = start + size
@@ -316,8 +347,9 @@ class _Text:
         return span, items, end_token
 
 
-def _sentence(sentence: str, context: _Context, state: _ParagraphState) -> None:
-    span = _Text(sentence, fold_keep_length(sentence))
+def _sentence(pair: _Pair, context: _Context, state: _ParagraphState) -> None:
+    sentence = pair.text
+    span = _Text(sentence, pair.folded)
     if _CLOSING.search(span.folded):
         return
     own = _own_subject(span, context, state)
@@ -457,8 +489,9 @@ def _vias(sentence: _Text, registry: Registry) -> list[_Via]:
         how = match.group("how")
         confirmed = bool(_VIA_CONFIRM.match(after)) or after.lstrip().startswith(")")
         if how.startswith("gui") and not confirmed:
-            later = after[:200]
-            confirmed = bool(re.search(r"bao cao|trinh", later.split(";")[0]))
+            # "gửi Sở Tư pháp trước ngày 15/11" or "gửi Sở X ..., báo cáo UBND tỉnh"
+            later = after[:200].split(";")[0]
+            confirmed = bool(_SEND_THEN.match(after) or re.search(r"bao cao|trinh", later))
         if confirmed:
             found.append(_Via(match.start(), item_end, item, how))
     return found
@@ -748,14 +781,19 @@ _COLUMN_ROLES = (
 )
 
 
-def _table_row(body: str, context: _Context, carried: _Subject | None) -> None:
+def _table_row(row: _Pair, context: _Context, carried: _Subject | None) -> None:
     """One row of an assignment table: "STT | Nội dung | Chủ trì | Phối hợp | Thời hạn".
 
     A header row names the columns; without one, the lead is the first cell that is wholly
     an agency list, the co-agencies the next such cell, and the content the longest cell.
     """
-    cells = [cell.strip() for cell in body.split("|")]
-    folded = [fold_keep_length(cell) for cell in cells]
+    pairs: list[_Pair] = []
+    start = 0
+    for raw in row.text.split("|"):
+        pairs.append(row[start : start + len(raw)].strip())
+        start += len(raw) + 1
+    cells = [pair.text for pair in pairs]
+    folded = [pair.folded for pair in pairs]
     roles: dict[str, int] = {}
     for index, cell in enumerate(folded):
         for role, pattern in _COLUMN_ROLES:

@@ -117,10 +117,15 @@ def _first_date(pattern: re.Pattern[str], folded: str) -> date | None:
     return None
 
 
-def parse_header(text: str) -> Header:
-    """Read the header fields; anything not found stays None."""
+def parse_header(text: str, folded_text: str | None = None) -> Header:
+    """Read the header fields; anything not found stays None.
+
+    `folded_text` is fold_keep_length(text) when the caller already has it.
+    """
+    if folded_text is None:
+        folded_text = fold_keep_length(text)
     head = text[:6000]
-    folded = fold_keep_length(head)
+    folded = folded_text[:6000]
     header = Header()
 
     symbol_match = (
@@ -137,7 +142,7 @@ def parse_header(text: str) -> Header:
         or _first_date(ISSUED_AFTER_NUMBER, folded)
     )
     header.meeting = _first_date(MEETING_AFTER, folded) or _first_date(MEETING_BEFORE, folded)
-    header.issuer = _issuer(folded, fold_keep_length(text[-3000:]), header.kind)
+    header.issuer = _issuer(folded, folded_text[-3000:], header.kind)
     header.title = _title(head, folded, symbol_match)
     return header
 

@@ -35,15 +35,24 @@ class Span:
         self.breaks: list[bool] = []
         self.first_word: list[int] = []
         previous_end = 0
+        words, word_token, ends, breaks = self.words, self.word_token, self.ends, self.breaks
         for index, token in enumerate(self.tokens):
             gap = text[previous_end : token.start]
-            blocked = index > 0 and not set(gap) <= _NAME_GAP
-            self.first_word.append(len(self.words))
-            for position, word in enumerate(token.words):
-                self.words.append(word)
-                self.word_token.append(index)
-                self.ends.append(position == len(token.words) - 1)
-                self.breaks.append(blocked if position == 0 else False)
+            blocked = index > 0 and gap != " " and not set(gap) <= _NAME_GAP
+            self.first_word.append(len(words))
+            expanded = token.words
+            if len(expanded) == 1:
+                words.append(expanded[0])
+                word_token.append(index)
+                ends.append(True)
+                breaks.append(blocked)
+            else:
+                last = len(expanded) - 1
+                for position, word in enumerate(expanded):
+                    words.append(word)
+                    word_token.append(index)
+                    ends.append(position == last)
+                    breaks.append(blocked if position == 0 else False)
             previous_end = token.end
         self.first_word.append(len(self.words))
 
@@ -149,11 +158,24 @@ _MODIFIERS = sorted(
 )
 _BACKREF = {("neu", "tren"), ("noi", "tren"), ("tren", "day"), ("duoc", "giao", "chu", "tri")}
 _UBND = ("uy", "ban", "nhan", "dan")
+_UBND_ONLY = (_UBND,)
+_ALL_LEVELS = (("cac", "cap"), ("cap", "xa"))
+
+
+_BY_FIRST: dict[int, dict[str, list[tuple[str, ...]]]] = {}
 
 
 def _match_seq(span: Span, word: int, options: Sequence[tuple[str, ...]]) -> tuple[str, ...] | None:
     """Return the first option spelled by the words at `word` (no punctuation inside)."""
-    for option in options:
+    if word >= len(span.words):
+        return None
+    index = _BY_FIRST.get(id(options))
+    if index is None:  # options are module constants: index them by first word once
+        index = {}
+        for option in options:
+            index.setdefault(option[0], []).append(option)
+        _BY_FIRST[id(options)] = index
+    for option in index.get(span.words[word], ()):
         end = word + len(option)
         if end > len(span.words) or not span.ends[end - 1]:
             continue
@@ -191,9 +213,9 @@ def _collective(span: Span, word: int) -> tuple[int, list[tuple[str, ...]], bool
         if word < len(span.words) and span.words[word] == "cac" and span.breaks[word]:
             return None
     nouns: list[tuple[str, ...]] = []
-    if _match_seq(span, word, [_UBND]):
+    if _match_seq(span, word, _UBND_ONLY):
         word += 4
-        if _match_seq(span, word, [("cac", "cap")]) or _match_seq(span, word, [("cap", "xa")]):
+        if _match_seq(span, word, _ALL_LEVELS):
             nouns.append(("cap",))
             word += 2
         elif word < len(span.words) and span.words[word] == "cac":
