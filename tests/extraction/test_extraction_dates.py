@@ -1,0 +1,174 @@
+"""Deadline and cadence phrases, one sentence at a time."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from tracker.extraction import extract
+from tracker.extraction.dates import add_working_days, find_cadences, find_deadlines
+from tracker.extraction.textutil import fold_keep_length
+
+ISSUED = "Hòa Bình, ngày 17 tháng 5 năm 2025\n"
+
+
+def one_task(registry, sentence: str, **kwargs) -> dict:
+    out = extract(ISSUED + sentence, registry, **kwargs)
+    assert len(out["tasks"]) == 1, out["tasks"]
+    return out["tasks"][0]
+
+
+@pytest.mark.parametrize(
+    ("phrase", "due"),
+    [
+        ("trước ngày 15/8/2025", "2025-08-15"),
+        ("Thời hạn hoàn thành trước ngày 30/6/2025", "2025-06-30"),
+        ("Hoàn thành trước 30/11/2025", "2025-11-30"),
+        ("chậm nhất ngày 25/9/2025", "2025-09-25"),
+        ("chậm nhất là ngày 5-9-2025", "2025-09-05"),
+        ("trước ngày 15 tháng 8 năm 2025", "2025-08-15"),
+        ("thời hạn: 30/6/2025", "2025-06-30"),
+        ("trong tháng 9/2025", "2025-09-30"),
+        ("trong tháng 6/2026", "2026-06-30"),
+        ("trong tháng 2 năm 2028", "2028-02-29"),
+        ("trong quý IV/2026", "2026-12-31"),
+        ("trong quý I năm 2026", "2026-03-31"),
+        ("hoàn thành trong năm 2025", "2025-12-31"),
+        ("trước ngày 05/7", "2025-07-05"),  # no year: the directive's
+        ("trong tháng 9", "2025-09-30"),
+    ],
+)
+def test_one_off_deadline(registry, phrase, due):
+    task = one_task(registry, f"Sở Tài chính tổng hợp, báo cáo UBND tỉnh {phrase}.")
+    assert task["due"] == due
+    assert task["cadence"] is None
+
+
+@pytest.mark.parametrize(
+    ("phrase", "due"),
+    [
+        ("trong vòng 60 ngày kể từ ngày ký", "2025-07-16"),  # issue date 17/5/2025
+        ("trong vòng 30 ngày kể từ ngày 01/8/2025", "2025-08-31"),
+        ("trong thời hạn 10 ngày làm việc kể từ ngày ký", "2025-05-30"),
+        ("trong 2 tháng kể từ ngày 31/12/2025", "2026-02-28"),
+    ],
+)
+def test_relative_deadline(registry, phrase, due):
+    task = one_task(registry, f"Sở Xây dựng hoàn thiện hồ sơ {phrase}.")
+    assert task["due"] == due
+    assert task["notes"], "the computation is explained to the reviewer"
+
+
+def test_relative_deadline_prefers_base_date_over_issue_date(registry):
+    task = one_task(
+        registry, "Sở Xây dựng hoàn thiện hồ sơ trong vòng 10 ngày.", base_date=date(2025, 6, 1)
+    )
+    assert task["due"] == "2025-06-11"
+
+
+def test_relative_deadline_without_any_base_is_undated():
+    deadlines = find_deadlines(fold_keep_length("trong vòng 10 ngày kể từ ngày ký"), None, None)
+    assert len(deadlines) == 1 and deadlines[0].due is None
+
+
+def test_citation_dates_are_not_deadlines():
+    folded = fold_keep_length(
+        "theo Quyết định số 813/QĐ-UBND ngày 30/3/2018, xếp thứ 37/63 tỉnh, năm 2024"
+    )
+    assert find_deadlines(folded, 2025, None) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "cadence", "day"),
+    [
+        ("Hằng tháng rà soát tình hình thực hiện nhiệm vụ.", "monthly", None),
+        ("Rà soát, báo cáo kết quả hàng tháng.", "monthly", None),
+        ("Báo cáo UBND tỉnh trước ngày 20 hằng tháng.", "monthly", "20"),
+        ("Định kỳ hàng quý báo cáo kết quả.", "quarterly", None),
+        ("Định kỳ quý I, 6 tháng, 9 tháng, cả năm báo cáo kết quả.", "quarterly-cumulative", None),
+        ("Định kỳ 6 tháng báo cáo kết quả.", "semiannual", None),
+        ("Hằng năm tổ chức đánh giá.", "annual", None),
+        ("Báo cáo trước ngày 15 của tháng cuối quý.", "quarterly", "15"),
+    ],
+)
+def test_cadence(registry, sentence, cadence, day):
+    task = one_task(registry, f"Sở Nội vụ: {sentence}")
+    assert (task["cadence"], task["period_due_day"], task["due"]) == (cadence, day, None)
+
+
+def test_semiannual_and_annual_report_days(registry):
+    out = extract(
+        ISSUED + "Sở Y tế: báo cáo 6 tháng gửi Sở Nội vụ trước ngày 05/7 và báo cáo năm trước "
+        "ngày 15/12 hằng năm.",
+        registry,
+    )
+    got = [(t["cadence"], t["period_due_day"]) for t in out["tasks"]]
+    assert got == [("semiannual", "05/07"), ("annual", "15/12")]
+
+
+def test_annual_in_a_noun_phrase_is_not_a_cadence():
+    for text in (
+        "đảm bảo các vấn đề theo dõi thi hành pháp luật hàng năm được xử lý kịp thời",
+        "tiêu chí “Thực hiện thu ngân sách hằng năm của tỉnh”",
+        "Báo cáo đánh giá Chỉ số năm 2024 của tỉnh",
+    ):
+        assert find_cadences(fold_keep_length(text)) == [], text
+
+
+def test_two_hop_chain(registry):
+    out = extract(
+        ISSUED + "Sở Y tế báo cáo kết quả, gửi Sở Tài chính trước ngày 05/7 để tổng hợp, báo cáo "
+        "UBND tỉnh trước ngày 10/7.",
+        registry,
+    )
+    [task] = out["tasks"]
+    assert (task["due"], task["via"], task["via_due"]) == (
+        "2025-07-10",
+        "Sở Tài chính",
+        "2025-07-05",
+    )
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Tổng hợp, báo cáo Chủ tịch UBND tỉnh (qua Sở Nội vụ tổng hợp) trước ngày 30/11/2025.",
+        "Đề xuất giải pháp trước ngày 30/11/2025, gửi Sở Nội vụ tổng hợp.",
+    ],
+)
+def test_report_via(registry, sentence):
+    task = one_task(registry, f"Sở Y tế: {sentence}")
+    assert (task["via"], task["due"]) == ("Sở Nội vụ", "2025-11-30")
+
+
+@pytest.mark.parametrize("written", ["31/02/2025", "31/6/2025", "29/2/2025", "12/13/2025"])
+def test_invalid_date_keeps_task_without_due(registry, written):
+    out = extract(ISSUED + f"Sở Y tế báo cáo trước ngày {written}.", registry)
+    [task] = out["tasks"]
+    assert task["due"] is None and task["warnings"] == ["invalid-date"]
+    assert any(written in w["message"] for w in out["warnings"])
+
+
+def test_leap_day_is_valid(registry):
+    assert one_task(registry, "Sở Y tế báo cáo trước ngày 29/2/2028.")["due"] == "2028-02-29"
+
+
+def test_due_before_issued_is_flagged(registry):
+    task = one_task(registry, "Sở Y tế báo cáo trước ngày 30/5/2024.")
+    assert task["due"] == "2024-05-30" and task["warnings"] == ["due-before-issued"]
+
+
+def test_deadline_only_sentence_completes_the_previous_one(registry):
+    out = extract(
+        ISSUED + "Sở Tài chính: Rà soát lại các chỉ tiêu năm 2025. Thời hạn hoàn thành trước ngày "
+        "30/6/2025. Thực hiện tốt công tác quản lý ngân sách.",
+        registry,
+    )
+    dated = [t for t in out["tasks"] if t["due"]]
+    assert len(dated) == 1
+    assert dated[0]["text"].startswith("Rà soát lại") and "30/6/2025" in dated[0]["text"]
+
+
+def test_working_days_skip_weekends():
+    assert add_working_days(date(2025, 5, 16), 1) == date(2025, 5, 19)  # Friday -> Monday

@@ -1,0 +1,173 @@
+"""Read an uploaded directive (.txt, .docx, .pdf with a text layer) into plain text.
+
+Offices upload whatever the mail system gave them: UTF-8 text, text saved by old Windows
+tools in cp1258, Word files, PDFs exported from Word or scanned. Anything we cannot read
+truthfully (a scan without a text layer, a .docx that is not a zip, an old binary .doc)
+is refused with a Vietnamese message the upload form can show as it is.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import unicodedata
+import warnings
+import zipfile
+
+__all__ = ["MAX_BYTES", "UnsupportedDocument", "read_document"]
+
+#: Larger uploads are refused before parsing; a directive is far smaller.
+MAX_BYTES = 20 * 1024 * 1024
+
+_ZIP_MAGIC = b"PK\x03\x04"
+_PDF_MAGIC = b"%PDF-"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc, .xls: old Office binary files
+
+
+class UnsupportedDocument(ValueError):
+    """The file cannot be read as a directive; `message` is Vietnamese, for the user."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def read_document(filename: str, data: bytes) -> str:
+    """Return the text of an uploaded .txt, .docx or .pdf file.
+
+    Raises UnsupportedDocument for other extensions and for content that does not match
+    its extension, so that a wrong upload is explained instead of read as garbage.
+    """
+    name = (filename or "").strip().lower()
+    extension = name.rsplit(".", 1)[-1] if "." in name else ""
+    if not isinstance(data, bytes | bytearray | memoryview):
+        raise UnsupportedDocument("Không đọc được tệp tải lên.")
+    data = bytes(data)
+    if len(data) > MAX_BYTES:
+        raise UnsupportedDocument("Tệp quá lớn (trên 20 MB); văn bản chỉ đạo không lớn đến vậy.")
+    if extension == "txt":
+        return _read_txt(data)
+    if extension == "docx":
+        return _read_docx(data)
+    if extension == "pdf":
+        return _read_pdf(data)
+    if extension == "doc":
+        raise UnsupportedDocument(
+            "Tệp .doc (Word 97-2003) chưa được hỗ trợ; hãy mở bằng Word và lưu lại dạng .docx."
+        )
+    raise UnsupportedDocument(
+        "Chỉ nhận tệp .txt, .docx hoặc .pdf có lớp văn bản"
+        + (f"; tệp «{filename}» không thuộc các loại này." if filename else ".")
+    )
+
+
+# -- .txt -------------------------------------------------------------------------------
+
+
+def _read_txt(data: bytes) -> str:
+    if data.startswith(_ZIP_MAGIC) or data.startswith(_PDF_MAGIC) or data.startswith(_OLE_MAGIC):
+        raise UnsupportedDocument(
+            "Tệp có đuôi .txt nhưng nội dung là tệp Word/PDF; hãy tải lên đúng đuôi tệp."
+        )
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return _normalise(data.decode("utf-16"))
+        except UnicodeDecodeError as error:
+            raise UnsupportedDocument("Tệp .txt UTF-16 bị hỏng, không đọc được.") from error
+    if data.count(b"\x00") > len(data) // 100 + 1:
+        raise UnsupportedDocument(
+            "Tệp có đuôi .txt nhưng chứa dữ liệu nhị phân, không phải văn bản."
+        )
+    try:
+        return _normalise(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        pass
+    try:
+        # Vietnamese Windows code page: tone marks are combining characters, which NFC
+        # composes back into the precomposed letters the rest of the system expects.
+        return _normalise(data.decode("cp1258"))
+    except UnicodeDecodeError:
+        return _normalise(data.decode("latin-1"))
+
+
+def _normalise(text: str) -> str:
+    return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+# -- .docx ------------------------------------------------------------------------------
+
+
+def _read_docx(data: bytes) -> str:
+    if not data.startswith(_ZIP_MAGIC) or not zipfile.is_zipfile(io.BytesIO(data)):
+        if data.startswith(_OLE_MAGIC):
+            raise UnsupportedDocument(
+                "Tệp có đuôi .docx nhưng là định dạng Word 97-2003 (.doc); hãy lưu lại dạng .docx."
+            )
+        raise UnsupportedDocument("Tệp có đuôi .docx nhưng không phải tài liệu Word hợp lệ.")
+    try:
+        import docx  # python-docx
+        from docx.document import Document as _Document
+        from docx.table import Table
+        from docx.text.paragraph import Paragraph
+
+        document: _Document = docx.Document(io.BytesIO(data))
+        lines: list[str] = []
+
+        def walk(parent, element) -> None:
+            for child in element.iterchildren():
+                tag = child.tag.rsplit("}", 1)[-1]
+                if tag == "p":
+                    lines.append(Paragraph(child, parent).text)
+                elif tag == "tbl":
+                    table = Table(child, parent)
+                    for row in table.rows:
+                        cells: list[str] = []
+                        for cell in row.cells:
+                            text = " ".join(p.text.strip() for p in cell.paragraphs).strip()
+                            if not cells or text != cells[-1]:  # merged cells repeat
+                                cells.append(text)
+                        if any(cells):
+                            lines.append(" | ".join(cells))
+                elif tag == "sdt":
+                    content = child.find(child.tag.replace("sdt", "sdtContent"))
+                    if content is not None:
+                        walk(parent, content)
+
+        walk(document, document.element.body)
+        return _normalise("\n".join(lines))
+    except UnsupportedDocument:
+        raise
+    except Exception as error:  # python-docx raises many kinds on broken files
+        raise UnsupportedDocument("Tệp .docx bị hỏng hoặc không đúng định dạng Word.") from error
+
+
+# -- .pdf -------------------------------------------------------------------------------
+
+
+def _read_pdf(data: bytes) -> str:
+    if _PDF_MAGIC not in data[:1024]:
+        raise UnsupportedDocument("Tệp có đuôi .pdf nhưng không phải tài liệu PDF.")
+    logger = logging.getLogger("pypdf")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            from pypdf import PdfReader
+
+            reader = PdfReader(io.BytesIO(data), strict=False)
+            if reader.is_encrypted and not reader.decrypt(""):
+                raise UnsupportedDocument("Tệp PDF được đặt mật khẩu; hãy gỡ mật khẩu rồi tải lại.")
+            pages = [page.extract_text() or "" for page in reader.pages]
+    except UnsupportedDocument:
+        raise
+    except Exception as error:  # pypdf raises many kinds on broken files
+        raise UnsupportedDocument("Tệp PDF bị hỏng, không đọc được.") from error
+    finally:
+        logger.setLevel(level)
+    text = _normalise("\n".join(pages))
+    if sum(char.isalpha() for char in text) < 20:
+        raise UnsupportedDocument(
+            "Tệp PDF không có lớp văn bản (bản scan); hãy tải bản .docx hoặc PDF xuất từ Word."
+        )
+    return text
