@@ -61,11 +61,12 @@ def register_blueprints(app: Flask) -> None:
     from tracker.agencies.views import bp as agencies_bp
     from tracker.auth.views import bp as auth_bp
     from tracker.directives.views import bp as directives_bp
+    from tracker.extraction.views import bp as extraction_bp
     from tracker.files.views import bp as files_bp
     from tracker.main.views import bp as main_bp
     from tracker.tasks.views import bp as tasks_bp
 
-    for bp in (main_bp, auth_bp, agencies_bp, directives_bp, tasks_bp, files_bp):
+    for bp in (main_bp, auth_bp, agencies_bp, directives_bp, extraction_bp, tasks_bp, files_bp):
         app.register_blueprint(bp)
 
 
@@ -73,8 +74,9 @@ def register_commands(app: Flask) -> None:
     from tracker.agencies.cli import agencies_cli
     from tracker.auth.cli import users_cli
     from tracker.demo.cli import demo_cli
+    from tracker.extraction.cli import directives_cli
     from tracker.maintenance.cli import backup_command
     from tracker.tasks.cli import tasks_cli
 
-    for group in (agencies_cli, users_cli, demo_cli, tasks_cli, backup_command):
+    for group in (agencies_cli, users_cli, demo_cli, tasks_cli, directives_cli, backup_command):
         app.cli.add_command(group)
