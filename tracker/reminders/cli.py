@@ -22,7 +22,9 @@ def scheduler_run() -> None:
     """Run the scheduler in the foreground (daily sweep, outbox sender, reporting periods)."""
     from tracker.reminders.scheduler import SchedulerConfigError, build_scheduler
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     app = current_app._get_current_object()
     try:
         scheduler = build_scheduler(app)
@@ -42,7 +44,9 @@ def scheduler_run() -> None:
 
 
 @reminders_cli.command("run")
-@click.option("--today", "day", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Ngày tính (YYYY-MM-DD)")
+@click.option(
+    "--today", "day", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Ngày tính (YYYY-MM-DD)"
+)
 @click.option("--dry-run", is_flag=True, help="Chỉ tính, không đưa vào hộp thư đi")
 @click.option("--json", "as_json", is_flag=True, help="In JSON theo từng cơ quan, đơn vị")
 def reminders_run(day: datetime | None, dry_run: bool, as_json: bool) -> None:
@@ -52,7 +56,9 @@ def reminders_run(day: datetime | None, dry_run: bool, as_json: bool) -> None:
     as_of = day.date() if day else today()
     result = run_sweep(as_of, dry_run=dry_run)
     if as_json:
-        payload = plan_as_json(result.plan) if result.plan else {"day": as_of.isoformat(), "agencies": []}
+        payload = (
+            plan_as_json(result.plan) if result.plan else {"day": as_of.isoformat(), "agencies": []}
+        )
         payload.update(
             dry_run=dry_run,
             locked_out=result.locked_out,
@@ -68,13 +74,17 @@ def reminders_run(day: datetime | None, dry_run: bool, as_json: bool) -> None:
         click.echo("Một bộ lập lịch khác đang chạy nhắc việc; bỏ qua.")
         return
     if not result.working_day:
-        click.echo(f"{as_of:%d/%m/%Y} là ngày nghỉ: không gửi nhắc việc (ngày làm việc tiếp theo sẽ gửi bù).")
+        click.echo(
+            f"{as_of:%d/%m/%Y} là ngày nghỉ: không gửi nhắc việc (ngày làm việc tiếp theo sẽ gửi bù)."
+        )
         return
     digests = result.plan.digests if result.plan else []
     for d in digests:
         click.echo(f"  {d.agency_name}: {len(d.notices)} nhiệm vụ")
     if dry_run:
-        click.echo(f"Thử (không gửi): {len(digests)} cơ quan, đơn vị cần nhắc ngày {as_of:%d/%m/%Y}.")
+        click.echo(
+            f"Thử (không gửi): {len(digests)} cơ quan, đơn vị cần nhắc ngày {as_of:%d/%m/%Y}."
+        )
     else:
         click.echo(
             f"Đã đưa vào hộp thư đi {result.digests_queued} thư nhắc việc"

@@ -10,7 +10,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from flask import current_app, render_template
+from flask import current_app
 
 from tracker.reminders.models import KIND_LABELS
 from tracker.reminders.policy import CATEGORIES
@@ -42,6 +42,12 @@ def absolute_url(endpoint: str, **values: Any) -> str:
 
 def vn_day(d: date | None) -> str:
     return d.strftime("%d/%m/%Y") if d else ""
+
+
+def _render(name: str, ctx: dict[str, Any]) -> str:
+    """Render an email template without the request-bound context processors (the scheduler
+    has no request; the web's locale selector needs one)."""
+    return current_app.jinja_env.get_template(name).render(**ctx)
 
 
 def _context(**extra: Any) -> dict[str, Any]:
@@ -82,8 +88,8 @@ def render_digest(digest: AgencyDigest, day: date) -> tuple[str, str, str]:
     )
     return (
         subject,
-        render_template("emails/digest.txt", **ctx),
-        render_template("emails/digest.html", **ctx),
+        _render("emails/digest.txt", ctx),
+        _render("emails/digest.html", ctx),
     )
 
 
@@ -111,6 +117,6 @@ def render_summary(p: Plan, result: SweepResult) -> tuple[str, str, str]:
     )
     return (
         subject,
-        render_template("emails/summary.txt", **ctx),
-        render_template("emails/summary.html", **ctx),
+        _render("emails/summary.txt", ctx),
+        _render("emails/summary.html", ctx),
     )

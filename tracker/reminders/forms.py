@@ -8,7 +8,7 @@ from tracker.forms import REQUIRED
 
 
 def parse_day_list(text: str | None) -> list[int]:
-    """"7, 1" → [7, 1]; raises ValueError with a Vietnamese message."""
+    """ "7, 1" → [7, 1]; raises ValueError with a Vietnamese message."""
     parts = [p.strip() for p in (text or "").replace(";", ",").split(",") if p.strip()]
     try:
         return [int(p) for p in parts]

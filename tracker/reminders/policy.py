@@ -90,7 +90,9 @@ class Policy:
                 sorted({int(n) for n in data.get("before_days", default.before_days)}, reverse=True)
             )
             escalate = tuple(
-                sorted({int(n) for n in data.get("escalate_after_days", default.escalate_after_days)})
+                sorted(
+                    {int(n) for n in data.get("escalate_after_days", default.escalate_after_days)}
+                )
             )
             every = int(data.get("overdue_every_days", default.overdue_every_days))
             months = int(data.get("update_after_months", default.update_after_months))
@@ -99,9 +101,13 @@ class Policy:
         if any(n < 1 or n > 90 for n in before):
             raise PolicyError("before_days", "Số ngày nhắc trước hạn phải từ 1 đến 90.")
         if every < 1 or every > 90:
-            raise PolicyError("overdue_every_days", "Chu kỳ nhắc khi quá hạn phải từ 1 đến 90 ngày.")
+            raise PolicyError(
+                "overdue_every_days", "Chu kỳ nhắc khi quá hạn phải từ 1 đến 90 ngày."
+            )
         if any(n < 0 or n > 3650 for n in escalate):
-            raise PolicyError("escalate_after_days", "Số ngày quá hạn để báo cáo lãnh đạo phải từ 0 đến 3650.")
+            raise PolicyError(
+                "escalate_after_days", "Số ngày quá hạn để báo cáo lãnh đạo phải từ 0 đến 3650."
+            )
         if months < 0 or months > 24:
             raise PolicyError("update_after_months", "Số tháng đề nghị cập nhật phải từ 0 đến 24.")
         return cls(
@@ -170,7 +176,9 @@ class Notice:
 def _stage_thresholds(due: date, policy: Policy, cal: WorkingCalendar) -> list[Threshold]:
     """Reminders before and on the due date, moved back to a working day."""
     items = [
-        Threshold(f"before:{n}", "due_soon", cal.previous_working_day(due - timedelta(days=n)), "stage")
+        Threshold(
+            f"before:{n}", "due_soon", cal.previous_working_day(due - timedelta(days=n)), "stage"
+        )
         for n in policy.before_days
     ]
     if policy.on_due_day:
@@ -199,7 +207,9 @@ def pending_thresholds(
             k += 1
         if k:
             on = anchor + relativedelta(months=policy.update_after_months * k)
-            found.append(Threshold(f"update:{anchor.isoformat()}:{k}", "update_requested", on, "update"))
+            found.append(
+                Threshold(f"update:{anchor.isoformat()}:{k}", "update_requested", on, "update")
+            )
         return found
     if day <= due:
         reached = [t for t in _stage_thresholds(due, policy, cal) if t.on <= day]
@@ -214,7 +224,9 @@ def pending_thresholds(
     passed = [n for n in policy.escalate_after_days if overdue > n]
     if passed:
         n = max(passed)
-        found.append(Threshold(f"escalate:{n}", "escalated", due + timedelta(days=n + 1), "escalation"))
+        found.append(
+            Threshold(f"escalate:{n}", "escalated", due + timedelta(days=n + 1), "escalation")
+        )
     return found
 
 

@@ -30,7 +30,14 @@ from tracker.deadlines.status import Status
 from tracker.directives.models import Directive
 from tracker.extensions import db
 from tracker.reminders.models import OutboxEmail, OutboxStatus, ReminderRecord
-from tracker.reminders.policy import CATEGORIES, Deadline, Notice, Policy, decide, pending_thresholds
+from tracker.reminders.policy import (
+    CATEGORIES,
+    Deadline,
+    Notice,
+    Policy,
+    decide,
+    pending_thresholds,
+)
 from tracker.settings import get_setting, set_setting
 from tracker.tasks.models import ProgressUpdate, Task
 from tracker.tasks.queries import status_expression
@@ -144,7 +151,9 @@ def collect_deadlines(day: date, policy: Policy) -> list[Deadline]:
         .where(Task.due_on <= horizon_day)
     ):
         deadlines.append(
-            Deadline(f"task:{row.id}", row.id, row.lead_agency_id, "lead", row.due_on, info=info(row))
+            Deadline(
+                f"task:{row.id}", row.id, row.lead_agency_id, "lead", row.due_on, info=info(row)
+            )
         )
 
     # reporting periods → lead agency
@@ -208,7 +217,12 @@ def collect_deadlines(day: date, policy: Policy) -> list[Deadline]:
         tz = zone()
         for row in db.session.execute(
             select(
-                Task.id, Task.content, Task.lead_agency_id, Task.created_at, Directive.number, last.c.last_at
+                Task.id,
+                Task.content,
+                Task.lead_agency_id,
+                Task.created_at,
+                Directive.number,
+                last.c.last_at,
             )
             .join(Directive, Directive.id == Task.directive_id)
             .join(lead, lead.id == Task.lead_agency_id)
@@ -294,9 +308,7 @@ def plan(day: date, policy: Policy | None = None, cal: WorkingCalendar | None = 
     if not cal.is_working_day(day):
         return Plan(day, False, [], None)
     deadlines = collect_deadlines(day, policy)
-    candidates = [
-        d.key(t.name) for d in deadlines for t in pending_thresholds(d, day, policy, cal)
-    ]
+    candidates = [d.key(t.name) for d in deadlines for t in pending_thresholds(d, day, policy, cal)]
     notices = decide(deadlines, day, policy, cal, sent_keys_for(candidates))
 
     by_agency: dict[int, list[Notice]] = defaultdict(list)
