@@ -71,7 +71,9 @@ def quarter_province(app) -> dict:
             emails=["sotaichinh@tinh.gov.vn", "vanthu.stc@tinh.gov.vn"],
             head_email="giamdoc.stc@tinh.gov.vn",
         )
-        syt = make_agency("Sở Y tế", emails=["soyte@tinh.gov.vn"], head_email="giamdoc.syt@tinh.gov.vn")
+        syt = make_agency(
+            "Sở Y tế", emails=["soyte@tinh.gov.vn"], head_email="giamdoc.syt@tinh.gov.vn"
+        )
         snv = make_agency("Sở Nội vụ", emails=["sonoivu@tinh.gov.vn"])
         sgtvt = make_agency("Sở Giao thông vận tải", emails=["sogtvt@tinh.gov.vn"], active=False)
         d = make_directive("5016/TB-VPUBND")
@@ -89,9 +91,13 @@ def quarter_province(app) -> dict:
             "snv_extended": make_task(
                 d, snv, content="Kiểm tra công tác cán bộ", due_on=date(2025, 8, 14)
             ),
-            "syt_paused": make_task(d, syt, content="Nhiệm vụ tạm dừng nhắc", due_on=date(2025, 8, 20)),
+            "syt_paused": make_task(
+                d, syt, content="Nhiệm vụ tạm dừng nhắc", due_on=date(2025, 8, 20)
+            ),
             "syt_cancelled": make_task(d, syt, content="Nhiệm vụ đã hủy", due_on=date(2025, 8, 20)),
-            "inactive": make_task(d, sgtvt, content="Nhiệm vụ của sở đã sáp nhập", due_on=date(2025, 8, 20)),
+            "inactive": make_task(
+                d, sgtvt, content="Nhiệm vụ của sở đã sáp nhập", due_on=date(2025, 8, 20)
+            ),
             "syt_quarterly": make_task(
                 d,
                 syt,

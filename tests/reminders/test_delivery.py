@@ -18,7 +18,7 @@ from tracker.reminders.services import plan, queue, run_sweep
 D = date
 
 
-def _province(app, when=D(2025, 7, 1)):
+def _province(app, when: date = date(2025, 7, 1)):
     app.config["TRACKER_NOW"] = at(when)
     with app.app_context():
         stc = make_agency(
@@ -31,7 +31,9 @@ def _province(app, when=D(2025, 7, 1)):
         d = make_directive("5016/TB-VPUBND")
         tasks = {
             "stc": make_task(d, stc, content="Tổng hợp kiến nghị thanh tra", due_on=D(2025, 8, 15)),
-            "stc2": make_task(d, stc, content="Rà soát chỉ tiêu kinh tế - xã hội", due_on=D(2025, 8, 12)),
+            "stc2": make_task(
+                d, stc, content="Rà soát chỉ tiêu kinh tế - xã hội", due_on=D(2025, 8, 12)
+            ),
             "syt": make_task(d, syt, content="Cải thiện chỉ số PAPI", due_on=D(2025, 8, 10)),
             "via": make_task(
                 d,

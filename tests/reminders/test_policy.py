@@ -28,7 +28,9 @@ def test_policy_module_is_pure():
     path = Path(tracker.reminders.__file__).with_name("policy.py")
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.ImportFrom | ast.Import):
-            names = [node.module] if isinstance(node, ast.ImportFrom) else [a.name for a in node.names]
+            names = (
+                [node.module] if isinstance(node, ast.ImportFrom) else [a.name for a in node.names]
+            )
             assert not any(n and n.split(".")[0] in {"flask", "sqlalchemy"} for n in names)
 
 

@@ -76,7 +76,9 @@ def test_create_app_starts_no_scheduler(app):
 def test_cli_dry_run_json_on_demo_data(app, runner):
     loaded = runner.invoke(args=["demo", "load"])
     assert loaded.exit_code == 0, loaded.output
-    result = runner.invoke(args=["reminders", "run", "--today", "2025-08-08", "--dry-run", "--json"])
+    result = runner.invoke(
+        args=["reminders", "run", "--today", "2025-08-08", "--dry-run", "--json"]
+    )
     assert result.exit_code == 0, result.output
     payload = json.loads(result.output)
     assert payload["day"] == "2025-08-08" and payload["dry_run"] is True
