@@ -235,3 +235,24 @@ def test_unique_keys_alone_stop_a_second_sweep_on_postgresql(pg_apps, smtp):
             select(func.count(func.distinct(ReminderRecord.dedup_key)))
         ).scalar()
         assert records == distinct
+
+
+def test_a_stale_claim_is_retried_and_a_fresh_one_is_left_alone(mail_app, smtp):
+    _province(mail_app)
+    mail_app.config["TRACKER_NOW"] = at(D(2025, 8, 8))
+    with mail_app.app_context():
+        run_sweep(D(2025, 8, 8))
+        rows = db.session.execute(select(OutboxEmail).order_by(OutboxEmail.id)).scalars().all()
+        stale, fresh = rows[0], rows[1]
+        # a sender died 20 minutes ago mid-send; another claimed a row a minute ago
+        stale.status, stale.claimed_at, stale.attempts = "sending", at(D(2025, 8, 8), 7, 10), 1
+        fresh.status, fresh.claimed_at, fresh.attempts = "sending", at(D(2025, 8, 8), 7, 29), 1
+        db.session.commit()
+        send_pending()
+        db.session.expire_all()
+        assert db.session.get(OutboxEmail, stale.id).status == "sent"
+        assert db.session.get(OutboxEmail, stale.id).attempts == 2
+        assert db.session.get(OutboxEmail, fresh.id).status == "sending"
+        stale_key = stale.dedup_key
+    keys = [m.key for m in smtp.drain()]
+    assert stale_key in keys and len(keys) == len(set(keys)) == len(rows) - 1

@@ -531,12 +531,17 @@ def run_sweep(day: date, *, dry_run: bool = False) -> SweepResult:
 
 
 def open_periods_job(day: date) -> int | None:
-    """Create the reporting periods due soon, if the deadlines feature provides it (else None)."""
-    try:
-        from tracker.deadlines import services as deadline_services
-    except ImportError:
+    """Create the reporting periods due soon, if the deadlines feature provides it (else None).
+
+    Guarded so that this branch works alone: no `tracker.deadlines.services` module, or one
+    without `open_periods`, means the job does nothing. An error inside it is not hidden.
+    """
+    from importlib import import_module
+    from importlib.util import find_spec
+
+    if find_spec("tracker.deadlines.services") is None:
         return None
-    open_periods = getattr(deadline_services, "open_periods", None)
+    open_periods = getattr(import_module("tracker.deadlines.services"), "open_periods", None)
     if open_periods is None:
         return None
     from datetime import timedelta
