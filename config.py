@@ -53,6 +53,8 @@ class Config:
     TRACKER_PAGE_SIZE = _int("TRACKER_PAGE_SIZE", 25)
     #: daily reminder sweep time, local time HH:MM
     TRACKER_REMINDER_TIME = os.environ.get("TRACKER_REMINDER_TIME", "07:30")
+    #: delivery attempts before an outbox email is marked failed (with back-off up to 6 hours)
+    TRACKER_OUTBOX_MAX_ATTEMPTS = _int("TRACKER_OUTBOX_MAX_ATTEMPTS", 20)
 
     BABEL_DEFAULT_LOCALE = os.environ.get("BABEL_DEFAULT_LOCALE", "vi")
     BABEL_DEFAULT_TIMEZONE = TRACKER_TIMEZONE

@@ -64,9 +64,14 @@ def register_blueprints(app: Flask) -> None:
     from tracker.extraction.views import bp as extraction_bp
     from tracker.files.views import bp as files_bp
     from tracker.main.views import bp as main_bp
+    from tracker.reminders.views import bp as reminders_bp
     from tracker.tasks.views import bp as tasks_bp
 
+<<<<<<< HEAD
     for bp in (main_bp, auth_bp, agencies_bp, directives_bp, extraction_bp, tasks_bp, files_bp):
+=======
+    for bp in (main_bp, auth_bp, agencies_bp, directives_bp, tasks_bp, files_bp, reminders_bp):
+>>>>>>> reminders
         app.register_blueprint(bp)
 
 
@@ -74,9 +79,15 @@ def register_commands(app: Flask) -> None:
     from tracker.agencies.cli import agencies_cli
     from tracker.auth.cli import users_cli
     from tracker.demo.cli import demo_cli
+<<<<<<< HEAD
     from tracker.extraction.cli import directives_cli
     from tracker.maintenance.cli import backup_command
+=======
+    from tracker.reminders.cli import outbox_cli, reminders_cli, scheduler_cli
+>>>>>>> reminders
     from tracker.tasks.cli import tasks_cli
 
     for group in (agencies_cli, users_cli, demo_cli, tasks_cli, directives_cli, backup_command):
+        app.cli.add_command(group)
+    for group in (scheduler_cli, reminders_cli, outbox_cli):
         app.cli.add_command(group)

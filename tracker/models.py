@@ -6,6 +6,7 @@ from tracker.auth.models import OFFICE_ROLES, Role, User
 from tracker.deadlines.models import CalendarException, ExtensionRequest, ReportingPeriod
 from tracker.directives.models import Directive, DirectiveKind
 from tracker.files.models import Attachment
+from tracker.reminders.models import OutboxEmail, ReminderRecord
 from tracker.settings.models import Setting
 from tracker.tasks.models import ProgressUpdate, Task, task_co_agency
 
@@ -21,7 +22,9 @@ __all__ = [
     "Directive",
     "DirectiveKind",
     "ExtensionRequest",
+    "OutboxEmail",
     "ProgressUpdate",
+    "ReminderRecord",
     "ReportingPeriod",
     "Role",
     "Setting",

@@ -1,6 +1,6 @@
 """Task pages: the agency's list, a task with its timeline, progress, completion."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -77,6 +77,9 @@ def _timeline(task: Task) -> list[dict]:
         if entry.entity == "progress_update":
             continue  # shown as the update itself
         events.append({"at": entry.at, "kind": "audit", "item": entry})
+    # other features add their events (reminders sent, …) through app.extensions
+    for hook in current_app.extensions.get("task_timeline_hooks", ()):
+        events.extend(hook(task))
     events.sort(key=lambda e: e["at"], reverse=True)
     return events
 

@@ -1,0 +1,183 @@
+"""Delivering the outbox: claim → send → mark.
+
+* **Claim**: a conditional UPDATE (`status = pending and back-off passed`, or a `sending` claim
+  older than `STALE_AFTER`) that sets `sending`, counts the attempt and commits; only a rowcount
+  of 1 lets this sender go on (SimpleLogin's `take_job`). Two senders never both claim a row.
+* **Send**: through Flask-Mail, outside any transaction.
+* **Mark**: `sent` with `sent_at`, committed. An SMTP error puts the row back to `pending` with
+  `last_error` and a back-off, or to `failed` after `TRACKER_OUTBOX_MAX_ATTEMPTS`; the batch then
+  stops, so a server that is down does not burn the attempts of every other email.
+
+A crash between the SMTP server's acceptance and the mark can deliver one email twice (the
+claim goes stale and is retried); nothing can make SMTP exactly-once, this keeps it at most one
+duplicate in that single case. With no MAIL_SERVER configured nothing is claimed: emails stay
+pending and readable in the web UI.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_mail import Message
+from sqlalchemy import and_, or_, select, update
+
+from tracker.extensions import db, mail
+from tracker.reminders.models import OutboxEmail, OutboxStatus
+from tracker.reminders.services import leader_lock
+from tracker.timeutil import utcnow
+
+log = logging.getLogger(__name__)
+
+#: a claim older than this is considered abandoned (the sender died mid-send)
+STALE_AFTER = timedelta(minutes=15)
+DEFAULT_MAX_ATTEMPTS = 20
+#: back-off after the n-th failure: 1, 2, 4, … minutes, at most 6 hours, so a two-day outage
+#: costs about a dozen attempts, not the 2,880 of a per-minute retry
+MAX_BACKOFF = timedelta(hours=6)
+BATCH_SIZE = 100
+
+
+def mail_configured() -> bool:
+    return bool(current_app.config.get("MAIL_SERVER"))
+
+
+def max_attempts() -> int:
+    return int(current_app.config.get("TRACKER_OUTBOX_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS))
+
+
+def backoff(attempts: int) -> timedelta:
+    return min(timedelta(minutes=2 ** max(0, attempts - 1)), MAX_BACKOFF)
+
+
+def _claimable(now: datetime):
+    return or_(
+        and_(
+            OutboxEmail.status == OutboxStatus.PENDING.value,
+            or_(OutboxEmail.next_attempt_at.is_(None), OutboxEmail.next_attempt_at <= now),
+        ),
+        and_(
+            OutboxEmail.status == OutboxStatus.SENDING.value,
+            OutboxEmail.claimed_at < now - STALE_AFTER,
+        ),
+    )
+
+
+@dataclass
+class SendResult:
+    sent: int = 0
+    retry_later: int = 0
+    failed: int = 0
+    not_configured: bool = False
+    locked_out: bool = False
+    pending: int = 0
+
+
+def claim(email_id: int, now: datetime) -> bool:
+    """Take one email for sending; True only for the one sender whose UPDATE changed the row."""
+    result = db.session.execute(
+        update(OutboxEmail)
+        .where(OutboxEmail.id == email_id, _claimable(now))
+        .values(
+            status=OutboxStatus.SENDING.value,
+            claimed_at=now,
+            attempts=OutboxEmail.attempts + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def build_message(email: OutboxEmail) -> Message:
+    return Message(
+        subject=email.subject,
+        recipients=list(email.recipients),
+        cc=list(email.cc or []),
+        body=email.body_text,
+        html=email.body_html,
+        sender=current_app.config.get("MAIL_DEFAULT_SENDER"),
+        extra_headers={"X-Tracker-Outbox": email.dedup_key},
+    )
+
+
+def send_pending(limit: int = BATCH_SIZE) -> SendResult:
+    """Deliver what is due now; the minute job and `outbox send` call this. Commits."""
+    result = SendResult()
+    if not mail_configured():
+        result.not_configured = True
+        result.pending = _count_pending()
+        return result
+    with leader_lock("send") as leader:
+        if not leader:
+            result.locked_out = True
+            return result
+        now = utcnow()
+        ids = list(
+            db.session.execute(
+                select(OutboxEmail.id).where(_claimable(now)).order_by(OutboxEmail.id).limit(limit)
+            ).scalars()
+        )
+        db.session.commit()
+        connection = None
+        try:
+            for email_id in ids:
+                if not claim(email_id, now):
+                    continue  # another sender has it
+                email = db.session.get(OutboxEmail, email_id, populate_existing=True)
+                try:
+                    if connection is None:
+                        connection = mail.connect().__enter__()
+                    connection.send(build_message(email))
+                except Exception as exc:  # SMTP and socket errors alike: retry later
+                    _mark_failure(email, exc, now)
+                    result.failed += email.status == OutboxStatus.FAILED.value
+                    result.retry_later += email.status == OutboxStatus.PENDING.value
+                    log.warning("outbox %s not sent: %s", email.dedup_key, exc)
+                    break  # the server is likely down: leave the rest unclaimed
+                email.status = OutboxStatus.SENT.value
+                email.sent_at = utcnow()
+                email.last_error = None
+                email.next_attempt_at = None
+                db.session.commit()
+                result.sent += 1
+        finally:
+            if connection is not None:
+                try:
+                    connection.__exit__(None, None, None)
+                except Exception:  # the server hung up: the emails are already marked
+                    log.debug("closing the SMTP connection failed", exc_info=True)
+    result.pending = _count_pending()
+    return result
+
+
+def _mark_failure(email: OutboxEmail, exc: Exception, now: datetime) -> None:
+    email.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+    if email.attempts >= max_attempts():
+        email.status = OutboxStatus.FAILED.value
+        email.next_attempt_at = None
+    else:
+        email.status = OutboxStatus.PENDING.value
+        email.next_attempt_at = now + backoff(email.attempts)
+    db.session.commit()
+
+
+def _count_pending() -> int:
+    from sqlalchemy import func
+
+    return db.session.execute(
+        select(func.count(OutboxEmail.id)).where(
+            OutboxEmail.status.in_((OutboxStatus.PENDING.value, OutboxStatus.SENDING.value))
+        )
+    ).scalar_one()
+
+
+def resend(email: OutboxEmail) -> None:
+    """Put an email back in the queue now, with a fresh attempt count (the caller commits)."""
+    email.status = OutboxStatus.PENDING.value
+    email.attempts = 0
+    email.next_attempt_at = None
+    email.claimed_at = None
+    email.last_error = None
