@@ -67,11 +67,17 @@ def register_blueprints(app: Flask) -> None:
     from tracker.reminders.views import bp as reminders_bp
     from tracker.tasks.views import bp as tasks_bp
 
-<<<<<<< HEAD
-    for bp in (main_bp, auth_bp, agencies_bp, directives_bp, extraction_bp, tasks_bp, files_bp):
-=======
-    for bp in (main_bp, auth_bp, agencies_bp, directives_bp, tasks_bp, files_bp, reminders_bp):
->>>>>>> reminders
+    blueprints = (
+        main_bp,
+        auth_bp,
+        agencies_bp,
+        directives_bp,
+        extraction_bp,
+        tasks_bp,
+        files_bp,
+        reminders_bp,
+    )
+    for bp in blueprints:
         app.register_blueprint(bp)
 
 
@@ -79,12 +85,9 @@ def register_commands(app: Flask) -> None:
     from tracker.agencies.cli import agencies_cli
     from tracker.auth.cli import users_cli
     from tracker.demo.cli import demo_cli
-<<<<<<< HEAD
     from tracker.extraction.cli import directives_cli
     from tracker.maintenance.cli import backup_command
-=======
     from tracker.reminders.cli import outbox_cli, reminders_cli, scheduler_cli
->>>>>>> reminders
     from tracker.tasks.cli import tasks_cli
 
     for group in (agencies_cli, users_cli, demo_cli, tasks_cli, directives_cli, backup_command):
