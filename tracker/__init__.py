@@ -60,20 +60,22 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from tracker.agencies.views import bp as agencies_bp
     from tracker.auth.views import bp as auth_bp
+    from tracker.deadlines.views import bp as deadlines_bp
     from tracker.directives.views import bp as directives_bp
     from tracker.files.views import bp as files_bp
     from tracker.main.views import bp as main_bp
     from tracker.tasks.views import bp as tasks_bp
 
-    for bp in (main_bp, auth_bp, agencies_bp, directives_bp, tasks_bp, files_bp):
+    for bp in (main_bp, auth_bp, agencies_bp, directives_bp, tasks_bp, files_bp, deadlines_bp):
         app.register_blueprint(bp)
 
 
 def register_commands(app: Flask) -> None:
     from tracker.agencies.cli import agencies_cli
     from tracker.auth.cli import users_cli
+    from tracker.deadlines.cli import periods_cli
     from tracker.demo.cli import demo_cli
     from tracker.tasks.cli import tasks_cli
 
-    for group in (agencies_cli, users_cli, demo_cli, tasks_cli):
+    for group in (agencies_cli, users_cli, demo_cli, tasks_cli, periods_cli):
         app.cli.add_command(group)
