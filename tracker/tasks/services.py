@@ -162,7 +162,9 @@ def create_task(directive: Directive, data: TaskInput, *, created_by_id: int | N
     if problems:
         raise problems[0]
     task = Task(directive=directive, created_by_id=created_by_id, updated_by_id=created_by_id)
-    _apply(task, data)
+    # the agency lookups in _apply would autoflush a task not yet in the session (SAWarning)
+    with db.session.no_autoflush:
+        _apply(task, data)
     task.due_on = data.due_on
     task.original_due_on = data.due_on
     db.session.add(task)
