@@ -479,8 +479,11 @@ def task_due_as_of(task: Task, as_of: date, history: ExtensionHistory | None = N
     extensions approved on or before that day."""
     if history is None:
         history = approved_extensions([task.id])
-    original = task.original_due_on if task.original_due_on is not None else task.due_on
-    return due_on_as_of(as_of, original, history.get((task.id, None), ()))
+    extensions = history.get((task.id, None), ())
+    original = task.original_due_on
+    if original is None and not extensions:
+        original = task.due_on  # a row from before original_due_on was kept
+    return due_on_as_of(as_of, original, extensions)
 
 
 def task_status(task: Task, as_of: date, history: ExtensionHistory | None = None) -> Status:

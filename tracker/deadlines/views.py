@@ -197,6 +197,9 @@ def extensions():
 def decide(request_id: int):
     """Approve (with the date asked for or another) or refuse (with a reason)."""
     ext = db.session.get(ExtensionRequest, request_id) or abort(404)
+    if request.method == "POST" and ext.state != ExtensionState.PENDING.value:
+        flash("Đề nghị gia hạn này đã được xử lý.", "warning")
+        return redirect(url_for("deadlines.extensions"))
     form = ExtensionDecisionForm()
     if request.method == "GET":
         form.approved_due_on.data = ext.requested_due_on
