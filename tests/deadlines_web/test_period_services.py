@@ -214,3 +214,28 @@ def test_periods_open_command(runner, monthly):
     assert "Đã tạo 0 kỳ báo cáo" in again.output
     default = runner.invoke(args=["periods", "open"])
     assert "17/10/2025" in default.output  # today + 60 days
+
+
+def test_editing_the_due_day_moves_future_periods_without_history(app_ctx, monthly):
+    task = db.session.get(Task, monthly)
+    september = next(p for p in task.periods if p.key == "2025-M09")
+    august = next(p for p in task.periods if p.key == "2025-M08")
+    services.request_extension(
+        task, period=august, requested_due_on=date(2025, 8, 29), reason="x", user_id=None
+    )
+    update_task(
+        task,
+        TaskInput(
+            content=task.content,
+            lead_agency_id=task.lead_agency_id,
+            cadence="monthly",
+            period_due_day="25",
+            starts_on=task.starts_on,
+            ends_on=task.ends_on,
+        ),
+    )
+    db.session.refresh(september)
+    db.session.refresh(august)
+    assert (september.due_on, september.original_due_on) == (date(2025, 9, 25), date(2025, 9, 25))
+    assert august.due_on == date(2025, 8, 20)  # it has an extension request: left alone
+    assert _keys(monthly).count("2025-M09") == 1

@@ -318,28 +318,45 @@ def open_task_periods(
     return created
 
 
-def drop_stale_periods(task: Task) -> int:
-    """After an edit, remove the periods the task no longer has: future, never submitted, no
-    extension asked for. Anything with a history is kept."""
-    keep = {p.key for p in task_schedule(task, today() + timedelta(days=3660))}
+def resync_future_periods(task: Task) -> int:
+    """After an edit, bring the task's future periods in line with its new rules.
+
+    Only periods with no history are touched: due in the future, never submitted, never the
+    subject of an extension request. Those the task no longer has (another cadence, a shorter
+    end date) are removed; those it still has take the new dates (a new due day). Returns how
+    many periods were removed or changed.
+    """
+    schedule = {p.key: p for p in task_schedule(task, today() + timedelta(days=3660))}
     asked = select(ExtensionRequest.period_id).where(ExtensionRequest.period_id.is_not(None))
-    stale = db.session.execute(
+    untouched = db.session.execute(
         select(ReportingPeriod).where(
             ReportingPeriod.task_id == task.id,
             ReportingPeriod.done_on.is_(None),
             ReportingPeriod.due_on > today(),
+            ReportingPeriod.due_on == ReportingPeriod.original_due_on,
             ReportingPeriod.id.not_in(asked),
         )
     ).scalars()
-    dropped = 0
-    for period in stale:
-        if period.key not in keep:
+    changed = 0
+    for period in untouched:
+        wanted = schedule.get(period.key)
+        if wanted is None:
             db.session.delete(period)
-            dropped += 1
-    if dropped:
+            changed += 1
+        elif (period.starts_on, period.ends_on, period.due_on, period.label) != (
+            wanted.starts_on,
+            wanted.ends_on,
+            wanted.due_on,
+            wanted.label,
+        ):
+            period.starts_on, period.ends_on = wanted.starts_on, wanted.ends_on
+            period.due_on = period.original_due_on = wanted.due_on
+            period.label = wanted.label
+            changed += 1
+    if changed:
         db.session.flush()
         db.session.expire(task, ["periods"])
-    return dropped
+    return changed
 
 
 def open_periods(until: date) -> int:
@@ -362,7 +379,7 @@ def open_periods(until: date) -> int:
 def sync_task_periods(task: Task) -> int:
     """Called when a task is created or edited: open its periods up to the horizon."""
     if task.id is not None:
-        drop_stale_periods(task)
+        resync_future_periods(task)
     return open_task_periods(task, today() + timedelta(days=HORIZON_DAYS))
 
 

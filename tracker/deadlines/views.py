@@ -431,14 +431,18 @@ def period_settings():
                 return redirect(url_for("deadlines.period_settings"))
     year = today().year
     cal = services.working_calendar()
-    preview = [
-        {"period": p, "gap_ok": meets_submission_gap(p, cal)}
-        for cadence in (Cadence.QUARTERLY_CUMULATIVE, Cadence.SEMIANNUAL)
+    # one row per distinct period of the year (Quý I and 6 tháng appear in several cadences)
+    distinct = {
+        (p.label, p.starts_on, p.ends_on, p.due_on): p
+        for cadence in (Cadence.QUARTERLY, Cadence.QUARTERLY_CUMULATIVE, Cadence.SEMIANNUAL)
         for p in periods_between(
             cadence, date(year, 1, 1), date(year, 12, 31), current, calendar=cal
         )
+    }
+    preview = [
+        {"period": p, "gap_ok": meets_submission_gap(p, cal)}
+        for p in sorted(distinct.values(), key=lambda p: (p.due_on, p.ends_on))
     ]
-    preview.sort(key=lambda item: (item["period"].due_on, item["period"].key))
     return (
         render_template(
             "deadlines/settings.html", form=form, preview=preview, year=year, current=current

@@ -264,16 +264,22 @@ def _deadline_history(tasks: list[Task]) -> None:
         user_id=officer.id,
     )
     approve_extension(request, approved_due_on=date(2025, 12, 20), user_id=office.id)
-    request.decided_on = date(2025, 11, 25)  # decided before the original deadline
-    request.decided_at = datetime(2025, 11, 25, 10, 0, tzinfo=zone())
+    decided_on = min(date(2025, 11, 25), today())  # before the original deadline, if possible
+    request.decided_on = decided_on
+    request.decided_at = datetime(
+        decided_on.year, decided_on.month, decided_on.day, 10, 0, tzinfo=zone()
+    )
     request_extension(
         solutions,
         requested_due_on=date(2026, 1, 15),
         reason="Một sáng kiến cần thêm thời gian áp dụng thử trước khi đề nghị công nhận.",
         user_id=officer.id,
     )
-    consolidated = next(t for t in tasks if t.via_due_on and t.lead_agency.name == "Sở Tài chính")
-    consolidated.via_done_on = date(2025, 12, 8)
+    if today() >= date(2025, 12, 8):  # the demo clock may be pinned earlier
+        consolidated = next(
+            t for t in tasks if t.via_due_on and t.lead_agency.name == "Sở Tài chính"
+        )
+        consolidated.via_done_on = date(2025, 12, 8)
 
 
 def _submit(period: ReportingPeriod, done_on: date, number: str) -> None:
