@@ -44,7 +44,6 @@ bp = Blueprint("deadlines", __name__)
 def task_panel(task: Task, user: User, as_of: date) -> dict[str, Any]:
     """What the task page shows about deadlines: periods with their states, the via agency's
     item, the extension history, and which actions this user may take."""
-    history = services.approved_extensions([task.id])
     periods = []
     if task.is_recurring:
         rows = sorted(task.periods, key=lambda p: (p.due_on, p.ends_on, p.key))
@@ -92,7 +91,6 @@ def task_panel(task: Task, user: User, as_of: date) -> dict[str, Any]:
         "can_request_task": can_request and task.due_on is not None and None not in pending_targets,
         "can_submit": access.can_submit_period(user, task) and not task.is_cancelled,
         "can_decide": access.is_office(user),
-        "has_history": bool(history),
     }
 
 
