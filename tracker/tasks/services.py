@@ -152,6 +152,7 @@ def create_task(directive: Directive, data: TaskInput, *, created_by_id: int | N
     if problems:
         raise problems[0]
     task = Task(directive=directive, created_by_id=created_by_id, updated_by_id=created_by_id)
+    db.session.add(task)  # before _apply's query autoflushes directive.tasks (SAWarning)
     _apply(task, data)
     task.due_on = data.due_on
     task.original_due_on = data.due_on
