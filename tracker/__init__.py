@@ -63,9 +63,10 @@ def register_blueprints(app: Flask) -> None:
     from tracker.directives.views import bp as directives_bp
     from tracker.files.views import bp as files_bp
     from tracker.main.views import bp as main_bp
+    from tracker.reports.views import bp as reports_bp
     from tracker.tasks.views import bp as tasks_bp
 
-    for bp in (main_bp, auth_bp, agencies_bp, directives_bp, tasks_bp, files_bp):
+    for bp in (main_bp, auth_bp, agencies_bp, directives_bp, tasks_bp, files_bp, reports_bp):
         app.register_blueprint(bp)
 
 
@@ -73,7 +74,8 @@ def register_commands(app: Flask) -> None:
     from tracker.agencies.cli import agencies_cli
     from tracker.auth.cli import users_cli
     from tracker.demo.cli import demo_cli
+    from tracker.reports.cli import report_command
     from tracker.tasks.cli import tasks_cli
 
-    for group in (agencies_cli, users_cli, demo_cli, tasks_cli):
+    for group in (agencies_cli, users_cli, demo_cli, tasks_cli, report_command):
         app.cli.add_command(group)
