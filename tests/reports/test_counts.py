@@ -78,15 +78,15 @@ def test_year_report_overdue_more_than_120_days(app, province):
     assert snv["open_on_time"] == 1
 
 
-@pytest.mark.parametrize("metric", METRICS)
-def test_drill_down_matches_each_number(app, province, metric):
+def test_drill_down_matches_each_number(app, province):
     with app.app_context():
         request = parse_request(2025, "Q3", AS_OF)
         report = build_report(request, with_trend=False)
-        for row in report["agencies"] + report["small_agencies"]:
-            records = detail_records(request, metric=metric, agency_id=row["agency_id"])
-            assert len(records) == row[metric], (row["agency"], metric)
-        assert len(detail_records(request, metric=metric)) == report["totals"][metric]
+        for metric in METRICS:
+            for row in report["agencies"] + report["small_agencies"]:
+                records = detail_records(request, metric=metric, agency_id=row["agency_id"])
+                assert len(records) == row[metric], (row["agency"], metric)
+            assert len(detail_records(request, metric=metric)) == report["totals"][metric]
 
 
 def test_drill_down_of_merged_agency(app, province):

@@ -201,16 +201,22 @@ def test_appendix_layout(client, province):
         ({"year": "abc", "period": "Q3", "as_of": "2025-10-05"}, "Năm “abc” không hợp lệ"),
     ],
 )
-@pytest.mark.parametrize(
-    "url", ["/reports/", "/reports/tasks", "/reports/export.xlsx", "/reports/print"]
-)
-def test_bad_input_on_the_page(client, province, params, message, url):
-    login_as(client, province["users"]["staff"])
-    response = client.get(f"{url}?{_query(params)}")
+def test_bad_input_on_the_page(client, data, params, message):
+    login_as(client, data.users["staff"])
+    response = client.get(f"/reports/?{_query(params)}")
     assert response.status_code == 400
     html = response.get_data(as_text=True)
     assert message in html
     assert 'value="' + params["as_of"] + '"' in html  # the form keeps what was typed
+
+
+def test_bad_input_on_every_report_url(client, data):
+    login_as(client, data.users["staff"])
+    for url in REPORT_URLS[1:]:
+        sep = "&" if "?" in url else "?"
+        response = client.get(f"{url}{sep}year=2025&period=Q3&as_of=2025-02-30")
+        assert response.status_code == 400, url
+        assert "không đúng định dạng" in response.get_data(as_text=True)
 
 
 def test_bad_metric_and_format(client, province):
@@ -289,16 +295,18 @@ def test_cli_empty_report_and_files(runner, province, tmp_path):
     assert out_csv.read_bytes().startswith("\ufeff".encode())
 
 
-@pytest.mark.parametrize("url", REPORT_URLS)
-def test_agency_officer_cannot_open_reports(client, province, url):
-    login_as(client, province["users"]["officer"])
-    assert client.get(f"{url}{'&' if '?' in url else '?'}{_query()}").status_code == 403
+def test_agency_officer_cannot_open_reports(client, data):
+    login_as(client, data.users["officer"])
+    for url in REPORT_URLS:
+        response = client.get(f"{url}{'&' if '?' in url else '?'}{_query()}")
+        assert response.status_code == 403, url
 
 
-@pytest.mark.parametrize("who", ["admin", "staff", "leader"])
-def test_office_and_leaders_can(client, province, who):
-    login_as(client, province["users"][who])
-    assert client.get(f"/reports/?{_query()}").status_code == 200
+def test_office_and_leaders_can(client, data):
+    for who in ("admin", "staff", "leader"):
+        login_as(client, data.users[who])
+        assert client.get(f"/reports/?{_query()}").status_code == 200, who
+        client.post("/logout")
 
 
 def test_anonymous_is_sent_to_login(client, province):
