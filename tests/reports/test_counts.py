@@ -133,3 +133,24 @@ def test_empty_report_says_why(app, province):
         report = build_report(parse_request(2024, "Q1", "2024-12-31"))
     assert report["empty"] and report["agencies"] == [] and report["small_agencies"] == []
     assert "Không có nhiệm vụ nào có thời hạn trong kỳ Quý I/2024" in report["empty_reason"]
+
+
+def test_trend_over_the_last_quarters(app, province):
+    with app.app_context():
+        report = build_report(parse_request(2025, "Q3", AS_OF))
+    assert [p["key"] for p in report["trend"]] == ["2024-Q4", "2025-Q1", "2025-Q2", "2025-Q3"]
+    last = report["trend"][-1]
+    assert last["settled"] == 16 and last["on_time_rate"] == report["totals"]["on_time_rate"]
+
+
+def test_ranking_uses_the_wilson_lower_bound():
+    from tracker.reports.service import _ranking, _with_rates
+
+    def row(name, settled, on_time):
+        counts = dict.fromkeys(METRICS, 0)
+        counts.update(settled=settled, total=settled, done_on_time=on_time)
+        return {"agency_id": name, "agency": name, **_with_rates(counts)}
+
+    ranked = _ranking([row("nhỏ", 5, 5), row("lớn", 100, 95), row("kém", 20, 8)])
+    assert [r["agency"] for r in ranked] == ["lớn", "nhỏ", "kém"]
+    assert ranked[1]["on_time_rate"] == 100.0 and ranked[0]["score"] > ranked[1]["score"]

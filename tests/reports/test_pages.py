@@ -63,6 +63,7 @@ def test_page_shows_the_report_numbers(app, client, province):
     assert "Sở Kế hoạch và Đầu tư" in html  # named under its successor
     assert "<svg" in html and "<script" not in html.split("</header>")[1]
     assert 'id="ranking"' in html
+    assert 'style="' not in html  # the CSP forbids inline styles: charts use SVG attributes
 
 
 def test_every_number_links_to_its_tasks(app, client, province):
