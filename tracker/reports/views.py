@@ -14,7 +14,7 @@ from tracker.auth.models import Role
 from tracker.auth.permissions import roles_required, task_visibility
 from tracker.reports import charts, exports
 from tracker.reports.dashboard import Filters, overdue_records
-from tracker.reports.queries import METRIC_LABELS
+from tracker.reports.queries import METRIC_LABELS, agency_groups
 from tracker.reports.service import (
     PERIOD_CODES,
     ReportError,
@@ -107,7 +107,7 @@ def drill_down():
         args=req.args(),
         records=records,
         metric_label=METRIC_LABELS.get(metric or "", "Tất cả nhiệm vụ của kỳ"),
-        agency_name=records[0]["lead_agency"] if records and agency_id else None,
+        agency_name=agency_groups().names.get(agency_id) if agency_id else None,
         agency_id=agency_id,
     )
 
