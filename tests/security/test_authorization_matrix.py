@@ -121,6 +121,12 @@ POLICY: dict[str, Rule] = {
     "deadlines.calendar": OFFICE_ONLY,
     "deadlines.delete_calendar_day": OFFICE_ONLY,
     "deadlines.period_settings": OFFICE_ONLY,
+    "reports.period": READERS,
+    "reports.drill_down": READERS,
+    "reports.appendix": READERS,
+    "reports.print_view": READERS,
+    "reports.export": READERS,
+    "reports.overdue_export": EVERYONE,  # filtered to what each user may see
 }
 
 #: URL argument → the fixture id that fills it (tasks and attachments depend on the rule)
@@ -162,7 +168,9 @@ def test_the_policy_names_no_route_that_is_gone():
 def build_url(rule, policy: Rule, ids: dict[str, int]) -> str:
     values = {}
     for arg in rule.arguments:
-        if arg == "task_id":
+        if arg == "fmt":
+            values[arg] = "xlsx"
+        elif arg == "task_id":
             values[arg] = ids[policy.task]
         elif arg == "attachment_id":
             values[arg] = ids[policy.attachment]
@@ -179,7 +187,7 @@ def build_url(rule, policy: Rule, ids: dict[str, int]) -> str:
 def check(response, expected, role: str, what: str, secret: str | None, policy: Rule) -> None:
     status = response.status_code
     location = response.headers.get("Location", "")
-    body = response.get_data(as_text=True)
+    body = response.get_data().decode("utf-8", errors="replace")
     if expected == LOGIN:
         assert status == 302 and "/login" in location, f"{what}: anonymous got {status} {location}"
     elif expected == OK:
@@ -302,3 +310,22 @@ def test_another_agencys_task_is_404_everywhere(app, world, task):
             response.close()
             assert response.status_code == 404, (method, url, response.status_code)
             assert content not in response.get_data(as_text=True)
+
+
+def test_an_officers_overdue_export_holds_only_its_agencys_tasks(app, world):
+    import io
+
+    from openpyxl import load_workbook
+
+    own, other = _task_content(app, world["own"]), _task_content(app, world["other"])
+    for role, mine, theirs in (("officer_own", own, other), ("officer_other", other, own)):
+        response = client_as(app, role).get("/reports/overdue.xlsx")
+        assert response.status_code == 200
+        book = load_workbook(io.BytesIO(response.data), read_only=True)
+        cells = {
+            str(c) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for c in row
+        }
+        book.close()
+        assert mine in cells and theirs not in cells, role
+        csv = client_as(app, role).get("/reports/overdue.csv").get_data(as_text=True)
+        assert mine in csv and theirs not in csv, role
