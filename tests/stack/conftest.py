@@ -2,7 +2,8 @@
 
 The stack tests need PostgreSQL and a database of their own, which they reset: the one named by
 `TEST_STACK_DATABASE_URL`, or else `<TEST_DATABASE_URL's database>_stack` (created if missing).
-With SQLite as the test database they are skipped: production runs on PostgreSQL.
+With SQLite as the test database (TEST_DATABASE_URL unset) they are skipped: production runs on
+PostgreSQL, and `make test`'s PostgreSQL pass runs them.
 """
 
 from __future__ import annotations
@@ -32,12 +33,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def stack_database_url() -> str | None:
     """The PostgreSQL database the stack tests may reset, or None on SQLite."""
+    test_url = os.environ.get("TEST_DATABASE_URL", "")
+    if not test_url.startswith("postgres"):
+        return None  # the SQLite pass of the suite; the PostgreSQL pass runs the stack
     explicit = os.environ.get("TEST_STACK_DATABASE_URL")
     if explicit:
         return _database_url(explicit)
-    test_url = os.environ.get("TEST_DATABASE_URL", "")
-    if not test_url.startswith("postgres"):
-        return None
     url = make_url(_database_url(test_url))
     stack = url.set(database=f"{url.database}_stack")
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
@@ -57,8 +58,8 @@ def require_stack_database() -> str:
     url = stack_database_url()
     if url is None:
         pytest.skip(
-            "the production stack runs on PostgreSQL: set TEST_DATABASE_URL (or "
-            "TEST_STACK_DATABASE_URL) to a postgresql URL; `make test` does"
+            "the production stack runs on PostgreSQL: it runs when TEST_DATABASE_URL is a "
+            "postgresql URL (the second pass of `make test`)"
         )
     return url
 
