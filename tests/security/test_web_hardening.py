@@ -24,7 +24,11 @@ HTML = b"<html><script>alert(1)</script></html>"
 
 @pytest.fixture
 def csrf_app(database_url, tmp_path, world):
-    return create_app(make_config(database_url, tmp_path, WTF_CSRF_ENABLED=True))
+    app = create_app(make_config(database_url, tmp_path, WTF_CSRF_ENABLED=True))
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()  # no PostgreSQL connection left for the garbage collector
 
 
 def test_a_post_without_csrf_token_is_refused_in_vietnamese(csrf_app, world):
