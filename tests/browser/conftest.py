@@ -29,7 +29,7 @@ DEMO_PASSWORDS = {
     "lanhdao@tinh.gov.vn": "lanhdao-demo",
 }
 #: every wait is bounded: a scenario stays well under 20 s or fails
-TIMEOUT_MS = 10_000
+TIMEOUT_MS = 15_000
 
 
 @pytest.fixture(scope="session")
