@@ -112,10 +112,8 @@ FIELD_LABELS = {
 }
 
 
-@bp.route("/<int:task_id>")
-@login_required
-def show(task_id: int):
-    task = get_task_or_404(task_id, current_user)
+def _task_page(task: Task, progress_form: ProgressForm | None = None, status: int = 200):
+    """The task page; after a failed progress post it shows the form with what was typed."""
     as_of = today()
     attachments = (
         db.session.execute(
@@ -132,7 +130,7 @@ def show(task_id: int):
             )
         ).scalars()
     }
-    return render_template(
+    page = render_template(
         "tasks/show.html",
         task=task,
         state=task_state(task, as_of),
@@ -142,13 +140,20 @@ def show(task_id: int):
         field_labels=FIELD_LABELS,
         attachments=attachments,
         progress_files=progress_files,
-        progress_form=ProgressForm(),
+        progress_form=progress_form or ProgressForm(),
         reason_form=ReasonForm(),
         can_report=can_report_progress(current_user, task),
         can_complete=can_complete(current_user, task) and not task.is_done,
         can_manage=can_manage_tasks(current_user),
         deadlines=task_panel(task, current_user, as_of),
     )
+    return page, status
+
+
+@bp.route("/<int:task_id>")
+@login_required
+def show(task_id: int):
+    return _task_page(get_task_or_404(task_id, current_user))
 
 
 @bp.route("/<int:task_id>/progress", methods=["POST"])
@@ -169,37 +174,18 @@ def progress(task_id: int):
             )
             if checked:
                 store(checked, progress_update_id=update.id)
-        except (UploadError, services.TaskError) as error:
+        except services.TaskError as error:
             db.session.rollback()
-            form.body.errors.append(str(error)) if isinstance(
-                error, services.TaskError
-            ) else form.attachment.errors.append(str(error))
+            form.body.errors.append(str(error))
+        except UploadError as error:
+            db.session.rollback()
+            form.attachment.errors.append(str(error))
         else:
             db.session.commit()
             flash(_("Đã gửi báo cáo tiến độ."), "success")
             return redirect(url_for("tasks.show", task_id=task.id))
     # keep what was typed: show the task page again with the errors
-    as_of = today()
-    return (
-        render_template(
-            "tasks/show.html",
-            task=task,
-            state=task_state(task, as_of),
-            due_soon=is_due_soon(as_of, task.due_on, task.done_on),
-            as_of=as_of,
-            timeline=_timeline(task),
-            field_labels=FIELD_LABELS,
-            attachments=[],
-            progress_files={},
-            progress_form=form,
-            reason_form=ReasonForm(),
-            can_report=True,
-            can_complete=can_complete(current_user, task) and not task.is_done,
-            can_manage=can_manage_tasks(current_user),
-            deadlines=task_panel(task, current_user, as_of),
-        ),
-        422,
-    )
+    return _task_page(task, form, 422)
 
 
 @bp.route("/<int:task_id>/complete", methods=["GET", "POST"])
