@@ -55,6 +55,8 @@ class Config:
     TRACKER_REMINDER_TIME = os.environ.get("TRACKER_REMINDER_TIME", "07:30")
     #: delivery attempts before an outbox email is marked failed (with back-off up to 6 hours)
     TRACKER_OUTBOX_MAX_ATTEMPTS = _int("TRACKER_OUTBOX_MAX_ATTEMPTS", 20)
+    #: seconds between two runs of the scheduler's outbox sender
+    TRACKER_OUTBOX_INTERVAL_SECONDS = _int("TRACKER_OUTBOX_INTERVAL_SECONDS", 60)
 
     BABEL_DEFAULT_LOCALE = os.environ.get("BABEL_DEFAULT_LOCALE", "vi")
     BABEL_DEFAULT_TIMEZONE = TRACKER_TIMEZONE

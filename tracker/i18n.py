@@ -44,6 +44,10 @@ def format_datetime(value: datetime | None) -> str:
     return value.astimezone(zone()).strftime("%d/%m/%Y %H:%M")
 
 
+#: the years a typed date may fall in (strptime alone accepts "0025" and "9999")
+MIN_YEAR, MAX_YEAR = 1900, 2199
+
+
 def parse_date(text: str | None) -> date | None:
     """Parse dd/mm/yyyy (or d/m/yyyy, or ISO yyyy-mm-dd); raise ValueError if not a date."""
     if text is None or not text.strip():
@@ -51,9 +55,13 @@ def parse_date(text: str | None) -> date | None:
     text = text.strip()
     for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
         try:
-            return datetime.strptime(text, fmt).date()
+            parsed = datetime.strptime(text, fmt).date()
         except ValueError:
             continue
+        # "15.08.0025" is a typo, not the year 25: a directive's dates are in this era
+        if MIN_YEAR <= parsed.year <= MAX_YEAR:
+            return parsed
+        break
     raise ValueError(text)
 
 

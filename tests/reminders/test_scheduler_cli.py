@@ -3,6 +3,7 @@
 import json
 from datetime import date
 
+import pytest
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import func, select
@@ -117,3 +118,12 @@ def test_open_periods_job_is_skipped_without_the_deadlines_service(app_ctx):
 
     result = open_periods_job(date(2025, 8, 8))
     assert result is None or isinstance(result, int)
+
+
+def test_outbox_interval_is_configurable(database_url, tmp_path):
+    app = create_app(make_config(database_url, tmp_path, TRACKER_OUTBOX_INTERVAL_SECONDS=3))
+    jobs = {job.id: job for job in build_scheduler(app).get_jobs()}
+    assert jobs[SEND_JOB].trigger.interval.total_seconds() == 3
+    bad = create_app(make_config(database_url, tmp_path, TRACKER_OUTBOX_INTERVAL_SECONDS="0"))
+    with pytest.raises(SchedulerConfigError, match="TRACKER_OUTBOX_INTERVAL_SECONDS"):
+        build_scheduler(bad)

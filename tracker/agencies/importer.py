@@ -104,8 +104,13 @@ def _read_csv(data: bytes) -> list[tuple[int, dict[str, str]]]:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
-    rows = list(reader)
+    # newline="": the csv module handles \r\n, \n and the old Mac \r itself (otherwise a lone
+    # \r, as "CSV (Macintosh)" writes, raises csv.Error and the import fails with a 500)
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    try:
+        rows = list(reader)
+    except csv.Error as error:
+        raise ImportFormatError(f"Không đọc được tệp CSV: {error}.") from None
     if not rows:
         raise ImportFormatError(_("Tệp trống."))
     header = _normalise_header(rows[0])

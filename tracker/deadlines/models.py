@@ -84,7 +84,13 @@ class ExtensionRequest(db.Model):
     decision_note: Mapped[str | None] = mapped_column(Text)
 
     task: Mapped[Task] = relationship(
-        backref=db.backref("extension_requests", order_by="ExtensionRequest.requested_at")
+        # a deleted task takes its requests along (without the cascade the ORM would try to
+        # set their NOT NULL task_id to NULL, and deleting the task or its directive fails)
+        backref=db.backref(
+            "extension_requests",
+            order_by="ExtensionRequest.requested_at",
+            cascade="all, delete-orphan",
+        )
     )
     period: Mapped[ReportingPeriod | None] = relationship()
     requested_by: Mapped["User | None"] = relationship(foreign_keys=[requested_by_id])  # noqa: F821

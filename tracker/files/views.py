@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, send_file
 from flask_login import current_user, login_required
 
+from tracker.auth.models import OFFICE_ROLES, Role
 from tracker.auth.permissions import get_task_or_404
 from tracker.deadlines.models import ReportingPeriod
 from tracker.extensions import db
@@ -24,6 +25,10 @@ def download(attachment_id: int):
         task_id = db.session.get(ReportingPeriod, attachment.period_id).task_id
     if task_id is not None:
         get_task_or_404(task_id, current_user)  # 404 unless the user may see the task
+    elif current_user.role not in (*OFFICE_ROLES, Role.LEADER):
+        # a directive's file (or an orphan) is read where the directive is: office and leaders;
+        # agency officers do not browse directives, so they may not fetch their files by id
+        abort(404)
     path = path_of(attachment)
     if not path.exists():
         abort(404)

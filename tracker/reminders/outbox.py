@@ -19,6 +19,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email.charset import QP, Charset
+from email.mime.text import MIMEText
 
 from flask import current_app
 from flask_mail import Message
@@ -91,8 +93,23 @@ def claim(email_id: int, now: datetime) -> bool:
     return result.rowcount == 1
 
 
+class OutboxMessage(Message):
+    """A Flask-Mail message whose text parts are quoted-printable.
+
+    Flask-Mail sends UTF-8 bodies as raw 8bit, so a line longer than SMTP's 998-octet limit
+    (RFC 5321 §4.5.3.1.6) — a long task, a one-line HTML list of overdue tasks — makes the server
+    refuse the whole email, on every retry. Quoted-printable wraps lines at 76 characters and
+    keeps the message 7-bit clean; every mail reader decodes it.
+    """
+
+    def _mimetext(self, text: str | None, subtype: str = "plain") -> MIMEText:
+        charset = Charset(self.charset or "utf-8")
+        charset.body_encoding = QP
+        return MIMEText(text or "", _subtype=subtype, _charset=charset)
+
+
 def build_message(email: OutboxEmail) -> Message:
-    return Message(
+    return OutboxMessage(
         subject=email.subject,
         recipients=list(email.recipients),
         cc=list(email.cc or []),

@@ -64,6 +64,20 @@ def parse_time(text: str) -> tuple[int, int]:
     )
 
 
+def outbox_interval(value: object) -> int:
+    """Seconds between two outbox runs (default 60; the stack tests use a few seconds)."""
+    try:
+        seconds = int(value)
+    except (TypeError, ValueError):
+        seconds = 0
+    if seconds < 1:
+        raise SchedulerConfigError(
+            f"TRACKER_OUTBOX_INTERVAL_SECONDS={value!r} phải là số giây dương (mặc định 60); "
+            "bộ lập lịch không khởi động."
+        )
+    return seconds
+
+
 # The callables are module-level functions taking the app: nothing needs pickling (memory store),
 # and each runs inside its own application context, so its session is removed afterwards.
 
@@ -119,9 +133,10 @@ def build_scheduler(app: Flask) -> BlockingScheduler:
         name="Nhắc việc hằng ngày",
         replace_existing=True,
     )
+    interval = outbox_interval(app.config.get("TRACKER_OUTBOX_INTERVAL_SECONDS", 60))
     scheduler.add_job(
         send_outbox,
-        IntervalTrigger(minutes=1, timezone=tz),
+        IntervalTrigger(seconds=interval, timezone=tz),
         args=[app],
         id=SEND_JOB,
         name="Gửi hộp thư đi",

@@ -20,13 +20,17 @@
     select.parentNode.insertBefore(box, select);
     var options = Array.prototype.slice.call(select.options).map(function (o) { return [o, fold(o.text)]; });
     box.addEventListener("input", function () {
-      var q = fold(box.value), first = null;
+      var q = fold(box.value);
+      var matches = options.filter(function (pair) { return !q || pair[1].indexOf(q) !== -1; });
+      // one agency: the first that matches what is typed (never the one an earlier keystroke
+      // picked: typing "tai chinh" letter by letter must end on Sở Tài chính)
+      if (!select.multiple && q) {
+        var first = matches.filter(function (pair) { return pair[0].value; })[0];
+        if (first) select.value = first[0].value;
+      }
       options.forEach(function (pair) {
-        var show = !q || pair[1].indexOf(q) !== -1 || pair[0].selected;
-        pair[0].hidden = !show;
-        if (show && !first && pair[0].value) first = pair[0];
+        pair[0].hidden = !(matches.indexOf(pair) !== -1 || pair[0].selected);
       });
-      if (!select.multiple && first && q) select.value = first.value;
     });
   }
 

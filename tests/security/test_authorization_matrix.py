@@ -1,0 +1,331 @@
+"""Every route × every role, generated from `app.url_map` and checked against a policy table.
+
+For each rule (static files aside) and each role — anonymous, office_admin, office_staff, an
+officer of the task's lead agency, an officer of another agency, a leader — the test sends a GET
+and, for POST rules, a POST with empty data, with the URL's parameters filled from a fixture
+world. Expected:
+
+* anonymous → a redirect to /login (public pages aside);
+* not allowed → 403, or 404 for another agency's task (whose content must not appear), and a
+  refused POST changes no row anywhere;
+* allowed → anything but 403/404/5xx and the login page.
+
+A route missing from POLICY fails the test with a message saying how to classify it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import make_config
+from tests.world import ROLES, client_as, rebuild, row_counts
+from tracker import create_app
+from tracker.extensions import db
+
+OK, FORBIDDEN, NOT_FOUND, LOGIN = "ok", 403, 404, "login"
+OFFICE = frozenset({"office_admin", "office_staff"})
+USERS = frozenset(ROLES) - {"anonymous"}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Who may: `ok` roles succeed, `not_found` get 404, the others 403 (anonymous: login)."""
+
+    ok: frozenset[str]
+    not_found: frozenset[str] = frozenset()
+    anonymous: str = LOGIN
+    #: which fixture object fills <task_id> (see tests/security/conftest.py)
+    task: str = "own"
+    #: which attachment fills <attachment_id>
+    attachment: str = "task_file"
+    #: an allowed request may end on the login page (logging out)
+    ends_at_login: bool = False
+
+    def expect(self, role: str):
+        if role == "anonymous":
+            return OK if self.anonymous == OK else LOGIN
+        if role in self.ok:
+            return OK
+        if role in self.not_found:
+            return NOT_FOUND
+        return FORBIDDEN
+
+
+PUBLIC = Rule(ok=USERS, anonymous=OK)
+EVERYONE = Rule(ok=USERS)
+OFFICE_ONLY = Rule(ok=OFFICE)
+ADMIN_ONLY = Rule(ok=frozenset({"office_admin"}))
+READERS = Rule(ok=OFFICE | {"leader"})
+#: a task's page: whoever may see the task; another agency's officer gets 404
+TASK_READ = Rule(ok=OFFICE | {"leader", "officer_own"}, not_found=frozenset({"officer_other"}))
+#: writes by the task's agency or the office (progress, completion, a period's report)
+TASK_AGENCY_WRITE = Rule(ok=OFFICE | {"officer_own"}, not_found=frozenset({"officer_other"}))
+#: office decisions on a task (the role check comes before the task is looked up: 403)
+TASK_OFFICE = Rule(ok=OFFICE)
+
+POLICY: dict[str, Rule] = {
+    "main.index": EVERYONE,
+    "main.dashboard": EVERYONE,
+    "auth.login": PUBLIC,
+    "auth.logout": Rule(ok=USERS, ends_at_login=True),
+    "auth.users": ADMIN_ONLY,
+    "auth.user_new": ADMIN_ONLY,
+    "auth.user_edit": ADMIN_ONLY,
+    "auth.user_password": ADMIN_ONLY,
+    "agencies.index": OFFICE_ONLY,
+    "agencies.search_json": EVERYONE,  # the pickers of every form
+    "agencies.new": OFFICE_ONLY,
+    "agencies.edit": OFFICE_ONLY,
+    "agencies.deactivate": OFFICE_ONLY,
+    "agencies.import_file": OFFICE_ONLY,
+    "agencies.import_confirm": OFFICE_ONLY,
+    "directives.index": READERS,
+    "directives.show": READERS,
+    "directives.new": OFFICE_ONLY,
+    "directives.edit": OFFICE_ONLY,
+    "directives.delete": OFFICE_ONLY,
+    "directives.new_task": OFFICE_ONLY,
+    "extraction.paste": OFFICE_ONLY,
+    "extraction.review": OFFICE_ONLY,
+    "tasks.index": EVERYONE,  # filtered to what each user may see
+    "tasks.show": TASK_READ,
+    "tasks.progress": TASK_AGENCY_WRITE,
+    "tasks.complete": TASK_AGENCY_WRITE,  # the lead agency (officer_own leads `own`)
+    "tasks.reopen": TASK_OFFICE,
+    "tasks.cancel": TASK_OFFICE,
+    "tasks.edit": TASK_OFFICE,
+    "tasks.delete": TASK_OFFICE,
+    "files.download": TASK_READ,
+    "reminders.outbox": OFFICE_ONLY,
+    "reminders.outbox_show": OFFICE_ONLY,
+    "reminders.outbox_html": OFFICE_ONLY,
+    "reminders.outbox_resend": OFFICE_ONLY,
+    "reminders.settings": OFFICE_ONLY,
+    "reminders.toggle_pause": TASK_OFFICE,
+    # only the lead agency asks for more time; the office decides
+    "deadlines.request_extension": Rule(
+        ok=frozenset({"officer_own"}), not_found=frozenset({"officer_other"})
+    ),
+    "deadlines.extensions": OFFICE_ONLY,
+    "deadlines.decide": OFFICE_ONLY,
+    "deadlines.submit_period": Rule(
+        ok=OFFICE | {"officer_own"}, not_found=frozenset({"officer_other"}), task="periodic"
+    ),
+    "deadlines.reopen_period": Rule(ok=OFFICE, task="periodic"),
+    "deadlines.open_task_periods": Rule(ok=OFFICE, task="periodic"),
+    # the via agency (Sở Nội vụ) or the office records the consolidated report; the lead may not
+    "deadlines.via_done": Rule(ok=OFFICE, not_found=frozenset({"officer_other"}), task="via"),
+    "deadlines.calendar": OFFICE_ONLY,
+    "deadlines.delete_calendar_day": OFFICE_ONLY,
+    "deadlines.period_settings": OFFICE_ONLY,
+    "reports.period": READERS,
+    "reports.drill_down": READERS,
+    "reports.appendix": READERS,
+    "reports.print_view": READERS,
+    "reports.export": READERS,
+    "reports.overdue_export": EVERYONE,  # filtered to what each user may see
+}
+
+#: URL argument → the fixture id that fills it (tasks and attachments depend on the rule)
+ARGUMENTS = {
+    "directive_id": "directive",
+    "agency_id": "agency",
+    "user_id": "user",
+    "email_id": "email",
+    "request_id": "extension",
+    "period_id": "period",
+    "exception_id": "exception",
+}
+
+_APP = create_app(make_config("sqlite://", Path("/nonexistent")))
+RULES = sorted(
+    (r for r in _APP.url_map.iter_rules() if r.endpoint != "static"), key=lambda r: r.rule
+)
+
+
+def _unclassified() -> list[str]:
+    return sorted({r.endpoint for r in RULES} - set(POLICY))
+
+
+def test_every_route_is_classified():
+    missing = _unclassified()
+    assert not missing, (
+        "These routes are not in the authorization policy: "
+        + ", ".join(missing)
+        + ". Add each to POLICY in tests/security/test_authorization_matrix.py with the roles "
+        "allowed to use it (PUBLIC, EVERYONE, OFFICE_ONLY, ADMIN_ONLY, READERS, TASK_READ, "
+        "TASK_AGENCY_WRITE, TASK_OFFICE or a Rule of its own)."
+    )
+
+
+def test_the_policy_names_no_route_that_is_gone():
+    assert not set(POLICY) - {r.endpoint for r in RULES}
+
+
+def build_url(rule, policy: Rule, ids: dict[str, int]) -> str:
+    values = {}
+    for arg in rule.arguments:
+        if arg == "fmt":
+            values[arg] = "xlsx"
+        elif arg == "task_id":
+            values[arg] = ids[policy.task]
+        elif arg == "attachment_id":
+            values[arg] = ids[policy.attachment]
+        elif arg in ARGUMENTS:
+            values[arg] = ids[ARGUMENTS[arg]]
+        else:
+            pytest.fail(
+                f"{rule.endpoint}: no fixture value for URL argument <{arg}>; add it to ARGUMENTS "
+                "and to build_world() in tests/security/conftest.py"
+            )
+    return _APP.url_map.bind("localhost").build(rule.endpoint, values)
+
+
+def check(response, expected, role: str, what: str, secret: str | None, policy: Rule) -> None:
+    status = response.status_code
+    location = response.headers.get("Location", "")
+    body = response.get_data().decode("utf-8", errors="replace")
+    if expected == LOGIN:
+        assert status == 302 and "/login" in location, f"{what}: anonymous got {status} {location}"
+    elif expected == OK:
+        assert status < 500 and status not in (401, 403, 404), f"{what}: {role} got {status}"
+        if not policy.ends_at_login:
+            assert "/login" not in location, f"{what}: {role} was sent to the login page"
+    else:
+        assert status == expected, f"{what}: {role} got {status}, expected {expected}"
+        assert "Traceback" not in body
+    if expected == NOT_FOUND and secret:
+        assert secret not in body, f"{what}: {role} saw the content of another agency's task"
+
+
+def _task_content(app, task_id: int) -> str:
+    from tracker.extensions import db
+    from tracker.tasks.models import Task
+
+    with app.app_context():
+        content = db.session.get(Task, task_id).content
+        db.session.remove()
+    return content
+
+
+class Matrix:
+    """One app and world for the whole matrix; rebuilt only after a request changed it."""
+
+    def __init__(self, app):
+        self.app = app
+        self.ids = rebuild(app)
+        self.clients: dict[str, object] = {}
+
+    def client(self, role: str):
+        if role not in self.clients:
+            self.clients[role] = client_as(self.app, role)
+        return self.clients[role]
+
+    def reset(self) -> None:
+        self.ids = rebuild(self.app)
+        self.clients.clear()
+
+
+@pytest.fixture(scope="module")
+def matrix(database_url, tmp_path_factory):
+    app = create_app(make_config(database_url, tmp_path_factory.mktemp("matrix")))
+    yield Matrix(app)
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: f"{r.endpoint}")
+def test_route_permissions(matrix, rule):
+    policy = POLICY.get(rule.endpoint)
+    if policy is None:
+        pytest.fail(
+            f"{rule.endpoint} ({rule.rule}) is not in POLICY: classify it in "
+            "tests/security/test_authorization_matrix.py"
+        )
+    app = matrix.app
+    secret = _task_content(app, matrix.ids[policy.task]) if "task_id" in rule.arguments else None
+    methods = [m for m in ("GET", "POST") if m in rule.methods]
+    # refused requests first (they must change nothing), allowed ones last
+    order = sorted(ROLES, key=lambda role: policy.expect(role) == OK)
+    for method in methods:
+        for role in order:
+            expected = policy.expect(role)
+            url = build_url(rule, policy, matrix.ids)
+            before = row_counts(app) if method == "POST" else None
+            response = matrix.client(role).open(
+                url, method=method, data={} if method == "POST" else None
+            )
+            check(response, expected, role, f"{method} {url}", secret, policy)
+            response.close()  # a download keeps its file open until then
+            changed = before is not None and row_counts(app) != before
+            assert not (changed and expected != OK), f"{method} {url} by {role} changed data"
+            if changed or rule.endpoint in ("auth.logout", "auth.login"):
+                matrix.reset()  # the next request needs what this one deleted, or a session
+
+
+@pytest.mark.parametrize(
+    "attachment, allowed, hidden",
+    [
+        ("task_file", OFFICE | {"leader", "officer_own"}, {"officer_other"}),
+        ("progress_file", OFFICE | {"leader", "officer_own"}, {"officer_other"}),
+        ("period_file", OFFICE | {"leader", "officer_own"}, {"officer_other"}),
+        ("other_file", OFFICE | {"leader", "officer_other"}, {"officer_own"}),
+        # a directive's own file: where the directive is read (agency officers do not browse)
+        ("directive_file", OFFICE | {"leader"}, {"officer_own", "officer_other"}),
+    ],
+)
+def test_every_kind_of_attachment_follows_its_owner(app, world, attachment, allowed, hidden):
+    for role in USERS:
+        response = client_as(app, role).get(f"/files/{world[attachment]}")
+        content = response.data
+        response.close()
+        if role in allowed:
+            assert response.status_code == 200, (attachment, role)
+            assert content.startswith(b"%PDF")
+        else:
+            assert role in hidden
+            assert response.status_code == 404, (attachment, role, response.status_code)
+    anonymous = client_as(app, "anonymous").get(f"/files/{world[attachment]}")
+    assert anonymous.status_code == 302 and "/login" in anonymous.headers["Location"]
+
+
+@pytest.mark.parametrize("task", ["other"])
+def test_another_agencys_task_is_404_everywhere(app, world, task):
+    """Every task route, with the other agency's task id: 404 and nothing of it shown."""
+    content = _task_content(app, world[task])
+    client = client_as(app, "officer_own")
+    for rule in RULES:
+        if "task_id" not in rule.arguments or rule.endpoint == "deadlines.submit_period":
+            continue
+        policy = POLICY[rule.endpoint]
+        if policy.expect("officer_own") == FORBIDDEN:
+            continue  # refused by role before any task is looked up
+        url = build_url(rule, Rule(ok=policy.ok, task=task), world)
+        for method in [m for m in ("GET", "POST") if m in rule.methods]:
+            response = client.open(url, method=method, data={} if method == "POST" else None)
+            response.close()
+            assert response.status_code == 404, (method, url, response.status_code)
+            assert content not in response.get_data(as_text=True)
+
+
+def test_an_officers_overdue_export_holds_only_its_agencys_tasks(app, world):
+    import io
+
+    from openpyxl import load_workbook
+
+    own, other = _task_content(app, world["own"]), _task_content(app, world["other"])
+    for role, mine, theirs in (("officer_own", own, other), ("officer_other", other, own)):
+        response = client_as(app, role).get("/reports/overdue.xlsx")
+        assert response.status_code == 200
+        book = load_workbook(io.BytesIO(response.data), read_only=True)
+        cells = {
+            str(c) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for c in row
+        }
+        book.close()
+        assert mine in cells and theirs not in cells, role
+        csv = client_as(app, role).get("/reports/overdue.csv").get_data(as_text=True)
+        assert mine in csv and theirs not in csv, role

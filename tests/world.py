@@ -1,0 +1,167 @@
+"""A world with one of everything a URL can point at (security and reliability tests).
+
+Task `own` is led by Sở Tài chính (officer `stc@`), with a co-agency; `other` belongs to Sở Y tế
+(officer `syt@`); `periodic` has reporting periods; `via` reports through Sở Nội vụ. There is an
+attachment of every kind, a progress update, an outbox email, an extension request and a
+calendar exception.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select, text
+
+from tests import factories
+from tests.conftest import PASSWORD, _empty_tables
+from tracker.deadlines import services as deadline_services
+from tracker.deadlines.models import ReportingPeriod
+from tracker.extensions import db
+from tracker.files.storage import store
+from tracker.reminders.models import OutboxEmail
+from tracker.tasks import services as task_services
+
+EMAILS = {
+    "office_admin": "admin@tinh.gov.vn",
+    "office_staff": "staff@tinh.gov.vn",
+    "officer_own": "stc@tinh.gov.vn",
+    "officer_other": "syt@tinh.gov.vn",
+    "leader": "lanhdao@tinh.gov.vn",
+}
+ROLES = ("anonymous", *EMAILS)
+PDF = b"%PDF-1.4\n% test\n"
+
+
+def build_world() -> dict[str, int]:
+    """Create the world (inside an app context) and return the ids a URL may need."""
+    p = factories.small_province()
+    a, u, d = p.agencies, p.users, p.directive
+    own = p.tasks["stc_lead"]
+    periodic = factories.make_task(
+        d,
+        a["stc"],
+        content="Báo cáo quý tình hình thu ngân sách",
+        cadence="quarterly",
+        starts_on=date(2025, 1, 1),
+        ends_on=date(2025, 12, 31),
+    )
+    via = factories.make_task(
+        d,
+        a["stc"],
+        content="Sở Tài chính báo cáo qua Sở Nội vụ",
+        via=a["snv"],
+        due_on=date(2025, 8, 25),
+        via_due_on=date(2025, 8, 30),
+    )
+    deadline_services.open_task_periods(periodic, date(2025, 12, 31))
+    db.session.flush()
+    period = (
+        db.session.execute(
+            select(ReportingPeriod)
+            .where(ReportingPeriod.task_id == periodic.id)
+            .order_by(ReportingPeriod.due_on)
+        )
+        .scalars()
+        .first()
+    )
+    update = task_services.add_progress(
+        own, body="Đã họp triển khai", author_id=u["officer"].id, agency_id=a["stc"].id
+    )
+    ext = deadline_services.request_extension(
+        own,
+        requested_due_on=date(2025, 9, 15),
+        reason="Chờ số liệu quyết toán",
+        user_id=u["officer"].id,
+    )
+    exception = deadline_services.add_calendar_exception(date(2025, 12, 24), "off", "Nghỉ bù")
+    files = {
+        "task_file": store((PDF, "ket-qua.pdf", "application/pdf"), task_id=own.id),
+        "progress_file": store(
+            (PDF, "tien-do.pdf", "application/pdf"), progress_update_id=update.id
+        ),
+        "period_file": store((PDF, "ky-bao-cao.pdf", "application/pdf"), period_id=period.id),
+        "directive_file": store((PDF, "van-ban.pdf", "application/pdf"), directive_id=d.id),
+    }
+    other_file = store((PDF, "cua-so-y-te.pdf", "application/pdf"), task_id=p.tasks["syt_only"].id)
+    email = OutboxEmail(
+        dedup_key="digest:1:2025-08-18",
+        kind="digest",
+        agency_id=a["stc"].id,
+        for_day=date(2025, 8, 18),
+        recipients=["sotaichinh@tinh.gov.vn"],
+        cc=[],
+        subject="[Nhắc việc] Sở Tài chính: 1 nhiệm vụ cần chú ý ngày 18/08/2025",
+        body_text="Kính gửi: Sở Tài chính",
+        body_html="<p>Kính gửi: Sở Tài chính</p>",
+        status="failed",
+        attempts=20,
+    )
+    db.session.add(email)
+    db.session.flush()
+    ids = {
+        "own": own.id,
+        "co": p.tasks["stc_co"].id,
+        "other": p.tasks["syt_only"].id,
+        "periodic": periodic.id,
+        "via": via.id,
+        "period": period.id,
+        "directive": d.id,
+        "agency": a["stc"].id,
+        "user": u["officer"].id,
+        "update": update.id,
+        "extension": ext.id,
+        "exception": exception.id,
+        "email": email.id,
+        "other_file": other_file.id,
+    }
+    ids.update({k: f.id for k, f in files.items()})
+    return ids
+
+
+@pytest.fixture
+def world(app):
+    with app.app_context():
+        ids = build_world()
+        db.session.commit()
+    return ids
+
+
+def rebuild(app) -> dict[str, int]:
+    """Start again from a fresh world (after a request that may have changed it)."""
+    with app.app_context():
+        db.session.remove()
+        _empty_tables()
+        ids = build_world()
+        db.session.commit()
+    return ids
+
+
+def client_as(app, role: str):
+    client = app.test_client()
+    if role != "anonymous":
+        response = client.post("/login", data={"email": EMAILS[role], "password": PASSWORD})
+        assert response.status_code == 302, f"{role} could not log in"
+    return client
+
+
+def row_counts(app) -> dict[str, int]:
+    """Rows per table (the audit log included): a refused request must change none."""
+    with app.app_context():
+        counts = {
+            t.name: db.session.execute(select(func.count()).select_from(t)).scalar_one()
+            for t in db.metadata.sorted_tables
+        }
+        db.session.remove()
+    return counts
+
+
+def table_exists(app, name: str) -> bool:
+    with app.app_context():
+        try:
+            db.session.execute(text(f'SELECT 1 FROM "{name}" LIMIT 1'))
+            return True
+        except Exception:
+            return False
+        finally:
+            db.session.rollback()
