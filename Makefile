@@ -17,6 +17,8 @@ $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	# the committed .mo files could be stale after a .po edit: compile them again
+	if [ -x $(BIN)/pybabel ]; then $(BIN)/pybabel -q compile -d tracker/translations; fi
 	touch $@
 
 run: install
@@ -35,7 +37,10 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# after changing UI text: extract, merge into the English catalog, translate, then compile
 translations: install
-	$(BIN)/pybabel extract -F babel.cfg -o translations/messages.pot .
-	$(BIN)/pybabel update -i translations/messages.pot -d tracker/translations -l en
-	$(BIN)/pybabel compile -d tracker/translations
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+		--project tracker -o tracker/translations/messages.pot .
+	$(BIN)/pybabel update -i tracker/translations/messages.pot -d tracker/translations -l en \
+		--no-wrap --ignore-obsolete
+	$(BIN)/pybabel compile -d tracker/translations --statistics

@@ -60,7 +60,9 @@ class Config:
 
     BABEL_DEFAULT_LOCALE = os.environ.get("BABEL_DEFAULT_LOCALE", "vi")
     BABEL_DEFAULT_TIMEZONE = TRACKER_TIMEZONE
-    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
+    #: the catalogs live in the package (tracker/translations), so `pip install .` ships them;
+    #: Flask-Babel resolves a relative path against the app's root, the tracker package
+    BABEL_TRANSLATION_DIRECTORIES = os.environ.get("BABEL_TRANSLATION_DIRECTORIES", "translations")
     LANGUAGES = ("vi", "en")
 
     # Mail: with no MAIL_SERVER nothing is delivered; emails stay readable in the outbox.

@@ -38,6 +38,8 @@ def create_app(config_object: object | str | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
+    from flask_babel import lazy_gettext as _l
+
     from tracker import (
         audit,  # noqa: F401  (installs the audit listener)
         models,  # noqa: F401  (every model known to db.metadata)
@@ -52,7 +54,8 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
+    login_manager.login_message = _l("Vui lòng đăng nhập để tiếp tục.")
+    login_manager.localize_callback = str  # flash the text, not the lazy string
     login_manager.login_message_category = "warning"
     login_manager.session_protection = "strong"
 

@@ -2,13 +2,15 @@
 
 from datetime import date
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms import Field, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 from tracker.i18n import format_date, parse_date
 
-REQUIRED = "Vui lòng nhập mục này."
+REQUIRED = _l("Vui lòng nhập mục này.")
 
 
 class VNDateField(StringField):
@@ -32,7 +34,10 @@ class VNDateField(StringField):
         except ValueError:
             self.data = None
             raise ValueError(
-                f"Ngày “{text}” không hợp lệ. Nhập theo dạng dd/mm/yyyy, ví dụ 15/08/2025."
+                _(
+                    "Ngày “%(text)s” không hợp lệ. Nhập theo dạng dd/mm/yyyy, ví dụ 15/08/2025.",
+                    text=text,
+                )
             ) from None
 
 
@@ -47,7 +52,7 @@ class AgencyField(SelectField):
 
     def pre_validate(self, form) -> None:
         if self.data is not None and self.data not in {c.value for c in self.choices}:
-            raise ValidationError("Cơ quan, đơn vị không có trong danh mục.")
+            raise ValidationError(_l("Cơ quan, đơn vị không có trong danh mục."))
 
 
 class AgencyMultiField(SelectMultipleField):
@@ -61,7 +66,7 @@ class AgencyMultiField(SelectMultipleField):
     def pre_validate(self, form) -> None:
         known = {c.value for c in self.choices}
         if any(value not in known for value in self.data or ()):
-            raise ValidationError("Có cơ quan, đơn vị không có trong danh mục.")
+            raise ValidationError(_l("Có cơ quan, đơn vị không có trong danh mục."))
 
 
 def _int_or_none(value) -> int | None:
@@ -84,7 +89,7 @@ def agency_choices(include_blank: bool = True) -> list[SelectChoice]:
         db.select(Agency.id, Agency.name).where(Agency.active.is_(True)).order_by(Agency.name)
     ).all()
     choices = [(row.id, row.name) for row in rows]
-    return options(([("", "— Chọn cơ quan, đơn vị —")] if include_blank else []) + choices)
+    return options(([("", _l("— Chọn cơ quan, đơn vị —"))] if include_blank else []) + choices)
 
 
 def field_errors(field: Field) -> list[str]:

@@ -1,12 +1,15 @@
 """Language and date formatting at the edges: Vietnamese first, English second.
 
-Source strings are Vietnamese (the users' language); `translations/en` gives English.
+Source strings are Vietnamese (the users' language); `tracker/translations/en` gives English.
+Outside a request (the scheduler writing emails, the CLI) the text stays Vietnamese.
 Dates read dd/mm/yyyy and times are shown in the committee's zone.
 """
 
+import re
 from datetime import date, datetime
 
-from flask import request, session
+from flask import has_request_context, request, session
+from flask_babel import get_locale, gettext
 
 from tracker.timeutil import zone
 
@@ -15,6 +18,8 @@ def select_locale() -> str:
     """Pick the language from `?lang=`, then the session, then Vietnamese."""
     from flask import current_app
 
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     languages = current_app.config["LANGUAGES"]
     wanted = request.args.get("lang")
     if wanted in languages:
@@ -58,3 +63,51 @@ def parse_date(text: str | None) -> date | None:
             return parsed
         break
     raise ValueError(text)
+
+
+#: the shapes of the period labels that tracker.deadlines.periods writes (Vietnamese data,
+#: also stored in reporting_period.label), each with the message that says it again
+_PERIOD_LABELS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"Tháng (?P<month>\d{1,2})/(?P<year>\d{4})"), "month"),
+    (re.compile(r"Quý (?P<quarter>[IV]+)/(?P<year>\d{4})"), "quarter"),
+    (re.compile(r"6 tháng đầu năm (?P<year>\d{4})"), "first_half"),
+    (re.compile(r"6 tháng cuối năm (?P<year>\d{4})"), "second_half"),
+    (re.compile(r"9 tháng năm (?P<year>\d{4})"), "nine_months"),
+    (re.compile(r"Năm (?P<year>\d{4})"), "year"),
+    (re.compile(r"Kỳ báo cáo (?P<date>\d{2}/\d{2}/\d{4})"), "dated"),
+)
+
+
+def _period_message(kind: str, parts: dict[str, str]) -> str:
+    # literal msgids, so that extraction finds them
+    if kind == "month":
+        return gettext("Tháng %(month)s/%(year)s", **parts)
+    if kind == "quarter":
+        return gettext("Quý %(quarter)s/%(year)s", **parts)
+    if kind == "first_half":
+        return gettext("6 tháng đầu năm %(year)s", **parts)
+    if kind == "second_half":
+        return gettext("6 tháng cuối năm %(year)s", **parts)
+    if kind == "nine_months":
+        return gettext("9 tháng năm %(year)s", **parts)
+    if kind == "year":
+        return gettext("Năm %(year)s", **parts)
+    return gettext("Kỳ báo cáo %(date)s", **parts)
+
+
+def period_label(label: str | None) -> str:
+    """A reporting period's label in the interface language.
+
+    Period labels are Vietnamese data (written by the pure period rules and stored with each
+    period); in Vietnamese, or for a label of another shape, the label is returned as is.
+    """
+    if not label:
+        return ""
+    locale = get_locale()
+    if locale is None or locale.language == "vi":
+        return label
+    for pattern, kind in _PERIOD_LABELS:
+        match = pattern.fullmatch(label.strip())
+        if match:
+            return _period_message(kind, match.groupdict())
+    return label

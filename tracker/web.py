@@ -5,18 +5,19 @@ from urllib.parse import urlencode
 
 from flask import Flask, request
 from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 
 from tracker.deadlines.status import Status
 from tracker.directives.forms import CADENCE_CHOICES
-from tracker.i18n import format_date, format_datetime
+from tracker.i18n import format_date, format_datetime, period_label
 
 _CADENCES = dict(CADENCE_CHOICES)
 ENTITY_LABELS = {
-    "task": "nhiệm vụ",
-    "reporting_period": "kỳ báo cáo",
-    "extension_request": "đề nghị gia hạn",
-    "attachment": "tệp đính kèm",
-    "progress_update": "báo cáo tiến độ",
+    "task": _l("nhiệm vụ"),
+    "reporting_period": _l("kỳ báo cáo"),
+    "extension_request": _l("đề nghị gia hạn"),
+    "attachment": _l("tệp đính kèm"),
+    "progress_update": _l("báo cáo tiến độ"),
 }
 
 
@@ -40,6 +41,7 @@ def url_with(**changes: Any) -> str:
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["vn_date"] = format_date
     app.jinja_env.filters["vn_datetime"] = format_datetime
+    app.jinja_env.filters["period_label"] = period_label
     app.jinja_env.globals["url_with"] = url_with
     app.jinja_env.globals["task_status"] = Status
     app.jinja_env.globals["cadence_label"] = cadence_label

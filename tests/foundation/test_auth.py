@@ -201,3 +201,16 @@ def test_users_create_cli(runner, data):
         ]
     )
     assert again.exit_code != 0 and "Đã có tài khoản" in again.output
+
+
+@pytest.mark.parametrize(
+    ("who", "status"), [("admin", 200), ("staff", 200), ("officer", 403), ("leader", 403)]
+)
+def test_administration_page(client, data, who, status):
+    login_as(client, data.users[who])
+    response = client.get("/admin")
+    assert response.status_code == status
+    if status == 200:
+        html = response.get_data(as_text=True)
+        assert "Lịch nghỉ, làm bù" in html and "Nhắc việc" in html
+        assert ("Tài khoản" in html) == (who == "admin")

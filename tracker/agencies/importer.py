@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
 
 from tracker.text import fold
 
@@ -77,25 +78,27 @@ def read_table(filename: str, data: bytes) -> list[tuple[int, dict[str, str]]]:
     if suffix in (".csv", ".txt"):
         return _read_csv(data)
     raise ImportFormatError(
-        "Tệp không phải CSV hoặc XLSX. Hãy lưu danh sách dưới dạng .csv (UTF-8) hoặc .xlsx."
+        _("Tệp không phải CSV hoặc XLSX. Hãy lưu danh sách dưới dạng .csv (UTF-8) hoặc .xlsx.")
     )
 
 
 def _normalise_header(cells: list[str]) -> list[str]:
     header = [fold(str(c or "")).replace(" ", "_") for c in cells]
     if "name" not in header:
-        raise ImportFormatError("Dòng tiêu đề (dòng 1) phải có cột “name” (tên cơ quan, đơn vị).")
+        raise ImportFormatError(
+            _("Dòng tiêu đề (dòng 1) phải có cột “name” (tên cơ quan, đơn vị).")
+        )
     return header
 
 
 def _read_csv(data: bytes) -> list[tuple[int, dict[str, str]]]:
     if data[:4] == b"PK\x03\x04" or b"\x00" in data[:2048]:
-        raise ImportFormatError("Nội dung tệp không phải văn bản CSV.")
+        raise ImportFormatError(_("Nội dung tệp không phải văn bản CSV."))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ImportFormatError(
-            "Tệp CSV không ở bảng mã UTF-8. Khi lưu từ Excel, chọn “CSV UTF-8”."
+            _("Tệp CSV không ở bảng mã UTF-8. Khi lưu từ Excel, chọn “CSV UTF-8”.")
         ) from None
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
@@ -109,7 +112,7 @@ def _read_csv(data: bytes) -> list[tuple[int, dict[str, str]]]:
     except csv.Error as error:
         raise ImportFormatError(f"Không đọc được tệp CSV: {error}.") from None
     if not rows:
-        raise ImportFormatError("Tệp trống.")
+        raise ImportFormatError(_("Tệp trống."))
     header = _normalise_header(rows[0])
     out = []
     for index, cells in enumerate(rows[1:], start=2):
@@ -125,17 +128,19 @@ def _read_xlsx(data: bytes) -> list[tuple[int, dict[str, str]]]:
     from openpyxl import load_workbook
 
     if data[:4] != b"PK\x03\x04":
-        raise ImportFormatError("Nội dung tệp không phải XLSX (Excel 2007 trở lên).")
+        raise ImportFormatError(_("Nội dung tệp không phải XLSX (Excel 2007 trở lên)."))
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many types for a damaged file
-        raise ImportFormatError("Không đọc được tệp XLSX (tệp hỏng hoặc sai định dạng).") from None
+        raise ImportFormatError(
+            _("Không đọc được tệp XLSX (tệp hỏng hoặc sai định dạng).")
+        ) from None
     sheet = workbook.worksheets[0]
     rows = sheet.iter_rows(values_only=True)
     try:
         header = _normalise_header([str(c) if c is not None else "" for c in next(rows)])
     except StopIteration:
-        raise ImportFormatError("Tệp trống.") from None
+        raise ImportFormatError(_("Tệp trống.")) from None
     out = []
     for index, cells in enumerate(rows, start=2):
         values = ["" if c is None else str(c).strip() for c in cells]
@@ -172,22 +177,25 @@ def validate_rows(
     good: list[AgencyRow] = []
     errors: list[RowError] = []
     seen: dict[str, int] = {}
-    names_in_file = {fold(values.get("name", "")) for _, values in rows}
+    names_in_file = {fold(values.get("name", "")) for _line, values in rows}
     for line, values in rows:
         problems = []
         name = " ".join((values.get("name") or "").split())
         if not name:
-            problems.append("thiếu tên cơ quan, đơn vị (cột name)")
+            problems.append(_("thiếu tên cơ quan, đơn vị (cột name)"))
         elif len(name) > 255:
-            problems.append("tên dài quá 255 ký tự")
+            problems.append(_("tên dài quá 255 ký tự"))
         elif fold(name) in seen:
-            problems.append(f"trùng tên với dòng {seen[fold(name)]}")
+            problems.append(_("trùng tên với dòng %(line)s", line=seen[fold(name)]))
         kind_text = fold(values.get("kind", ""))
         kind = KIND_WORDS.get(kind_text, None) if kind_text else "department"
         if kind is None:
             problems.append(
-                f"loại “{values.get('kind')}” không hợp lệ "
-                "(dùng department/sở, ban, ngành; commune/UBND cấp xã; other/đơn vị khác)"
+                _(
+                    "loại “%(kind)s” không hợp lệ (dùng department/sở, ban, ngành; "
+                    "commune/UBND cấp xã; other/đơn vị khác)",
+                    kind=values.get("kind"),
+                )
             )
         emails = _split(values.get("email", ""), ";,")
         bad = [e for e in emails if not _check_email(e)]
@@ -195,14 +203,17 @@ def validate_rows(
         if head and not _check_email(head):
             bad.append(head)
         if bad:
-            problems.append("thư điện tử không hợp lệ: " + ", ".join(bad))
+            problems.append(_("thư điện tử không hợp lệ: %(emails)s", emails=", ".join(bad)))
         merged = (values.get("merged_into") or "").strip() or None
         if merged and fold(merged) not in known_names | names_in_file:
             problems.append(
-                f"cơ quan tiếp nhận “{merged}” (cột merged_into) không có trong danh mục"
+                _(
+                    "cơ quan tiếp nhận “%(name)s” (cột merged_into) không có trong danh mục",
+                    name=merged,
+                )
             )
         if merged and fold(merged) == fold(name):
-            problems.append("một cơ quan không thể sáp nhập vào chính nó")
+            problems.append(_("một cơ quan không thể sáp nhập vào chính nó"))
         if problems:
             errors.append(RowError(line, "; ".join(problems)))
             continue

@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from tracker.agencies.importer import AgencyRow
@@ -68,12 +69,12 @@ def save_agency(
         select(Agency).where(Agency.name_folded == fold(name))
     ).scalar_one_or_none()
     if clash is not None and clash is not agency:
-        raise AgencyError(f"Đã có cơ quan, đơn vị tên “{clash.name}”.")
+        raise AgencyError(_("Đã có cơ quan, đơn vị tên “%(name)s”.", name=clash.name))
     if agency is None:
         agency = Agency(name=name)
         db.session.add(agency)
     if merged_into_id is not None and agency.id is not None and merged_into_id == agency.id:
-        raise AgencyError("Một cơ quan không thể sáp nhập vào chính nó.")
+        raise AgencyError(_("Một cơ quan không thể sáp nhập vào chính nó."))
     agency.name = name
     agency.short_name = short_name or None
     agency.kind = kind

@@ -3,6 +3,7 @@
 import json
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import or_, select
 
@@ -84,7 +85,7 @@ def _save(form: AgencyForm, agency: Agency | None):
         form.name.errors.append(str(error))
         return None
     db.session.commit()
-    flash(f"Đã lưu “{saved.name}”.", "success")
+    flash(_("Đã lưu “%(name)s”.", name=saved.name), "success")
     return redirect(url_for("agencies.index"))
 
 
@@ -117,8 +118,10 @@ def deactivate(agency_id: int):
     agency = db.session.get(Agency, agency_id) or abort(404)
     agency.active = not agency.active
     db.session.commit()
-    state = "kích hoạt lại" if agency.active else "ngừng hoạt động"
-    flash(f"Đã {state} “{agency.name}”.", "success")
+    if agency.active:
+        flash(_("Đã kích hoạt lại “%(name)s”.", name=agency.name), "success")
+    else:
+        flash(_("Đã ngừng hoạt động “%(name)s”.", name=agency.name), "success")
     return redirect(url_for("agencies.index"))
 
 
@@ -136,7 +139,7 @@ def import_file():
         else:
             good, errors = validate_rows(rows, services.known_names())
             if not good and not errors:
-                form.file.errors.append("Tệp không có dòng dữ liệu nào.")
+                form.file.errors.append(_("Tệp không có dòng dữ liệu nào."))
             else:
                 confirm = ConfirmImportForm(
                     rows=json.dumps([r.as_dict() for r in good], ensure_ascii=False)
@@ -176,9 +179,16 @@ def import_confirm():
         abort(400)
     good, errors = validate_rows(values, services.known_names())  # never trust the browser
     if errors or not good:
-        flash("Dữ liệu xác nhận không hợp lệ, vui lòng tải tệp lên lại.", "danger")
+        flash(_("Dữ liệu xác nhận không hợp lệ, vui lòng tải tệp lên lại."), "danger")
         return redirect(url_for("agencies.import_file"))
     created, updated = services.import_rows(good)
     db.session.commit()
-    flash(f"Đã nhập {created} cơ quan, đơn vị mới và cập nhật {updated}.", "success")
+    flash(
+        _(
+            "Đã nhập %(created)s cơ quan, đơn vị mới và cập nhật %(updated)s.",
+            created=created,
+            updated=updated,
+        ),
+        "success",
+    )
     return redirect(url_for("agencies.index"))

@@ -1,5 +1,6 @@
 """Login and user-account forms."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
@@ -9,41 +10,43 @@ from tracker.forms import REQUIRED, AgencyField, options
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Thư điện tử", validators=[DataRequired(REQUIRED)])
-    password = PasswordField("Mật khẩu", validators=[DataRequired(REQUIRED)])
-    remember = BooleanField("Ghi nhớ đăng nhập")
+    email = EmailField(_l("Thư điện tử"), validators=[DataRequired(REQUIRED)])
+    password = PasswordField(_l("Mật khẩu"), validators=[DataRequired(REQUIRED)])
+    remember = BooleanField(_l("Ghi nhớ đăng nhập"))
 
 
 class UserForm(FlaskForm):
     email = EmailField(
-        "Thư điện tử",
+        _l("Thư điện tử"),
         validators=[
             DataRequired(REQUIRED),
-            Email("Địa chỉ thư điện tử không hợp lệ.", check_deliverability=False),
+            Email(_l("Địa chỉ thư điện tử không hợp lệ."), check_deliverability=False),
         ],
     )
-    full_name = StringField("Họ và tên", validators=[DataRequired(REQUIRED), Length(max=255)])
-    role = SelectField("Vai trò", choices=options((r.value, r.label) for r in Role))
-    agency_id = AgencyField("Cơ quan, đơn vị", validators=[Optional()])
+    full_name = StringField(_l("Họ và tên"), validators=[DataRequired(REQUIRED), Length(max=255)])
+    role = SelectField(_l("Vai trò"), choices=options((r.value, _l(r.label)) for r in Role))
+    agency_id = AgencyField(_l("Cơ quan, đơn vị"), validators=[Optional()])
     password = PasswordField(
-        "Mật khẩu",
-        validators=[Optional(), Length(min=8, message="Mật khẩu cần ít nhất 8 ký tự.")],
+        _l("Mật khẩu"),
+        validators=[Optional(), Length(min=8, message=_l("Mật khẩu cần ít nhất 8 ký tự."))],
     )
-    active = BooleanField("Đang hoạt động", default=True)
+    active = BooleanField(_l("Đang hoạt động"), default=True)
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
         if self.role.data == Role.AGENCY_OFFICER and not self.agency_id.data:
-            self.agency_id.errors.append("Cán bộ cơ quan, đơn vị phải thuộc một cơ quan, đơn vị.")
+            self.agency_id.errors.append(
+                _l("Cán bộ cơ quan, đơn vị phải thuộc một cơ quan, đơn vị.")
+            )
             ok = False
         return ok
 
 
 class PasswordResetForm(FlaskForm):
     password = PasswordField(
-        "Mật khẩu mới",
+        _l("Mật khẩu mới"),
         validators=[
             DataRequired(REQUIRED),
-            Length(min=8, message="Mật khẩu cần ít nhất 8 ký tự."),
+            Length(min=8, message=_l("Mật khẩu cần ít nhất 8 ký tự.")),
         ],
     )

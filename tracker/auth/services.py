@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from tracker.auth.models import Role, User
@@ -26,13 +27,13 @@ def authenticate(email: str, password: str) -> tuple[User | None, str | None]:
     After LOGIN_MAX_FAILURES wrong passwords the account is paused for
     LOGIN_LOCK_MINUTES, which stops password guessing without locking anyone out for good.
     """
-    generic = "Thư điện tử hoặc mật khẩu không đúng."
+    generic = _("Thư điện tử hoặc mật khẩu không đúng.")
     user = find_user(email)
     if user is None:
         return None, generic
     now = utcnow()
     if user.locked_until and user.locked_until > now:
-        return None, "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau ít phút."
+        return None, _("Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau ít phút.")
     if not user.check_password(password):
         user.failed_logins = (user.failed_logins or 0) + 1
         if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
@@ -41,7 +42,7 @@ def authenticate(email: str, password: str) -> tuple[User | None, str | None]:
         db.session.commit()
         return None, generic
     if not user.active:
-        return None, "Tài khoản đã bị khóa. Liên hệ Văn phòng UBND tỉnh."
+        return None, _("Tài khoản đã bị khóa. Liên hệ Văn phòng UBND tỉnh.")
     user.failed_logins = 0
     user.locked_until = None
     user.last_login_at = now
@@ -60,9 +61,9 @@ def create_user(
 ) -> User:
     """Create an account; the caller commits. Refuses a duplicate email."""
     if find_user(email):
-        raise AccountError(f"Đã có tài khoản với thư điện tử {email}.")
+        raise AccountError(_("Đã có tài khoản với thư điện tử %(email)s.", email=email))
     if role not in {r.value for r in Role}:
-        raise AccountError(f"Vai trò “{role}” không hợp lệ.")
+        raise AccountError(_("Vai trò “%(role)s” không hợp lệ.", role=role))
     user = User(
         email=email,
         full_name=full_name,
@@ -82,7 +83,7 @@ def update_user(user: User, **fields) -> User:
     if email:
         other = find_user(email)
         if other is not None and other.id != user.id:
-            raise AccountError(f"Đã có tài khoản với thư điện tử {email}.")
+            raise AccountError(_("Đã có tài khoản với thư điện tử %(email)s.", email=email))
     password = fields.pop("password", None)
     for key, value in fields.items():
         setattr(user, key, value)

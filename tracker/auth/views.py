@@ -3,6 +3,7 @@
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
@@ -47,7 +48,7 @@ def login():
             if lang:
                 session["lang"] = lang
             login_user(user, remember=form.remember.data)
-            flash(f"Xin chào {user.full_name}.", "success")
+            flash(_("Xin chào %(name)s.", name=user.full_name), "success")
             return redirect(_safe_next(request.args.get("next")) or url_for("main.index"))
     return render_template("auth/login.html", form=form)
 
@@ -57,7 +58,7 @@ def login():
 def logout():
     logout_user()
     session.clear()
-    flash("Đã đăng xuất.", "info")
+    flash(_("Đã đăng xuất."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -84,7 +85,7 @@ def user_new():
     form = _user_form()
     if form.validate_on_submit():
         if not form.password.data:
-            form.password.errors.append("Vui lòng đặt mật khẩu cho tài khoản mới.")
+            form.password.errors.append(_("Vui lòng đặt mật khẩu cho tài khoản mới."))
         else:
             try:
                 user = services.create_user(
@@ -99,7 +100,7 @@ def user_new():
                 form.email.errors.append(str(error))
             else:
                 db.session.commit()
-                flash(f"Đã tạo tài khoản {user.email}.", "success")
+                flash(_("Đã tạo tài khoản %(email)s.", email=user.email), "success")
                 return redirect(url_for("auth.users"))
     return render_template("auth/user_form.html", form=form, user=None)
 
@@ -115,7 +116,7 @@ def user_edit(user_id: int):
         if user.id == current_user.id and (
             form.role.data != Role.OFFICE_ADMIN or not form.active.data
         ):
-            form.role.errors.append("Không thể tự bỏ quyền quản trị hoặc tự khóa tài khoản.")
+            form.role.errors.append(_("Không thể tự bỏ quyền quản trị hoặc tự khóa tài khoản."))
         else:
             try:
                 services.update_user(
@@ -131,7 +132,7 @@ def user_edit(user_id: int):
                 form.email.errors.append(str(error))
             else:
                 db.session.commit()
-                flash("Đã lưu tài khoản.", "success")
+                flash(_("Đã lưu tài khoản."), "success")
                 return redirect(url_for("auth.users"))
     return render_template("auth/user_form.html", form=form, user=user)
 
@@ -146,6 +147,6 @@ def user_password(user_id: int):
         user.failed_logins = 0
         user.locked_until = None
         db.session.commit()
-        flash(f"Đã đặt lại mật khẩu cho {user.email}.", "success")
+        flash(_("Đã đặt lại mật khẩu cho %(email)s.", email=user.email), "success")
         return redirect(url_for("auth.users"))
     return render_template("auth/password.html", form=form, user=user)

@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask import g
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from tracker.deadlines.calendar import WorkingCalendar
@@ -101,11 +102,11 @@ def save_period_settings(
 ) -> PeriodSettings:
     """Validate and store the period rules; existing periods keep their dates."""
     if due_day is None or not 1 <= due_day <= 31:
-        raise DeadlineError("due_day", "Ngày hạn báo cáo phải từ 1 đến 31.")
+        raise DeadlineError("due_day", _("Ngày hạn báo cáo phải từ 1 đến 31."))
     month_day = parse_day_month(nine_month_end)
     if month_day is None:
         raise DeadlineError(
-            "nine_month_end", "Ngày chốt kỳ 9 tháng ghi dạng ngày/tháng, ví dụ 14/9."
+            "nine_month_end", _("Ngày chốt kỳ 9 tháng ghi dạng ngày/tháng, ví dụ 14/9.")
         )
     day, month = month_day
     try:
@@ -117,7 +118,7 @@ def save_period_settings(
             due_on_day_off=due_on_day_off,  # type: ignore[arg-type]
         )
     except ValueError:
-        raise DeadlineError("cutoff", "Lựa chọn không hợp lệ.") from None
+        raise DeadlineError("cutoff", _("Lựa chọn không hợp lệ.")) from None
     set_setting(SETTING_DUE_DAY, settings.due_day)
     set_setting(SETTING_NINE_MONTH_END, list(settings.nine_month_end))
     set_setting(SETTING_STRICT_BEFORE, settings.strict_before)
@@ -166,20 +167,25 @@ def _forget_calendar() -> None:
 def add_calendar_exception(day: date | None, kind: str, note: str = "") -> CalendarException:
     """Add a day off or a working Saturday the Government (or the Chairman) announced."""
     if day is None:
-        raise DeadlineError("day", "Vui lòng nhập ngày.")
+        raise DeadlineError("day", _("Vui lòng nhập ngày."))
     if kind not in ("off", "working"):
-        raise DeadlineError("kind", "Vui lòng chọn loại ngày (nghỉ hoặc làm việc).")
+        raise DeadlineError("kind", _("Vui lòng chọn loại ngày (nghỉ hoặc làm việc)."))
     existing = db.session.execute(
         select(CalendarException).where(CalendarException.day == day)
     ).scalar_one_or_none()
     if existing is not None:
-        raise DeadlineError("day", f"Ngày {_fmt(day)} đã có trong danh sách ngày nghỉ, làm bù.")
+        raise DeadlineError(
+            "day", _("Ngày %(day)s đã có trong danh sách ngày nghỉ, làm bù.", day=_fmt(day))
+        )
     national = WorkingCalendar()
     if kind == "off" and not national.is_working_day(day):
         reason = national.day_off_reason(day)
-        raise DeadlineError("day", f"Ngày {_fmt(day)} vốn đã là ngày nghỉ ({reason}).")
+        raise DeadlineError(
+            "day",
+            _("Ngày %(day)s vốn đã là ngày nghỉ (%(reason)s).", day=_fmt(day), reason=_(reason)),
+        )
     if kind == "working" and national.is_working_day(day):
-        raise DeadlineError("day", f"Ngày {_fmt(day)} vốn đã là ngày làm việc.")
+        raise DeadlineError("day", _("Ngày %(day)s vốn đã là ngày làm việc.", day=_fmt(day)))
     row = CalendarException(day=day, kind=kind, note=(note or "").strip()[:255])
     db.session.add(row)
     db.session.flush()
@@ -394,17 +400,17 @@ def submit_period(
 ) -> ReportingPeriod:
     """Record a period's report (số, ngày văn bản); the period is done on ``done_on``."""
     if period.done_on is not None:
-        raise DeadlineError("report_number", "Kỳ báo cáo này đã được nộp.")
+        raise DeadlineError("report_number", _("Kỳ báo cáo này đã được nộp."))
     if period.task.cancelled_on is not None:
-        raise DeadlineError("report_number", "Nhiệm vụ đã dừng/hủy.")
+        raise DeadlineError("report_number", _("Nhiệm vụ đã dừng/hủy."))
     local_today = today()
     done_on = done_on or local_today
     if done_on > local_today:
-        raise DeadlineError("done_on", "Ngày nộp báo cáo không được sau hôm nay.")
+        raise DeadlineError("done_on", _("Ngày nộp báo cáo không được sau hôm nay."))
     if not (report_number or "").strip():
-        raise DeadlineError("report_number", "Vui lòng nhập số văn bản báo cáo.")
+        raise DeadlineError("report_number", _("Vui lòng nhập số văn bản báo cáo."))
     if report_date and report_date > local_today:
-        raise DeadlineError("report_date", "Ngày văn bản báo cáo không được sau hôm nay.")
+        raise DeadlineError("report_date", _("Ngày văn bản báo cáo không được sau hôm nay."))
     period.done_on = done_on
     period.done_at = utcnow()
     period.report_number = report_number.strip()[:100]
@@ -418,7 +424,7 @@ def submit_period(
 def reopen_period(period: ReportingPeriod) -> ReportingPeriod:
     """Undo a period's submission (office), e.g. a report sent to the wrong period."""
     if period.done_on is None:
-        raise DeadlineError("report_number", "Kỳ báo cáo chưa nộp.")
+        raise DeadlineError("report_number", _("Kỳ báo cáo chưa nộp."))
     period.done_on = None
     period.done_at = None
     period.report_number = None
@@ -444,15 +450,15 @@ def via_status(task: Task, as_of: date) -> Status | None:
 def mark_via_done(task: Task, *, done_on: date | None) -> Task:
     """The via agency delivered its consolidated report (on ``done_on``, today by default)."""
     if task.via_agency_id is None:
-        raise DeadlineError("done_on", "Nhiệm vụ không báo cáo qua đơn vị tổng hợp.")
+        raise DeadlineError("done_on", _("Nhiệm vụ không báo cáo qua đơn vị tổng hợp."))
     if task.via_done_on is not None:
-        raise DeadlineError("done_on", "Đơn vị tổng hợp đã gửi báo cáo tổng hợp.")
+        raise DeadlineError("done_on", _("Đơn vị tổng hợp đã gửi báo cáo tổng hợp."))
     if task.cancelled_on is not None:
-        raise DeadlineError("done_on", "Nhiệm vụ đã dừng/hủy.")
+        raise DeadlineError("done_on", _("Nhiệm vụ đã dừng/hủy."))
     local_today = today()
     done_on = done_on or local_today
     if done_on > local_today:
-        raise DeadlineError("done_on", "Ngày gửi báo cáo tổng hợp không được sau hôm nay.")
+        raise DeadlineError("done_on", _("Ngày gửi báo cáo tổng hợp không được sau hôm nay."))
     task.via_done_on = done_on
     db.session.flush()
     return task
@@ -647,7 +653,7 @@ def requested_date(
     if base is None:
         return None
     if working_days < 1 or working_days > 365:
-        raise DeadlineError("working_days", "Số ngày làm việc phải từ 1 đến 365.")
+        raise DeadlineError("working_days", _("Số ngày làm việc phải từ 1 đến 365."))
     return within_working_days(base, working_days, working_calendar())
 
 
@@ -661,35 +667,42 @@ def request_extension(
 ) -> ExtensionRequest:
     """An agency asks for a later due date for a task, or for one period of it."""
     if period is not None and period.task_id != task.id:
-        raise DeadlineError("requested_due_on", "Kỳ báo cáo không thuộc nhiệm vụ này.")
+        raise DeadlineError("requested_due_on", _("Kỳ báo cáo không thuộc nhiệm vụ này."))
     if task.done_on is not None:
         raise DeadlineError(
-            "requested_due_on", "Nhiệm vụ đã hoàn thành, không thể đề nghị gia hạn."
+            "requested_due_on", _("Nhiệm vụ đã hoàn thành, không thể đề nghị gia hạn.")
         )
     if task.cancelled_on is not None:
-        raise DeadlineError("requested_due_on", "Nhiệm vụ đã dừng/hủy, không thể đề nghị gia hạn.")
+        raise DeadlineError(
+            "requested_due_on", _("Nhiệm vụ đã dừng/hủy, không thể đề nghị gia hạn.")
+        )
     if period is not None and period.done_on is not None:
-        raise DeadlineError("requested_due_on", "Kỳ báo cáo đã nộp, không thể đề nghị gia hạn.")
+        raise DeadlineError("requested_due_on", _("Kỳ báo cáo đã nộp, không thể đề nghị gia hạn."))
     due = current_due(task, period)
     if due is None:
         raise DeadlineError(
-            "requested_due_on", "Nhiệm vụ không có thời hạn, không cần đề nghị gia hạn."
+            "requested_due_on", _("Nhiệm vụ không có thời hạn, không cần đề nghị gia hạn.")
         )
     if requested_due_on is None:
-        raise DeadlineError("requested_due_on", "Vui lòng nhập ngày đề nghị gia hạn đến.")
+        raise DeadlineError("requested_due_on", _("Vui lòng nhập ngày đề nghị gia hạn đến."))
     if requested_due_on <= due:
         raise DeadlineError(
             "requested_due_on",
-            f"Ngày đề nghị gia hạn ({_fmt(requested_due_on)}) phải sau thời hạn hiện tại "
-            f"({_fmt(due)}).",
+            _(
+                "Ngày đề nghị gia hạn (%(requested)s) phải sau thời hạn hiện tại (%(due)s).",
+                requested=_fmt(requested_due_on),
+                due=_fmt(due),
+            ),
         )
     if not (reason or "").strip():
-        raise DeadlineError("reason", "Vui lòng nêu lý do đề nghị gia hạn.")
+        raise DeadlineError("reason", _("Vui lòng nêu lý do đề nghị gia hạn."))
     if _pending(task, period) is not None:
         raise DeadlineError(
             "requested_due_on",
-            "Đã có một đề nghị gia hạn đang chờ Văn phòng UBND tỉnh xử lý; vui lòng chờ kết quả "
-            "trước khi đề nghị tiếp.",
+            _(
+                "Đã có một đề nghị gia hạn đang chờ Văn phòng UBND tỉnh xử lý; vui lòng chờ kết quả "
+                "trước khi đề nghị tiếp."
+            ),
         )
     request = ExtensionRequest(
         task=task,
@@ -717,17 +730,21 @@ def approve_extension(
     _check_pending(request)
     task, period = request.task, request.period
     if task.done_on is not None:
-        raise DeadlineError("approved_due_on", "Nhiệm vụ đã hoàn thành; chỉ có thể từ chối.")
+        raise DeadlineError("approved_due_on", _("Nhiệm vụ đã hoàn thành; chỉ có thể từ chối."))
     if task.cancelled_on is not None:
-        raise DeadlineError("approved_due_on", "Nhiệm vụ đã dừng/hủy; chỉ có thể từ chối.")
+        raise DeadlineError("approved_due_on", _("Nhiệm vụ đã dừng/hủy; chỉ có thể từ chối."))
     if period is not None and period.done_on is not None:
-        raise DeadlineError("approved_due_on", "Kỳ báo cáo đã nộp; chỉ có thể từ chối.")
+        raise DeadlineError("approved_due_on", _("Kỳ báo cáo đã nộp; chỉ có thể từ chối."))
     new_due = approved_due_on or request.requested_due_on
     due = current_due(task, period)
     if due is not None and new_due <= due:
         raise DeadlineError(
             "approved_due_on",
-            f"Ngày gia hạn ({_fmt(new_due)}) phải sau thời hạn hiện tại ({_fmt(due)}).",
+            _(
+                "Ngày gia hạn (%(new_due)s) phải sau thời hạn hiện tại (%(due)s).",
+                new_due=_fmt(new_due),
+                due=_fmt(due),
+            ),
         )
     request.state = ExtensionState.APPROVED.value
     request.approved_due_on = new_due
@@ -750,7 +767,7 @@ def refuse_extension(
     """The office refuses, saying why (the agency sees the reason on the task)."""
     _check_pending(request)
     if not (note or "").strip():
-        raise DeadlineError("note", "Vui lòng nêu lý do từ chối.")
+        raise DeadlineError("note", _("Vui lòng nêu lý do từ chối."))
     request.state = ExtensionState.REFUSED.value
     request.decision_note = note.strip()
     _decided(request, user_id)
@@ -760,7 +777,7 @@ def refuse_extension(
 
 def _check_pending(request: ExtensionRequest) -> None:
     if request.state != ExtensionState.PENDING.value:
-        raise DeadlineError("note", "Đề nghị gia hạn này đã được xử lý.")
+        raise DeadlineError("note", _("Đề nghị gia hạn này đã được xử lý."))
 
 
 def _decided(request: ExtensionRequest, user_id: int | None) -> None:

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -138,7 +139,7 @@ def request_extension(task_id: int):
                 getattr(form, error.field).errors.append(str(error))
             else:
                 db.session.commit()
-                flash("Đã gửi đề nghị gia hạn tới Văn phòng UBND tỉnh.", "success")
+                flash(_("Đã gửi đề nghị gia hạn tới Văn phòng UBND tỉnh."), "success")
                 return redirect(url_for("tasks.show", task_id=task.id))
     return (
         render_template(
@@ -196,7 +197,7 @@ def decide(request_id: int):
     """Approve (with the date asked for or another) or refuse (with a reason)."""
     ext = db.session.get(ExtensionRequest, request_id) or abort(404)
     if request.method == "POST" and ext.state != ExtensionState.PENDING.value:
-        flash("Đề nghị gia hạn này đã được xử lý.", "warning")
+        flash(_("Đề nghị gia hạn này đã được xử lý."), "warning")
         return redirect(url_for("deadlines.extensions"))
     form = ExtensionDecisionForm()
     if request.method == "GET":
@@ -213,10 +214,10 @@ def decide(request_id: int):
                         note=form.note.data,
                         user_id=current_user.id,
                     )
-                    message = "Đã chấp thuận đề nghị gia hạn."
+                    message = _("Đã chấp thuận đề nghị gia hạn.")
                 else:
                     services.refuse_extension(ext, note=form.note.data, user_id=current_user.id)
-                    message = "Đã từ chối đề nghị gia hạn."
+                    message = _("Đã từ chối đề nghị gia hạn.")
             except services.DeadlineError as error:
                 db.session.rollback()
                 getattr(form, error.field).errors.append(str(error))
@@ -239,7 +240,7 @@ def submit_period(task_id: int, period_id: int):
     if not access.can_submit_period(current_user, task):
         abort(403)
     if period.done_on is not None:
-        flash("Kỳ báo cáo này đã được nộp.", "info")
+        flash(_("Kỳ báo cáo này đã được nộp."), "info")
         return redirect(url_for("tasks.show", task_id=task.id))
     form = PeriodReportForm()
     status = 200
@@ -266,7 +267,7 @@ def submit_period(task_id: int, period_id: int):
                 form.attachment.errors.append(str(error))
             else:
                 db.session.commit()
-                flash(f"Đã ghi nhận báo cáo {period.label}.", "success")
+                flash(_("Đã ghi nhận báo cáo %(period)s.", period=period.label), "success")
                 return redirect(url_for("tasks.show", task_id=task.id))
     return (
         render_template("deadlines/period_submit.html", form=form, task=task, period=period),
@@ -286,7 +287,7 @@ def reopen_period(task_id: int, period_id: int):
         flash(str(error), "danger")
     else:
         db.session.commit()
-        flash(f"Đã mở lại {period.label}.", "success")
+        flash(_("Đã mở lại %(period)s.", period=period.label), "success")
     return redirect(url_for("tasks.show", task_id=task.id))
 
 
@@ -297,7 +298,7 @@ def open_task_periods(task_id: int):
     task = get_task_or_404(task_id, current_user)
     created = services.open_task_periods(task, today() + timedelta(days=services.HORIZON_DAYS))
     db.session.commit()
-    flash(f"Đã tạo {created} kỳ báo cáo mới.", "success")
+    flash(_("Đã tạo %(count)s kỳ báo cáo mới.", count=created), "success")
     return redirect(url_for("tasks.show", task_id=task.id))
 
 
@@ -324,7 +325,7 @@ def via_done(task_id: int):
         flash(str(error), "danger")
     else:
         db.session.commit()
-        flash("Đã ghi nhận đơn vị tổng hợp gửi báo cáo tổng hợp.", "success")
+        flash(_("Đã ghi nhận đơn vị tổng hợp gửi báo cáo tổng hợp."), "success")
     return redirect(url_for("tasks.show", task_id=task.id))
 
 
@@ -359,7 +360,7 @@ def calendar():
                 getattr(form, error.field).errors.append(str(error))
             else:
                 db.session.commit()
-                flash(f"Đã thêm ngày {row.day:%d/%m/%Y}.", "success")
+                flash(_("Đã thêm ngày %(day)s.", day=f"{row.day:%d/%m/%Y}"), "success")
                 return redirect(url_for("deadlines.calendar", year=row.day.year))
     year = request.args.get("year", type=int) or today().year
     if not 2000 <= year <= 2100:
@@ -388,7 +389,7 @@ def delete_calendar_day(exception_id: int):
     day = row.day
     services.delete_calendar_exception(row)
     db.session.commit()
-    flash(f"Đã xóa ngày {day:%d/%m/%Y} khỏi danh sách.", "success")
+    flash(_("Đã xóa ngày %(day)s khỏi danh sách.", day=f"{day:%d/%m/%Y}"), "success")
     return redirect(url_for("deadlines.calendar", year=day.year))
 
 
@@ -425,7 +426,7 @@ def period_settings():
                 getattr(form, error.field).errors.append(str(error))
             else:
                 db.session.commit()
-                flash("Đã lưu quy định kỳ báo cáo.", "success")
+                flash(_("Đã lưu quy định kỳ báo cáo."), "success")
                 return redirect(url_for("deadlines.period_settings"))
     year = today().year
     cal = services.working_calendar()

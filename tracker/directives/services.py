@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from tracker.directives.models import Directive
@@ -59,7 +60,11 @@ def create_directive(data: DirectiveInput, *, created_by_id: int | None = None) 
     if find_duplicate(data.number, data.issued_on.year):
         raise DirectiveError(
             "number",
-            f"Đã có văn bản số {data.number.strip()} năm {data.issued_on.year}.",
+            _(
+                "Đã có văn bản số %(number)s năm %(year)s.",
+                number=data.number.strip(),
+                year=data.issued_on.year,
+            ),
         )
     directive = Directive(created_by_id=created_by_id)
     _apply(directive, data)
@@ -75,7 +80,11 @@ def update_directive(directive: Directive, data: DirectiveInput) -> Directive:
     if find_duplicate(data.number, data.issued_on.year, exclude_id=directive.id):
         raise DirectiveError(
             "number",
-            f"Đã có văn bản số {data.number.strip()} năm {data.issued_on.year}.",
+            _(
+                "Đã có văn bản số %(number)s năm %(year)s.",
+                number=data.number.strip(),
+                year=data.issued_on.year,
+            ),
         )
     _apply(directive, data)
     db.session.flush()

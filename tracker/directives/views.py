@@ -1,6 +1,7 @@
 """Directive pages: list, create, edit, show; adding tasks to a directive (office)."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -107,7 +108,13 @@ def new():
             form.attachment.errors.append(str(error))
         else:
             db.session.commit()
-            flash(f"Đã lưu văn bản số {directive.number}. Thêm các nhiệm vụ bên dưới.", "success")
+            flash(
+                _(
+                    "Đã lưu văn bản số %(number)s. Thêm các nhiệm vụ bên dưới.",
+                    number=directive.number,
+                ),
+                "success",
+            )
             return redirect(url_for("directives.show", directive_id=directive.id))
     return render_template("directives/form.html", form=form, directive=None)
 
@@ -144,7 +151,7 @@ def edit(directive_id: int):
             form.attachment.errors.append(str(error))
         else:
             db.session.commit()
-            flash("Đã lưu văn bản.", "success")
+            flash(_("Đã lưu văn bản."), "success")
             return redirect(url_for("directives.show", directive_id=directive.id))
     return render_template("directives/form.html", form=form, directive=directive)
 
@@ -157,7 +164,9 @@ def delete(directive_id: int):
         number = directive.number
         delete_directive(directive)
         db.session.commit()
-        flash(f"Đã xóa văn bản số {number} và các nhiệm vụ của văn bản.", "success")
+        flash(
+            _("Đã xóa văn bản số %(number)s và các nhiệm vụ của văn bản.", number=number), "success"
+        )
         return redirect(url_for("directives.index"))
     return render_template("directives/delete.html", directive=directive)
 
@@ -201,7 +210,7 @@ def new_task(directive_id: int):
             getattr(form, error.field).errors.append(str(error))
         else:
             db.session.commit()
-            flash(f"Đã thêm nhiệm vụ #{task.id}.", "success")
+            flash(_("Đã thêm nhiệm vụ #%(id)s.", id=task.id), "success")
             if request.form.get("next") == "another":
                 return redirect(url_for("directives.new_task", directive_id=directive.id))
             return redirect(url_for("directives.show", directive_id=directive.id))

@@ -1,5 +1,6 @@
 """The paste form and the review form of the extraction flow."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -20,34 +21,34 @@ from tracker.forms import AgencyField, AgencyMultiField, VNDateField, options
 
 class PasteForm(FlaskForm):
     text = TextAreaField(
-        "Nội dung văn bản",
-        description="Dán toàn văn thông báo kết luận, chỉ thị, kế hoạch hoặc công văn.",
+        _l("Nội dung văn bản"),
+        description=_l("Dán toàn văn thông báo kết luận, chỉ thị, kế hoạch hoặc công văn."),
     )
-    file = FileField("Hoặc chọn tệp (.txt, .docx, .pdf có lớp chữ)")
+    file = FileField(_l("Hoặc chọn tệp (.txt, .docx, .pdf có lớp chữ)"))
     base_date = VNDateField(
-        "Ngày làm mốc cho “trong vòng N ngày”",
+        _l("Ngày làm mốc cho “trong vòng N ngày”"),
         validators=[Optional()],
-        description="Để trống: lấy ngày ban hành văn bản.",
+        description=_l("Để trống: lấy ngày ban hành văn bản."),
     )
 
 
 class TaskRowForm(Form):
     """One proposed task (no CSRF of its own: the review form carries it)."""
 
-    content = TextAreaField("Nội dung nhiệm vụ")
+    content = TextAreaField(_l("Nội dung nhiệm vụ"))
     source_text = HiddenField()
     lead_name = HiddenField()
     collective_kind = HiddenField()
     warnings = HiddenField()
-    lead_agency_id = AgencyField("Chủ trì", validators=[Optional()])
-    co_agency_ids = AgencyMultiField("Phối hợp", validators=[Optional()])
-    via_agency_id = AgencyField("Báo cáo qua", validators=[Optional()])
-    via_due_on = VNDateField("Hạn gửi tổng hợp", validators=[Optional()])
-    due_on = VNDateField("Thời hạn", validators=[Optional()])
-    cadence = SelectField("Định kỳ", choices=options(CADENCE_CHOICES), default="none")
-    period_due_day = StringField("Hạn mỗi kỳ", validators=[Optional()])
-    confirm_early_due = BooleanField("Xác nhận hạn trước ngày ban hành")
-    remove = BooleanField("Bỏ nhiệm vụ này")
+    lead_agency_id = AgencyField(_l("Chủ trì"), validators=[Optional()])
+    co_agency_ids = AgencyMultiField(_l("Phối hợp"), validators=[Optional()])
+    via_agency_id = AgencyField(_l("Báo cáo qua"), validators=[Optional()])
+    via_due_on = VNDateField(_l("Hạn gửi tổng hợp"), validators=[Optional()])
+    due_on = VNDateField(_l("Thời hạn"), validators=[Optional()])
+    cadence = SelectField(_l("Định kỳ"), choices=options(CADENCE_CHOICES), default="none")
+    period_due_day = StringField(_l("Hạn mỗi kỳ"), validators=[Optional()])
+    confirm_early_due = BooleanField(_l("Xác nhận hạn trước ngày ban hành"))
+    remove = BooleanField(_l("Bỏ nhiệm vụ này"))
 
 
 class ReviewForm(DirectiveForm):

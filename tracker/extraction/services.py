@@ -4,6 +4,7 @@ and turning a reviewed proposal into a saved directive (one transaction)."""
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -72,7 +73,7 @@ def _collective_phrase(task: dict) -> str:
     for note in task.get("notes") or []:
         if note.startswith("Giao chung:"):
             return note.removeprefix("Giao chung:").strip()
-    return "Nhiều cơ quan, đơn vị"
+    return _("Nhiều cơ quan, đơn vị")
 
 
 def proposed_tasks(result: dict, registry: Registry) -> list[ProposedTask]:

@@ -3,6 +3,8 @@
 from types import SimpleNamespace
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from tracker.auth.permissions import office_required
@@ -16,7 +18,7 @@ from tracker.tasks.services import TaskInput, check_task
 
 bp = Blueprint("extraction", __name__, url_prefix="/directives/extract")
 
-KIND_NAMES = {"department": "Sở, ban, ngành", "commune": "UBND cấp xã"}
+KIND_NAMES = {"department": _l("Sở, ban, ngành"), "commune": _l("UBND cấp xã")}
 
 
 def _set_choices(form: ReviewForm) -> None:
@@ -55,7 +57,7 @@ def paste():
                 form.file.errors.append(error.message)
                 return render_template("extraction/paste.html", form=form), 200
         if not text.strip():
-            form.text.errors.append("Vui lòng dán nội dung văn bản hoặc chọn tệp.")
+            form.text.errors.append(_("Vui lòng dán nội dung văn bản hoặc chọn tệp."))
             return render_template("extraction/paste.html", form=form), 200
         registry = registry_from_db()
         result = extract(text, registry, base_date=form.base_date.data)
@@ -136,7 +138,7 @@ def review():
             ok = False
         inputs.append(data)
     if not rows:
-        flash("Chưa có nhiệm vụ nào để lưu.", "warning")
+        flash(_("Chưa có nhiệm vụ nào để lưu."), "warning")
         ok = False
     if not ok:
         return _review(form, status=422)
@@ -159,7 +161,14 @@ def review():
         getattr(form, error.field).errors.append(str(error))
         return _review(form, status=422)
     db.session.commit()
-    flash(f"Đã lưu văn bản số {directive.number} với {len(inputs)} nhiệm vụ.", "success")
+    flash(
+        _(
+            "Đã lưu văn bản số %(number)s với %(count)s nhiệm vụ.",
+            number=directive.number,
+            count=len(inputs),
+        ),
+        "success",
+    )
     return redirect(url_for("directives.show", directive_id=directive.id))
 
 
@@ -168,7 +177,7 @@ def _fan_out(form: ReviewForm, index: int) -> ReviewForm:
     kind = request.form.get(f"fanout_kind-{index}") or form.tasks[index].collective_kind.data
     entries = [dict(row.data) for row in form.tasks]
     if not (0 <= index < len(entries)) or kind not in KIND_NAMES:
-        flash("Chọn loại cơ quan, đơn vị để giao.", "warning")
+        flash(_("Chọn loại cơ quan, đơn vị để giao."), "warning")
         return form
     template = entries.pop(index)
     copies = []
@@ -180,5 +189,12 @@ def _fan_out(form: ReviewForm, index: int) -> ReviewForm:
     data = {k: v for k, v in form.data.items() if k not in ("tasks", "csrf_token")}
     data["tasks"] = entries
     fanned = ReviewForm(formdata=None, data=data)
-    flash(f"Đã tách thành {len(copies)} nhiệm vụ, mỗi {KIND_NAMES[kind]} một nhiệm vụ.", "info")
+    flash(
+        _(
+            "Đã tách thành %(count)s nhiệm vụ, mỗi %(kind)s một nhiệm vụ.",
+            count=len(copies),
+            kind=KIND_NAMES[kind],
+        ),
+        "info",
+    )
     return fanned

@@ -4,6 +4,7 @@ import secrets
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
 
@@ -52,16 +53,34 @@ def check_upload(upload: FileStorage | None) -> tuple[bytes, str, str] | None:
     suffix = Path(name).suffix.lower()
     if suffix not in ALLOWED:
         allowed = ", ".join(sorted(ALLOWED))
-        raise UploadError(f"Không nhận tệp “{name}”: chỉ nhận các loại {allowed}.")
+        raise UploadError(
+            _(
+                "Không nhận tệp “%(name)s”: chỉ nhận các loại %(allowed)s.",
+                name=name,
+                allowed=allowed,
+            )
+        )
     limit = current_app.config["ATTACHMENT_MAX_BYTES"]
     data = upload.read(limit + 1)
     if len(data) > limit:
-        raise UploadError(f"Tệp “{name}” quá lớn: tối đa {limit // (1024 * 1024)} MB mỗi tệp.")
+        raise UploadError(
+            _(
+                "Tệp “%(name)s” quá lớn: tối đa %(mb)s MB mỗi tệp.",
+                name=name,
+                mb=limit // (1024 * 1024),
+            )
+        )
     if not data:
-        raise UploadError(f"Tệp “{name}” rỗng.")
+        raise UploadError(_("Tệp “%(name)s” rỗng.", name=name))
     content_type, looks_right = ALLOWED[suffix]
     if not looks_right(data[:16]):
-        raise UploadError(f"Nội dung tệp “{name}” không đúng với phần mở rộng {suffix}.")
+        raise UploadError(
+            _(
+                "Nội dung tệp “%(name)s” không đúng với phần mở rộng %(suffix)s.",
+                name=name,
+                suffix=suffix,
+            )
+        )
     return data, name, content_type
 
 

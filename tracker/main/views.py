@@ -3,7 +3,7 @@
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from tracker.auth.permissions import task_visibility
+from tracker.auth.permissions import office_required, task_visibility
 from tracker.reports.dashboard import Filters, build_dashboard, filter_choices
 from tracker.timeutil import today
 
@@ -28,3 +28,10 @@ def dashboard():
     return render_template(
         "main/dashboard.html", d=data, as_of=data["as_of"], f=filters, choices=choices
     )
+
+
+@bp.route("/admin")
+@office_required
+def admin():
+    """The office's registries and settings, gathered on one page."""
+    return render_template("main/admin.html")

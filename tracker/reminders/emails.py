@@ -11,6 +11,9 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from tracker.reminders.models import KIND_LABELS
 from tracker.reminders.policy import CATEGORIES
@@ -18,16 +21,24 @@ from tracker.reminders.policy import CATEGORIES
 if TYPE_CHECKING:
     from tracker.reminders.services import AgencyDigest, Plan, SweepResult
 
-WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
+WEEKDAYS = (
+    _l("Thứ Hai"),
+    _l("Thứ Ba"),
+    _l("Thứ Tư"),
+    _l("Thứ Năm"),
+    _l("Thứ Sáu"),
+    _l("Thứ Bảy"),
+    _l("Chủ nhật"),
+)
 
 #: digest sections in reading order: the most urgent first
 SECTION_ORDER = tuple(reversed(CATEGORIES))
 SECTION_TITLES = {
-    "escalated": "Quá hạn lâu, đã báo cáo lãnh đạo",
-    "overdue": "Quá hạn",
-    "due_today": "Đến hạn",
-    "due_soon": "Sắp đến hạn",
-    "update_requested": "Đề nghị cập nhật tiến độ (nhiệm vụ không thời hạn)",
+    "escalated": _l("Quá hạn lâu, đã báo cáo lãnh đạo"),
+    "overdue": _l("Quá hạn"),
+    "due_today": _l("Đến hạn"),
+    "due_soon": _l("Sắp đến hạn"),
+    "update_requested": _l("Đề nghị cập nhật tiến độ (nhiệm vụ không thời hạn)"),
 }
 
 
@@ -47,7 +58,13 @@ def vn_day(d: date | None) -> str:
 def _render(name: str, ctx: dict[str, Any]) -> str:
     """Render an email template without the request-bound context processors (the scheduler
     has no request; the web's locale selector needs one)."""
-    return current_app.jinja_env.get_template(name).render(**ctx)
+    with _email_locale():
+        return current_app.jinja_env.get_template(name).render(**ctx)
+
+
+def _email_locale():
+    """Emails speak the default language (Vietnamese), even when a web request queues them."""
+    return force_locale(current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
 def _context(**extra: Any) -> dict[str, Any]:
@@ -56,7 +73,7 @@ def _context(**extra: Any) -> dict[str, Any]:
         "office_email": current_app.config.get("TRACKER_OFFICE_EMAIL"),
         "base_url": current_app.config["TRACKER_BASE_URL"].rstrip("/"),
         "vn_day": vn_day,
-        "weekday": lambda d: WEEKDAYS[d.weekday()],
+        "weekday": lambda d: str(WEEKDAYS[d.weekday()]),
         "kind_labels": KIND_LABELS,
         **extra,
     }
@@ -78,7 +95,13 @@ def render_digest(digest: AgencyDigest, day: date) -> tuple[str, str, str]:
             ]
             sections.append({"code": category, "title": SECTION_TITLES[category], "items": rows})
     count = len(digest.notices)
-    subject = f"[Nhắc việc] {digest.agency_name}: {count} nhiệm vụ cần chú ý ngày {vn_day(day)}"
+    with _email_locale():
+        subject = _(
+            "[Nhắc việc] %(agency)s: %(count)s nhiệm vụ cần chú ý ngày %(day)s",
+            agency=digest.agency_name,
+            count=count,
+            day=vn_day(day),
+        )
     ctx = _context(
         digest=digest,
         day=day,
@@ -105,7 +128,10 @@ def render_summary(p: Plan, result: SweepResult) -> tuple[str, str, str]:
         for d in p.digests
         if d.recipients
     ]
-    subject = f"[Nhắc việc] Tổng hợp tình hình thực hiện nhiệm vụ ngày {vn_day(p.day)}"
+    with _email_locale():
+        subject = _(
+            "[Nhắc việc] Tổng hợp tình hình thực hiện nhiệm vụ ngày %(day)s", day=vn_day(p.day)
+        )
     ctx = _context(
         day=p.day,
         counts=summary.get("counts", []),

@@ -26,6 +26,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
+from flask_babel import gettext as _
 
 from tracker.deadlines.calendar import WorkingCalendar
 
@@ -97,19 +98,21 @@ class Policy:
             every = int(data.get("overdue_every_days", default.overdue_every_days))
             months = int(data.get("update_after_months", default.update_after_months))
         except (TypeError, ValueError) as exc:
-            raise PolicyError("before_days", "Các số ngày phải là số nguyên.") from exc
+            raise PolicyError("before_days", _("Các số ngày phải là số nguyên.")) from exc
         if any(n < 1 or n > 90 for n in before):
-            raise PolicyError("before_days", "Số ngày nhắc trước hạn phải từ 1 đến 90.")
+            raise PolicyError("before_days", _("Số ngày nhắc trước hạn phải từ 1 đến 90."))
         if every < 1 or every > 90:
             raise PolicyError(
-                "overdue_every_days", "Chu kỳ nhắc khi quá hạn phải từ 1 đến 90 ngày."
+                "overdue_every_days", _("Chu kỳ nhắc khi quá hạn phải từ 1 đến 90 ngày.")
             )
         if any(n < 0 or n > 3650 for n in escalate):
             raise PolicyError(
-                "escalate_after_days", "Số ngày quá hạn để báo cáo lãnh đạo phải từ 0 đến 3650."
+                "escalate_after_days", _("Số ngày quá hạn để báo cáo lãnh đạo phải từ 0 đến 3650.")
             )
         if months < 0 or months > 24:
-            raise PolicyError("update_after_months", "Số tháng đề nghị cập nhật phải từ 0 đến 24.")
+            raise PolicyError(
+                "update_after_months", _("Số tháng đề nghị cập nhật phải từ 0 đến 24.")
+            )
         return cls(
             before_days=before,
             on_due_day=bool(data.get("on_due_day", default.on_due_day)),

@@ -1,6 +1,7 @@
 """Office pages: the outbox, one email, resend, the reminder policy, pausing a task's reminders."""
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -76,7 +77,7 @@ def outbox_resend(email_id: int):
     email = _email_or_404(email_id)
     outbox_service.resend(email)
     db.session.commit()
-    flash("Đã đưa thư vào hàng chờ gửi lại.", "success")
+    flash(_("Đã đưa thư vào hàng chờ gửi lại."), "success")
     return redirect(url_for("reminders.outbox_show", email_id=email.id))
 
 
@@ -108,7 +109,7 @@ def settings():
         else:
             services.save_policy(new)
             db.session.commit()
-            flash("Đã lưu quy định nhắc việc.", "success")
+            flash(_("Đã lưu quy định nhắc việc."), "success")
             return redirect(url_for("reminders.settings"))
     return render_template("reminders/settings.html", form=form, defaults=Policy())
 
@@ -121,9 +122,9 @@ def toggle_pause(task_id: int):
     task.reminders_paused = not task.reminders_paused
     db.session.commit()
     flash(
-        "Đã tạm dừng nhắc việc cho nhiệm vụ này."
+        _("Đã tạm dừng nhắc việc cho nhiệm vụ này.")
         if task.reminders_paused
-        else "Đã bật lại nhắc việc cho nhiệm vụ này.",
+        else _("Đã bật lại nhắc việc cho nhiệm vụ này."),
         "success",
     )
     return redirect(url_for("tasks.show", task_id=task.id))

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask import url_for
+from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 
 from tracker.agencies.models import Agency
@@ -63,7 +64,7 @@ class Filters:
             if not value:
                 return None
             if not value.isdigit():
-                f.errors.append(f"Giá trị lọc “{value}” không hợp lệ, đã bỏ qua.")
+                f.errors.append(_("Giá trị lọc “%(value)s” không hợp lệ, đã bỏ qua.", value=value))
                 return None
             return int(value)
 
@@ -72,14 +73,20 @@ class Filters:
         f.issuer = args.get("issuer", "").strip()
         kind = args.get("kind", "").strip()
         f.kind = kind if kind in {k.value for k in DirectiveKind} else ""
-        for name, label in (("due_from", "Thời hạn từ"), ("due_to", "Thời hạn đến")):
+        for name, label in (("due_from", _("Thời hạn từ")), ("due_to", _("Thời hạn đến"))):
             text = args.get(name, "")
             try:
                 setattr(f, name, parse_date(text))
             except ValueError:
-                f.errors.append(f"{label}: “{text}” không phải ngày (dd/mm/yyyy), đã bỏ qua.")
+                f.errors.append(
+                    _(
+                        "%(label)s: “%(text)s” không phải ngày (dd/mm/yyyy), đã bỏ qua.",
+                        label=label,
+                        text=text,
+                    )
+                )
         if f.due_from and f.due_to and f.due_to < f.due_from:
-            f.errors.append("Khoảng thời hạn không hợp lệ (ngày đến trước ngày từ), đã bỏ qua.")
+            f.errors.append(_("Khoảng thời hạn không hợp lệ (ngày đến trước ngày từ), đã bỏ qua."))
             f.due_from = f.due_to = None
         status = args.get("status", "").strip()
         f.status = status if status in {s.value for s in Status} | {"open"} else ""

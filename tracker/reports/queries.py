@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     ColumnElement,
     Date,
@@ -89,17 +90,17 @@ METRICS = (
 )
 
 METRIC_LABELS = {
-    "total": "Tổng số nhiệm vụ trong kỳ",
-    "done_on_time": "Hoàn thành đúng hạn",
-    "done_late": "Hoàn thành quá hạn",
-    "open_on_time": "Đang thực hiện trong hạn",
-    "open_overdue": "Đang thực hiện quá hạn",
-    "settled": "Đã đến hạn (tính tỷ lệ)",
-    "extended": "Được gia hạn",
-    "overdue_30": "Quá hạn trên 30 ngày",
-    "overdue_120": "Quá hạn trên 120 ngày",
-    "stale_undated": "Không thời hạn, 3 tháng chưa báo cáo",
-    "cancelled": "Dừng/hủy",
+    "total": _l("Tổng số nhiệm vụ trong kỳ"),
+    "done_on_time": _l("Hoàn thành đúng hạn"),
+    "done_late": _l("Hoàn thành quá hạn"),
+    "open_on_time": _l("Đang thực hiện trong hạn"),
+    "open_overdue": _l("Đang thực hiện quá hạn"),
+    "settled": _l("Đã đến hạn (tính tỷ lệ)"),
+    "extended": _l("Được gia hạn"),
+    "overdue_30": _l("Quá hạn trên 30 ngày"),
+    "overdue_120": _l("Quá hạn trên 120 ngày"),
+    "stale_undated": _l("Không thời hạn, 3 tháng chưa báo cáo"),
+    "cancelled": _l("Dừng/hủy"),
 }
 
 

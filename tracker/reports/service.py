@@ -13,12 +13,13 @@ from datetime import date
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext, lazy_gettext
 
 from tracker.deadlines.periods import PeriodSettings, report_period
 from tracker.deadlines.status import Status, days_overdue, status_as_of
 from tracker.deadlines.wilson import wilson_interval
 from tracker.extensions import db
-from tracker.i18n import parse_date
+from tracker.i18n import parse_date, period_label
 from tracker.reports import queries
 from tracker.reports.queries import METRIC_LABELS, METRICS, Scope
 from tracker.settings import get_setting
@@ -26,26 +27,39 @@ from tracker.timeutil import today
 
 #: report codes offered by the page and the CLI, with their Vietnamese names
 PERIOD_CODES: dict[str, str] = {
-    **{f"M{m}": f"Tháng {m}" for m in range(1, 13)},
-    **{f"Q{q}": f"Quý {r}" for q, r in zip(range(1, 5), ("I", "II", "III", "IV"), strict=True)},
-    "H1": "6 tháng đầu năm",
-    "9M": "9 tháng",
-    "Y": "Cả năm",
+    **{f"M{m}": lazy_gettext("Tháng %(month)s", month=m) for m in range(1, 13)},
+    **{
+        f"Q{q}": lazy_gettext("Quý %(quarter)s", quarter=r)
+        for q, r in zip(range(1, 5), ("I", "II", "III", "IV"), strict=True)
+    },
+    "H1": lazy_gettext("6 tháng đầu năm"),
+    "9M": lazy_gettext("9 tháng"),
+    "Y": lazy_gettext("Cả năm"),
 }
 DEFAULT_MIN_COUNT = 5
 
 RULES = [
-    "Nhiệm vụ thuộc kỳ: nhiệm vụ giao một lần có thời hạn (đang có hiệu lực tại ngày tính "
-    "đến, sau các lần gia hạn đã được chấp thuận đến ngày đó) nằm trong kỳ, và mỗi kỳ báo cáo "
-    "của nhiệm vụ định kỳ có hạn nằm trong kỳ (mỗi kỳ báo cáo tính là một nhiệm vụ).",
-    "Chỉ dùng dữ liệu đến hết ngày tính đến: hoàn thành, gia hạn, dừng/hủy sau ngày đó không "
-    "được tính.",
-    "Tỷ lệ hoàn thành và tỷ lệ đúng hạn tính trên số nhiệm vụ đã đến hạn (đã hoàn thành hoặc "
-    "đã quá hạn); hoàn thành quá hạn được tính là hoàn thành nhưng không đúng hạn.",
-    "Nhiệm vụ dừng/hủy không tính vào các chỉ tiêu và tỷ lệ.",
-    "Tính theo đơn vị chủ trì; nhiệm vụ của đơn vị đã sáp nhập được tính cho đơn vị tiếp nhận.",
-    "Khoảng tin cậy Wilson 95% của tỷ lệ đúng hạn; đơn vị có ít hơn số nhiệm vụ tối thiểu "
-    "được trình bày riêng và không xếp hạng.",
+    lazy_gettext(
+        "Nhiệm vụ thuộc kỳ: nhiệm vụ giao một lần có thời hạn (đang có hiệu lực tại ngày tính "
+        "đến, sau các lần gia hạn đã được chấp thuận đến ngày đó) nằm trong kỳ, và mỗi kỳ báo cáo "
+        "của nhiệm vụ định kỳ có hạn nằm trong kỳ (mỗi kỳ báo cáo tính là một nhiệm vụ)."
+    ),
+    lazy_gettext(
+        "Chỉ dùng dữ liệu đến hết ngày tính đến: hoàn thành, gia hạn, dừng/hủy sau ngày đó không "
+        "được tính."
+    ),
+    lazy_gettext(
+        "Tỷ lệ hoàn thành và tỷ lệ đúng hạn tính trên số nhiệm vụ đã đến hạn (đã hoàn thành hoặc "
+        "đã quá hạn); hoàn thành quá hạn được tính là hoàn thành nhưng không đúng hạn."
+    ),
+    lazy_gettext("Nhiệm vụ dừng/hủy không tính vào các chỉ tiêu và tỷ lệ."),
+    lazy_gettext(
+        "Tính theo đơn vị chủ trì; nhiệm vụ của đơn vị đã sáp nhập được tính cho đơn vị tiếp nhận."
+    ),
+    lazy_gettext(
+        "Khoảng tin cậy Wilson 95% của tỷ lệ đúng hạn; đơn vị có ít hơn số nhiệm vụ tối thiểu "
+        "được trình bày riêng và không xếp hạng."
+    ),
 ]
 
 
@@ -101,13 +115,17 @@ def parse_request(
         try:
             year_number = int(str(year).strip())
         except ValueError:
-            raise ReportError(f"Năm “{year}” không hợp lệ.") from None
+            raise ReportError(gettext("Năm “%(year)s” không hợp lệ.", year=year)) from None
     if not 2000 <= year_number <= 2100:
-        raise ReportError(f"Năm {year_number} nằm ngoài khoảng 2000–2100.")
+        raise ReportError(gettext("Năm %(year)s nằm ngoài khoảng 2000–2100.", year=year_number))
     code = (code or default_code(now)).strip().upper()
     if code not in PERIOD_CODES:
         raise ReportError(
-            f"Kỳ báo cáo “{code}” không hợp lệ. Chọn một trong: " + ", ".join(PERIOD_CODES) + "."
+            gettext(
+                "Kỳ báo cáo “%(code)s” không hợp lệ. Chọn một trong: %(codes)s.",
+                code=code,
+                codes=", ".join(PERIOD_CODES),
+            )
         )
     starts_on, ends_on, label = report_period(year_number, code, period_settings())
     if isinstance(as_of, date):
@@ -117,13 +135,21 @@ def parse_request(
             day = parse_date(as_of)
         except ValueError:
             raise ReportError(
-                f"Ngày tính đến “{as_of}” không đúng định dạng (dd/mm/yyyy hoặc yyyy-mm-dd)."
+                gettext(
+                    "Ngày tính đến “%(as_of)s” không đúng định dạng (dd/mm/yyyy hoặc yyyy-mm-dd).",
+                    as_of=as_of,
+                )
             ) from None
         day = day or now
     if day < starts_on:
         raise ReportError(
-            f"Ngày tính đến {day:%d/%m/%Y} trước ngày bắt đầu kỳ {label} "
-            f"({starts_on:%d/%m/%Y}): chưa có số liệu để báo cáo."
+            gettext(
+                "Ngày tính đến %(as_of)s trước ngày bắt đầu kỳ %(period)s (%(starts_on)s): "
+                "chưa có số liệu để báo cáo.",
+                as_of=f"{day:%d/%m/%Y}",
+                period=period_label(label),
+                starts_on=f"{starts_on:%d/%m/%Y}",
+            )
         )
     return ReportRequest(year_number, code, day, starts_on, ends_on, label)
 
@@ -235,13 +261,18 @@ def build_report(request: ReportRequest, *, with_trend: bool = True) -> dict[str
     notes = []
     if request.as_of > today():
         notes.append(
-            f"Ngày tính đến {request.as_of:%d/%m/%Y} sau hôm nay: số liệu có thể thay đổi khi có "
-            "thêm kết quả."
+            gettext(
+                "Ngày tính đến %(as_of)s sau hôm nay: số liệu có thể thay đổi khi có thêm kết quả.",
+                as_of=f"{request.as_of:%d/%m/%Y}",
+            )
         )
     if request.as_of < request.ends_on:
         notes.append(
-            f"Kỳ báo cáo chưa kết thúc (đến {request.ends_on:%d/%m/%Y}): nhiệm vụ có hạn sau ngày "
-            "tính đến được tính là đang thực hiện trong hạn."
+            gettext(
+                "Kỳ báo cáo chưa kết thúc (đến %(ends_on)s): nhiệm vụ có hạn sau ngày tính đến "
+                "được tính là đang thực hiện trong hạn.",
+                ends_on=f"{request.ends_on:%d/%m/%Y}",
+            )
         )
     empty = not rows
     return {
@@ -253,8 +284,8 @@ def build_report(request: ReportRequest, *, with_trend: bool = True) -> dict[str
         "ends_on": request.ends_on.isoformat(),
         "as_of": request.as_of.isoformat(),
         "min_count": threshold,
-        "metrics": {m: METRIC_LABELS[m] for m in METRICS},
-        "rules": RULES,
+        "metrics": {m: str(METRIC_LABELS[m]) for m in METRICS},
+        "rules": [str(rule) for rule in RULES],
         "agencies": main,
         "small_agencies": small,
         "totals": _with_rates(totals),
@@ -262,9 +293,14 @@ def build_report(request: ReportRequest, *, with_trend: bool = True) -> dict[str
         "trend": trend(request) if with_trend else [],
         "empty": empty,
         "empty_reason": (
-            f"Không có nhiệm vụ nào có thời hạn trong kỳ {request.label} "
-            f"({request.starts_on:%d/%m/%Y} – {request.ends_on:%d/%m/%Y}) tính đến ngày "
-            f"{request.as_of:%d/%m/%Y}."
+            gettext(
+                "Không có nhiệm vụ nào có thời hạn trong kỳ %(period)s (%(starts_on)s – "
+                "%(ends_on)s) tính đến ngày %(as_of)s.",
+                period=period_label(request.label),
+                starts_on=f"{request.starts_on:%d/%m/%Y}",
+                ends_on=f"{request.ends_on:%d/%m/%Y}",
+                as_of=f"{request.as_of:%d/%m/%Y}",
+            )
             if empty
             else None
         ),
@@ -287,7 +323,7 @@ def detail_records(
     """The items behind a number (``metric`` of ``agency_id``, successor groups included), or
     the whole appendix: one joined query, states computed from the row's own dates."""
     if metric is not None and metric not in METRICS:
-        raise ReportError(f"Chỉ tiêu “{metric}” không có trong báo cáo.")
+        raise ReportError(gettext("Chỉ tiêu “%(metric)s” không có trong báo cáo.", metric=metric))
     agency_ids = queries.agency_groups().members(agency_id) if agency_id else None
     stmt = queries.detail_rows(request.scope, metric=metric, agency_ids=agency_ids)
     records = []

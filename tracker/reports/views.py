@@ -8,6 +8,8 @@ a Vietnamese message and HTTP 400 — never a 500.
 from __future__ import annotations
 
 from flask import Blueprint, Response, render_template, request, stream_with_context
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from tracker.auth.models import Role
@@ -55,6 +57,12 @@ def _error_page(error: ReportError, template: str = "reports/period.html"):
     )
 
 
+def _summary_columns() -> list[tuple[str, str, int]]:
+    """The summary table's columns with their headers in the interface language (the labels
+    are the Vietnamese headers of the XLSX export, listed in tracker/i18n_labels.py)."""
+    return [(key, _(label), width) for key, label, width in exports.SUMMARY_COLUMNS]
+
+
 def _download(data: bytes, filename: str, mimetype: str) -> Response:
     return Response(
         data,
@@ -86,7 +94,7 @@ def period():
         error=None,
         agency_chart=charts.agency_bars(report["agencies"] + report["small_agencies"]),
         trend_chart=charts.trend_bars(report["trend"]),
-        columns=exports.SUMMARY_COLUMNS,
+        columns=_summary_columns(),
     )
 
 
@@ -106,7 +114,7 @@ def drill_down():
         req=req,
         args=req.args(),
         records=records,
-        metric_label=METRIC_LABELS.get(metric or "", "Tất cả nhiệm vụ của kỳ"),
+        metric_label=METRIC_LABELS.get(metric or "", _("Tất cả nhiệm vụ của kỳ")),
         agency_name=agency_groups().names.get(agency_id) if agency_id else None,
         agency_id=agency_id,
     )
@@ -144,7 +152,7 @@ def print_view():
         req=req,
         report=report,
         records=detail_records(req) if request.args.get("detail") else None,
-        columns=exports.SUMMARY_COLUMNS,
+        columns=_summary_columns(),
     )
 
 
@@ -153,18 +161,22 @@ def print_view():
 def export(fmt: str):
     """The report as XLSX (summary, appendix, ranking) or CSV (summary, or ?sheet=detail)."""
     if fmt not in ("xlsx", "csv"):
-        return _error_page(ReportError(f"Định dạng “{fmt}” không hỗ trợ (chọn xlsx hoặc csv)."))
+        return _error_page(
+            ReportError(_("Định dạng “%(fmt)s” không hỗ trợ (chọn xlsx hoặc csv).", fmt=fmt))
+        )
     try:
         req = _request_from_args()
     except ReportError as error:
         return _error_page(error)
     name = f"bao-cao-{req.year}-{req.code}-den-{req.as_of.isoformat()}"
-    if fmt == "xlsx":
-        report = build_report(req, with_trend=False)
-        return _download(exports.report_xlsx(report, detail_records(req)), f"{name}.xlsx", XLSX)
     if request.args.get("sheet") == "detail":
         return _download(exports.details_csv(detail_records(req)), f"{name}-chi-tiet.csv", CSV)
-    return _download(exports.report_csv(build_report(req, with_trend=False)), f"{name}.csv", CSV)
+    # the files are the office's Vietnamese documents, whatever the interface language
+    with force_locale("vi"):
+        report = build_report(req, with_trend=False)
+    if fmt == "xlsx":
+        return _download(exports.report_xlsx(report, detail_records(req)), f"{name}.xlsx", XLSX)
+    return _download(exports.report_csv(report), f"{name}.csv", CSV)
 
 
 @bp.route("/overdue.<fmt>")
@@ -172,7 +184,9 @@ def export(fmt: str):
 def overdue_export(fmt: str):
     """Every overdue task the user may see (dashboard filters applied), streamed."""
     if fmt not in ("xlsx", "csv"):
-        return _error_page(ReportError(f"Định dạng “{fmt}” không hỗ trợ (chọn xlsx hoặc csv)."))
+        return _error_page(
+            ReportError(_("Định dạng “%(fmt)s” không hỗ trợ (chọn xlsx hoặc csv).", fmt=fmt))
+        )
     as_of = today()
     filters = Filters.from_args(request.args, allow_agency=not current_user.is_agency)
     records = overdue_records(task_visibility(current_user), filters, as_of)

@@ -7,6 +7,7 @@ everything it asked for or nothing.
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from tracker.agencies.models import Agency
@@ -57,23 +58,25 @@ def check_task(directive: Directive, data: TaskInput) -> list[TaskError]:
     """Return every problem with `data` (empty when it can be saved)."""
     problems = []
     if not (data.content or "").strip():
-        problems.append(TaskError("content", "Vui lòng nhập nội dung nhiệm vụ."))
+        problems.append(TaskError("content", _("Vui lòng nhập nội dung nhiệm vụ.")))
     if not data.lead_agency_id:
-        problems.append(TaskError("lead_agency_id", "Vui lòng chọn đơn vị chủ trì."))
+        problems.append(TaskError("lead_agency_id", _("Vui lòng chọn đơn vị chủ trì.")))
     elif data.lead_agency_id in (data.co_agency_ids or []):
         problems.append(
-            TaskError("co_agency_ids", "Đơn vị chủ trì không đồng thời là đơn vị phối hợp.")
+            TaskError("co_agency_ids", _("Đơn vị chủ trì không đồng thời là đơn vị phối hợp."))
         )
     if data.cadence not in CADENCES:
-        problems.append(TaskError("cadence", "Chế độ báo cáo không hợp lệ."))
+        problems.append(TaskError("cadence", _("Chế độ báo cáo không hợp lệ.")))
     if data.cadence == "custom":
         problems.extend(_check_rrule(data.cadence_rule))
     if data.period_due_day and not _valid_due_day(data.period_due_day):
         problems.append(
-            TaskError("period_due_day", "Hạn mỗi kỳ ghi dạng “20” (ngày trong tháng) hoặc “15/12”.")
+            TaskError(
+                "period_due_day", _("Hạn mỗi kỳ ghi dạng “20” (ngày trong tháng) hoặc “15/12”.")
+            )
         )
     if data.starts_on and data.ends_on and data.ends_on < data.starts_on:
-        problems.append(TaskError("ends_on", "Ngày kết thúc trước ngày bắt đầu."))
+        problems.append(TaskError("ends_on", _("Ngày kết thúc trước ngày bắt đầu.")))
     if (
         data.due_on
         and directive.issued_on
@@ -83,9 +86,12 @@ def check_task(directive: Directive, data: TaskInput) -> list[TaskError]:
         problems.append(
             TaskError(
                 "due_on",
-                f"Thời hạn {data.due_on:%d/%m/%Y} trước ngày ban hành văn bản "
-                f"({directive.issued_on:%d/%m/%Y}). Kiểm tra lại, hoặc đánh dấu xác nhận "
-                "nếu văn bản ghi đúng như vậy.",
+                _(
+                    "Thời hạn %(due)s trước ngày ban hành văn bản (%(issued)s). Kiểm tra lại, "
+                    "hoặc đánh dấu xác nhận nếu văn bản ghi đúng như vậy.",
+                    due=f"{data.due_on:%d/%m/%Y}",
+                    issued=f"{directive.issued_on:%d/%m/%Y}",
+                ),
             )
         )
     # two-hop: the lead reports to the via agency by due_on, which then consolidates and
@@ -94,25 +100,27 @@ def check_task(directive: Directive, data: TaskInput) -> list[TaskError]:
         problems.append(
             TaskError(
                 "via_due_on",
-                "Hạn tổng hợp của đơn vị tổng hợp không được trước thời hạn của đơn vị chủ trì.",
+                _("Hạn tổng hợp của đơn vị tổng hợp không được trước thời hạn của đơn vị chủ trì."),
             )
         )
     if data.via_due_on and not data.via_agency_id:
         problems.append(
-            TaskError("via_due_on", "Hạn tổng hợp chỉ dùng khi có đơn vị tổng hợp (báo cáo qua).")
+            TaskError(
+                "via_due_on", _("Hạn tổng hợp chỉ dùng khi có đơn vị tổng hợp (báo cáo qua).")
+            )
         )
     return problems
 
 
 def _check_rrule(rule: str | None) -> list[TaskError]:
     if not rule:
-        return [TaskError("cadence_rule", "Chế độ tùy chỉnh cần quy tắc lặp (RRULE).")]
+        return [TaskError("cadence_rule", _("Chế độ tùy chỉnh cần quy tắc lặp (RRULE)."))]
     from dateutil.rrule import rrulestr
 
     try:
         rrulestr(rule.removeprefix("RRULE:"), dtstart=utcnow().replace(tzinfo=None))
     except (ValueError, TypeError):
-        return [TaskError("cadence_rule", "Quy tắc lặp (RRULE) không hợp lệ.")]
+        return [TaskError("cadence_rule", _("Quy tắc lặp (RRULE) không hợp lệ."))]
     return []
 
 
@@ -195,7 +203,7 @@ def add_progress(
     task: Task, *, body: str, author_id: int | None, agency_id: int | None
 ) -> ProgressUpdate:
     if not (body or "").strip():
-        raise TaskError("body", "Vui lòng nhập nội dung báo cáo tiến độ.")
+        raise TaskError("body", _("Vui lòng nhập nội dung báo cáo tiến độ."))
     update = ProgressUpdate(task=task, body=body.strip(), author_id=author_id, agency_id=agency_id)
     db.session.add(update)
     db.session.flush()
@@ -213,17 +221,17 @@ def complete_task(
 ) -> Task:
     """Mark a task done with the report that proves it."""
     if task.done_on is not None:
-        raise TaskError("done_on", "Nhiệm vụ đã được đánh dấu hoàn thành.")
+        raise TaskError("done_on", _("Nhiệm vụ đã được đánh dấu hoàn thành."))
     if task.cancelled_on is not None:
-        raise TaskError("done_on", "Nhiệm vụ đã dừng/hủy.")
+        raise TaskError("done_on", _("Nhiệm vụ đã dừng/hủy."))
     local_today = today()
     done_on = done_on or local_today
     if done_on > local_today:
-        raise TaskError("done_on", "Ngày hoàn thành không được sau hôm nay.")
+        raise TaskError("done_on", _("Ngày hoàn thành không được sau hôm nay."))
     if not (report_number or "").strip():
-        raise TaskError("report_number", "Vui lòng nhập số văn bản báo cáo kết quả.")
+        raise TaskError("report_number", _("Vui lòng nhập số văn bản báo cáo kết quả."))
     if report_date and report_date > local_today:
-        raise TaskError("report_date", "Ngày văn bản báo cáo không được sau hôm nay.")
+        raise TaskError("report_date", _("Ngày văn bản báo cáo không được sau hôm nay."))
     task.done_on = done_on
     task.done_at = utcnow()
     task.done_report_number = report_number.strip()
@@ -238,9 +246,9 @@ def complete_task(
 def reopen_task(task: Task, *, reason: str, user_id: int | None) -> Task:
     """Undo a completion (office only); the reason goes into the timeline."""
     if task.done_on is None:
-        raise TaskError("reason", "Nhiệm vụ chưa hoàn thành, không cần mở lại.")
+        raise TaskError("reason", _("Nhiệm vụ chưa hoàn thành, không cần mở lại."))
     if not (reason or "").strip():
-        raise TaskError("reason", "Vui lòng nêu lý do mở lại.")
+        raise TaskError("reason", _("Vui lòng nêu lý do mở lại."))
     task.done_on = None
     task.done_at = None
     task.done_report_number = None
@@ -258,9 +266,9 @@ def reopen_task(task: Task, *, reason: str, user_id: int | None) -> Task:
 def cancel_task(task: Task, *, reason: str, user_id: int | None) -> Task:
     """Dừng/hủy a task (office); it stays in history and leaves the rates."""
     if not (reason or "").strip():
-        raise TaskError("reason", "Vui lòng nêu lý do dừng/hủy.")
+        raise TaskError("reason", _("Vui lòng nêu lý do dừng/hủy."))
     if task.cancelled_on is not None:
-        raise TaskError("reason", "Nhiệm vụ đã dừng/hủy.")
+        raise TaskError("reason", _("Nhiệm vụ đã dừng/hủy."))
     task.cancelled_on = today()
     task.cancel_reason = reason.strip()
     task.updated_by_id = user_id

@@ -1,6 +1,8 @@
 """Task pages: the agency's list, a task with its timeline, progress, completion."""
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -86,27 +88,27 @@ def _timeline(task: Task) -> list[dict]:
 
 
 FIELD_LABELS = {
-    "content": "Nội dung",
-    "lead_agency_id": "Đơn vị chủ trì",
-    "co_agencies": "Đơn vị phối hợp",
-    "via_agency_id": "Báo cáo qua",
-    "via_due_on": "Hạn đơn vị tổng hợp báo cáo",
-    "via_done_on": "Ngày đơn vị tổng hợp gửi báo cáo",
-    "report_number": "Số văn bản báo cáo",
-    "report_date": "Ngày văn bản báo cáo",
-    "due_on": "Thời hạn",
-    "original_due_on": "Thời hạn ban đầu",
-    "cadence": "Chế độ báo cáo",
-    "done_on": "Ngày hoàn thành",
-    "done_report_number": "Số văn bản báo cáo",
-    "done_report_date": "Ngày văn bản báo cáo",
-    "done_note": "Ghi chú hoàn thành",
-    "cancelled_on": "Ngày dừng/hủy",
-    "cancel_reason": "Lý do dừng/hủy",
-    "reminders_paused": "Tạm dừng nhắc việc",
-    "state": "Trạng thái",
-    "approved_due_on": "Hạn được gia hạn",
-    "requested_due_on": "Hạn đề nghị",
+    "content": _l("Nội dung"),
+    "lead_agency_id": _l("Đơn vị chủ trì"),
+    "co_agencies": _l("Đơn vị phối hợp"),
+    "via_agency_id": _l("Báo cáo qua"),
+    "via_due_on": _l("Hạn đơn vị tổng hợp báo cáo"),
+    "via_done_on": _l("Ngày đơn vị tổng hợp gửi báo cáo"),
+    "report_number": _l("Số văn bản báo cáo"),
+    "report_date": _l("Ngày văn bản báo cáo"),
+    "due_on": _l("Thời hạn"),
+    "original_due_on": _l("Thời hạn ban đầu"),
+    "cadence": _l("Chế độ báo cáo"),
+    "done_on": _l("Ngày hoàn thành"),
+    "done_report_number": _l("Số văn bản báo cáo"),
+    "done_report_date": _l("Ngày văn bản báo cáo"),
+    "done_note": _l("Ghi chú hoàn thành"),
+    "cancelled_on": _l("Ngày dừng/hủy"),
+    "cancel_reason": _l("Lý do dừng/hủy"),
+    "reminders_paused": _l("Tạm dừng nhắc việc"),
+    "state": _l("Trạng thái"),
+    "approved_due_on": _l("Hạn được gia hạn"),
+    "requested_due_on": _l("Hạn đề nghị"),
 }
 
 
@@ -180,7 +182,7 @@ def progress(task_id: int):
             form.attachment.errors.append(str(error))
         else:
             db.session.commit()
-            flash("Đã gửi báo cáo tiến độ.", "success")
+            flash(_("Đã gửi báo cáo tiến độ."), "success")
             return redirect(url_for("tasks.show", task_id=task.id))
     # keep what was typed: show the task page again with the errors
     return _task_page(task, form, 422)
@@ -193,7 +195,7 @@ def complete(task_id: int):
     if not can_complete(current_user, task):
         abort(403)
     if task.is_done:
-        flash("Nhiệm vụ đã hoàn thành.", "info")
+        flash(_("Nhiệm vụ đã hoàn thành."), "info")
         return redirect(url_for("tasks.show", task_id=task.id))
     form = CompleteForm()
     if form.validate_on_submit():
@@ -217,7 +219,7 @@ def complete(task_id: int):
             form.attachment.errors.append(str(error))
         else:
             db.session.commit()
-            flash("Đã đánh dấu hoàn thành nhiệm vụ.", "success")
+            flash(_("Đã đánh dấu hoàn thành nhiệm vụ."), "success")
             return redirect(url_for("tasks.show", task_id=task.id))
     return render_template("tasks/complete.html", form=form, task=task)
 
@@ -228,7 +230,7 @@ def reopen(task_id: int):
     task = get_task_or_404(task_id, current_user)
     form = ReasonForm()
     if not form.validate_on_submit():
-        flash("Vui lòng nêu lý do mở lại nhiệm vụ.", "danger")
+        flash(_("Vui lòng nêu lý do mở lại nhiệm vụ."), "danger")
         return redirect(url_for("tasks.show", task_id=task.id))
     try:
         services.reopen_task(task, reason=form.reason.data, user_id=current_user.id)
@@ -237,7 +239,7 @@ def reopen(task_id: int):
         flash(str(error), "danger")
     else:
         db.session.commit()
-        flash("Đã mở lại nhiệm vụ.", "success")
+        flash(_("Đã mở lại nhiệm vụ."), "success")
     return redirect(url_for("tasks.show", task_id=task.id))
 
 
@@ -248,19 +250,19 @@ def cancel(task_id: int):
     if task.is_cancelled:
         services.resume_task(task, user_id=current_user.id)
         db.session.commit()
-        flash("Đã tiếp tục theo dõi nhiệm vụ.", "success")
+        flash(_("Đã tiếp tục theo dõi nhiệm vụ."), "success")
         return redirect(url_for("tasks.show", task_id=task.id))
     form = ReasonForm()
     try:
         if not form.validate_on_submit():
-            raise services.TaskError("reason", "Vui lòng nêu lý do dừng/hủy.")
+            raise services.TaskError("reason", _("Vui lòng nêu lý do dừng/hủy."))
         services.cancel_task(task, reason=form.reason.data, user_id=current_user.id)
     except services.TaskError as error:
         db.session.rollback()
         flash(str(error), "danger")
     else:
         db.session.commit()
-        flash("Đã dừng/hủy nhiệm vụ.", "success")
+        flash(_("Đã dừng/hủy nhiệm vụ."), "success")
     return redirect(url_for("tasks.show", task_id=task.id))
 
 
@@ -280,7 +282,7 @@ def edit(task_id: int):
             getattr(form, error.field).errors.append(str(error))
         else:
             db.session.commit()
-            flash("Đã lưu nhiệm vụ.", "success")
+            flash(_("Đã lưu nhiệm vụ."), "success")
             return redirect(url_for("tasks.show", task_id=task.id))
     return render_template("tasks/form.html", form=form, directive=task.directive, task=task)
 
@@ -293,6 +295,6 @@ def delete(task_id: int):
         directive_id = task.directive_id
         services.delete_task(task)
         db.session.commit()
-        flash(f"Đã xóa nhiệm vụ #{task_id}.", "success")
+        flash(_("Đã xóa nhiệm vụ #%(id)s.", id=task_id), "success")
         return redirect(url_for("directives.show", directive_id=directive_id))
     return render_template("tasks/delete.html", task=task)
