@@ -69,6 +69,7 @@ TASK_OFFICE = Rule(ok=OFFICE)
 POLICY: dict[str, Rule] = {
     "main.index": EVERYONE,
     "main.dashboard": EVERYONE,
+    "main.admin": OFFICE_ONLY,
     "auth.login": PUBLIC,
     "auth.logout": Rule(ok=USERS, ends_at_login=True),
     "auth.users": ADMIN_ONLY,
