@@ -35,7 +35,7 @@ from bisect import bisect
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as dtime
-from functools import lru_cache
+from functools import cache
 from itertools import accumulate
 from pathlib import Path
 from typing import Any
@@ -157,7 +157,7 @@ def weighted(rng: random.Random, items: Sequence[Any], weights: Sequence[float])
     return rng.choices(items, weights)[0]
 
 
-@lru_cache(maxsize=None)
+@cache
 def folded(text: str) -> str:
     """`tracker.text.fold`, memoised: contents repeat across a million tasks."""
     from tracker.text import fold
