@@ -60,6 +60,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from tracker.agencies.views import bp as agencies_bp
     from tracker.auth.views import bp as auth_bp
+    from tracker.deadlines.views import bp as deadlines_bp
     from tracker.directives.views import bp as directives_bp
     from tracker.extraction.views import bp as extraction_bp
     from tracker.files.views import bp as files_bp
@@ -76,6 +77,7 @@ def register_blueprints(app: Flask) -> None:
         tasks_bp,
         files_bp,
         reminders_bp,
+        deadlines_bp,
     )
     for bp in blueprints:
         app.register_blueprint(bp)
@@ -84,13 +86,22 @@ def register_blueprints(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from tracker.agencies.cli import agencies_cli
     from tracker.auth.cli import users_cli
+    from tracker.deadlines.cli import periods_cli
     from tracker.demo.cli import demo_cli
     from tracker.extraction.cli import directives_cli
     from tracker.maintenance.cli import backup_command
     from tracker.reminders.cli import outbox_cli, reminders_cli, scheduler_cli
     from tracker.tasks.cli import tasks_cli
 
-    for group in (agencies_cli, users_cli, demo_cli, tasks_cli, directives_cli, backup_command):
+    for group in (
+        agencies_cli,
+        users_cli,
+        demo_cli,
+        tasks_cli,
+        periods_cli,
+        directives_cli,
+        backup_command,
+    ):
         app.cli.add_command(group)
     for group in (scheduler_cli, reminders_cli, outbox_cli):
         app.cli.add_command(group)

@@ -4,9 +4,12 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 
+from sqlalchemy import select
+
 from tests.factories import make_agency, make_directive, make_task
 from tests.reminders.conftest import SmtpServer, at
 from tracker.deadlines.models import ReportingPeriod
+from tracker.deadlines.services import open_task_periods
 from tracker.extensions import db
 from tracker.reminders.outbox import send_pending
 from tracker.reminders.services import run_sweep
@@ -103,7 +106,8 @@ def quarter_province(app) -> dict:
                 syt,
                 content="Báo cáo quý kết quả cải cách hành chính",
                 cadence="quarterly",
-                starts_on=date(2025, 6, 1),
+                # from 21/6: its first period is Q3 (due 20/9); creating the task opens it
+                starts_on=date(2025, 6, 21),
                 ends_on=date(2026, 12, 31),
             ),
         }
@@ -111,16 +115,15 @@ def quarter_province(app) -> dict:
         tasks["syt_paused"].reminders_paused = True
         tasks["syt_cancelled"].cancelled_on = date(2025, 7, 1)
         tasks["syt_cancelled"].cancel_reason = "Không còn phù hợp"
-        period = ReportingPeriod(
-            task_id=tasks["syt_quarterly"].id,
-            key="2025-Q3",
-            label="Quý III/2025",
-            starts_on=date(2025, 6, 15),
-            ends_on=date(2025, 9, 14),
-            due_on=date(2025, 9, 20),
-            original_due_on=date(2025, 9, 20),
-        )
-        db.session.add(period)
+        db.session.flush()
+        open_task_periods(tasks["syt_quarterly"], date(2025, 9, 30))
+        period = db.session.execute(
+            select(ReportingPeriod).where(
+                ReportingPeriod.task_id == tasks["syt_quarterly"].id,
+                ReportingPeriod.key == "2025-Q3",
+            )
+        ).scalar_one()
+        assert period.due_on == date(2025, 9, 20)
         db.session.commit()
         return {
             "agencies": {"stc": stc.id, "syt": syt.id, "snv": snv.id, "sgtvt": sgtvt.id},

@@ -39,9 +39,9 @@ def _province(app, when: date = date(2025, 7, 1)):
                 d,
                 syt,
                 content="Đề xuất giải pháp PAPI; gửi Sở Nội vụ tổng hợp",
-                due_on=D(2025, 8, 29),
+                due_on=D(2025, 8, 22),
                 via=snv,
-                via_due_on=D(2025, 8, 22),
+                via_due_on=D(2025, 8, 29),
             ),
         }
         db.session.commit()
@@ -73,10 +73,10 @@ def test_digest_reaches_the_smtp_server_in_vietnamese_with_links(mail_app, smtp)
 
 def test_via_agency_is_reminded_of_its_consolidation_deadline(mail_app, smtp):
     ids = _province(mail_app)
-    arrived = simulate(mail_app, smtp, D(2025, 8, 15), D(2025, 8, 15))
+    arrived = simulate(mail_app, smtp, D(2025, 8, 22), D(2025, 8, 22))
     snv = [m for m in arrived if "Sở Nội vụ" in m.subject]
-    assert len(snv) == 1  # via_due_on 22/8: 7 days before
-    assert "đơn vị tổng hợp" in snv[0].text and "22/08/2025" in snv[0].text
+    assert len(snv) == 1  # via_due_on 29/8: 7 days before
+    assert "đơn vị tổng hợp" in snv[0].text and "29/08/2025" in snv[0].text
     assert f"/tasks/{ids['via']}" in snv[0].text
     with mail_app.app_context():
         roles = set(db.session.execute(select(ReminderRecord.role)).scalars())
@@ -109,8 +109,9 @@ def test_smtp_down_for_two_days_then_each_email_arrives_once(mail_app, smtp):
     # the emails of 11/8 and 12/8 arrived on 13/8, once each
     days_of = {m.key: m.day for m in arrived}
     assert {days_of[k] for k in late} == {D(2025, 8, 13)}
-    # Sở Y tế: due Sunday 10/8 → "due" on Friday 8/8; "overdue" queued on 11/8, arrived on 13/8
-    assert by_agency(arrived, "Sở Y tế") == [D(2025, 8, 8), D(2025, 8, 13)]
+    # Sở Y tế: due Sunday 10/8 → "due" on Friday 8/8; "overdue" queued on 11/8, arrived on
+    # 13/8; its other task (due 22/8) is 7 days away on 15/8
+    assert by_agency(arrived, "Sở Y tế") == [D(2025, 8, 8), D(2025, 8, 13), D(2025, 8, 15)]
 
 
 def test_attempts_are_capped_then_failed(database_url, tmp_path, smtp):
@@ -154,7 +155,8 @@ def test_scheduler_down_ten_days_sends_one_catch_up_email_per_agency(mail_app, s
     # nothing arrived during the outage; the next day only the new threshold (15/8 due today)
     assert not [m for m in arrived if down[0] <= m.day <= down[1]]
     assert by_agency(arrived, "Sở Tài chính") == [D(2025, 8, 14), D(2025, 8, 15)]
-    assert by_agency(arrived, "Sở Y tế") == [D(2025, 8, 1), D(2025, 8, 14)]  # 1/8: 7 days before
+    # 1/8: 7 days before 10/8; 14/8: the catch-up; 15/8: 7 days before its task due 22/8
+    assert by_agency(arrived, "Sở Y tế") == [D(2025, 8, 1), D(2025, 8, 14), D(2025, 8, 15)]
 
 
 @pytest.fixture

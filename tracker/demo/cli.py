@@ -1,6 +1,6 @@
 """`flask --app wsgi demo load`: a realistic demo province, loadable twice without duplicates."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import click
@@ -11,12 +11,19 @@ from tracker.agencies import services as agency_services
 from tracker.agencies.importer import read_table, validate_rows
 from tracker.auth import services as auth_services
 from tracker.auth.models import Role
+from tracker.deadlines.models import ReportingPeriod
+from tracker.deadlines.services import (
+    HORIZON_DAYS,
+    approve_extension,
+    open_periods,
+    request_extension,
+)
 from tracker.directives.models import DirectiveKind
 from tracker.directives.services import DirectiveInput, create_directive, find_duplicate
 from tracker.extensions import db
 from tracker.tasks.models import Task
 from tracker.tasks.services import TaskInput
-from tracker.timeutil import zone
+from tracker.timeutil import today, zone
 
 demo_cli = AppGroup("demo", help="Dữ liệu mẫu.")
 
@@ -133,6 +140,7 @@ def _tasks() -> list[dict]:
                 "đề đã kiến nghị xử lý, đã xử lý xong, chưa xử lý và lý do.",
                 due=date(2025, 11, 30),
                 via="Sở Nội vụ",
+                via_due=date(2025, 12, 10),
             )
         )
     for lead in PAPI_AGENCIES:
@@ -195,6 +203,7 @@ def load() -> None:
                     content=spec["content"],
                     lead_agency_id=lead.id,
                     via_agency_id=via.id if via else None,
+                    via_due_on=spec.get("via_due"),
                     due_on=spec.get("due"),
                     cadence=spec.get("cadence", "none"),
                     starts_on=spec.get("starts_on"),
@@ -221,10 +230,63 @@ def load() -> None:
         for task, completion in zip(directive.tasks, done, strict=True):
             if completion:
                 _mark_done(task, *completion)
+        db.session.flush()
+        open_periods(today() + timedelta(days=HORIZON_DAYS))
+        _deadline_history(directive.tasks)
         click.echo(f"Đã tạo văn bản 5016/TB-VPUBND với {len(directive.tasks)} nhiệm vụ.")
     else:
         click.echo("Văn bản 5016/TB-VPUBND đã có, không tạo lại.")
+    created = open_periods(today() + timedelta(days=HORIZON_DAYS))
+    if created:
+        click.echo(f"Đã tạo thêm {created} kỳ báo cáo.")
     db.session.commit()
+
+
+def _deadline_history(tasks: list[Task]) -> None:
+    """Make the deadline states vary: some past periods submitted (on time and late), an
+    approved extension, a pending one, and a via agency that already delivered."""
+    monthly = next(t for t in tasks if t.cadence == "monthly")
+    quarterly = next(t for t in tasks if t.cadence == "quarterly")
+    periods = sorted(monthly.periods, key=lambda p: p.due_on)
+    # Tháng 6: on time, tháng 7: three days late; the others stay as they are
+    for period, delay, number in ((periods[0], -2, "412/BC-VP"), (periods[1], 3, "498/BC-VP")):
+        _submit(period, period.due_on + timedelta(days=delay), number)
+    first_quarter = min(quarterly.periods, key=lambda p: p.due_on)
+    _submit(first_quarter, first_quarter.due_on - timedelta(days=1), "1120/BC-SNV")
+
+    officer = auth_services.find_user("skhcn@tinh.gov.vn")
+    office = auth_services.find_user("chuyenvien@tinh.gov.vn")
+    solutions = next(t for t in tasks if "05 giải pháp" in t.content)
+    request = request_extension(
+        solutions,
+        requested_due_on=date(2025, 12, 31),
+        reason="Chờ Hội đồng sáng kiến cấp tỉnh họp xét công nhận trong tháng 12/2025.",
+        user_id=officer.id,
+    )
+    approve_extension(request, approved_due_on=date(2025, 12, 20), user_id=office.id)
+    decided_on = min(date(2025, 11, 25), today())  # before the original deadline, if possible
+    request.decided_on = decided_on
+    request.decided_at = datetime(
+        decided_on.year, decided_on.month, decided_on.day, 10, 0, tzinfo=zone()
+    )
+    request_extension(
+        solutions,
+        requested_due_on=date(2026, 1, 15),
+        reason="Một sáng kiến cần thêm thời gian áp dụng thử trước khi đề nghị công nhận.",
+        user_id=officer.id,
+    )
+    if today() >= date(2025, 12, 8):  # the demo clock may be pinned earlier
+        consolidated = next(
+            t for t in tasks if t.via_due_on and t.lead_agency.name == "Sở Tài chính"
+        )
+        consolidated.via_done_on = date(2025, 12, 8)
+
+
+def _submit(period: ReportingPeriod, done_on: date, number: str) -> None:
+    period.done_on = done_on
+    period.done_at = datetime(done_on.year, done_on.month, done_on.day, 15, 0, tzinfo=zone())
+    period.report_number = number
+    period.report_date = done_on
 
 
 def _mark_done(task: Task, done_on: date, number: str) -> None:

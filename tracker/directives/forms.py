@@ -45,7 +45,7 @@ class TaskForm(FlaskForm):
     )
     co_agency_ids = AgencyMultiField("Đơn vị phối hợp", validators=[Optional()])
     via_agency_id = AgencyField("Báo cáo qua (tổng hợp)", validators=[Optional()])
-    via_due_on = VNDateField("Hạn gửi đơn vị tổng hợp", validators=[Optional()])
+    via_due_on = VNDateField("Hạn đơn vị tổng hợp báo cáo", validators=[Optional()])
     due_on = VNDateField("Thời hạn", validators=[Optional()])
     cadence = SelectField("Chế độ báo cáo", choices=options(CADENCE_CHOICES), default="none")
     cadence_rule = StringField(

@@ -9,6 +9,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from tracker.agencies.services import find_by_name
+from tracker.deadlines.services import (
+    ExtensionHistory,
+    approved_extensions,
+    periods_as_of,
+    task_due_as_of,
+    via_status,
+)
 from tracker.deadlines.status import is_due_soon, status_as_of
 from tracker.directives.models import Directive
 from tracker.extensions import db
@@ -19,25 +26,41 @@ from tracker.timeutil import today
 tasks_cli = AppGroup("tasks", help="Nhiệm vụ.")
 
 
-def task_record(task: Task, as_of: date) -> dict:
-    """One task as the JSON of `tasks list` (and of the API-like exports)."""
-    state = status_as_of(
-        as_of, due_on=task.due_on, done_on=task.done_on, cancelled_on=task.cancelled_on
-    )
-    return {
+def task_record(task: Task, as_of: date, history: ExtensionHistory | None = None) -> dict:
+    """One task as the JSON of `tasks list` (and of the API-like exports), as it stood at the
+    end of `as_of`: the due date then in force (extensions decided later are ignored), done
+    only if done by then, and for a recurring task its periods with their own states.
+
+    `history` (from `approved_extensions`) avoids a query per task when listing many.
+    """
+    if history is None:
+        history = approved_extensions([task.id])
+    due = task_due_as_of(task, as_of, history)
+    state = status_as_of(as_of, due_on=due, done_on=task.done_on, cancelled_on=task.cancelled_on)
+    record = {
         "id": task.id,
         "directive": task.directive.number,
         "content": task.content,
         "lead_agency": task.lead_agency.name,
         "co_agencies": [a.name for a in task.co_agencies],
         "via": task.via_agency.name if task.via_agency else None,
-        "due": task.due_on.isoformat() if task.due_on else None,
+        "due": due.isoformat() if due else None,
         "original_due": task.original_due_on.isoformat() if task.original_due_on else None,
         "cadence": None if task.cadence in (None, "", "none") else task.cadence,
         "done": task.done_on.isoformat() if task.done_on and task.done_on <= as_of else None,
         "status": state.value,
-        "due_soon": is_due_soon(as_of, task.due_on, task.done_on),
+        "due_soon": is_due_soon(as_of, due, task.done_on, cancelled_on=task.cancelled_on),
     }
+    via_state = via_status(task, as_of)
+    if via_state is not None:
+        record["via_due"] = task.via_due_on.isoformat() if task.via_due_on else None
+        record["via_done"] = (
+            task.via_done_on.isoformat() if task.via_done_on and task.via_done_on <= as_of else None
+        )
+        record["via_status"] = via_state.value
+    if task.is_recurring:
+        record["periods"] = [p.record() for p in periods_as_of(task, as_of, history)]
+    return record
 
 
 @tasks_cli.command("list")
@@ -56,6 +79,7 @@ def list_command(agency: str | None, directive: str | None, as_of, as_json: bool
             selectinload(Task.lead_agency),
             selectinload(Task.via_agency),
             selectinload(Task.directive),
+            selectinload(Task.periods),  # type: ignore[attr-defined]  (backref)
         )
         .order_by(Task.id)
     )
@@ -66,7 +90,9 @@ def list_command(agency: str | None, directive: str | None, as_of, as_json: bool
         stmt = stmt.where(involving_agency(found.id))
     if directive:
         stmt = stmt.where(Directive.number == directive.strip())
-    records = [task_record(t, day) for t in db.session.execute(stmt).scalars()]
+    tasks = db.session.execute(stmt).scalars().all()
+    history = approved_extensions([t.id for t in tasks])
+    records = [task_record(t, day, history) for t in tasks]
     if as_json:
         click.echo(json.dumps(records, ensure_ascii=False, indent=2))
         return

@@ -10,6 +10,7 @@ from datetime import date
 from sqlalchemy import select
 
 from tracker.agencies.models import Agency
+from tracker.deadlines.services import sync_task_periods
 from tracker.directives.models import Directive
 from tracker.extensions import db
 from tracker.tasks.models import ProgressUpdate, Task
@@ -87,9 +88,18 @@ def check_task(directive: Directive, data: TaskInput) -> list[TaskError]:
                 "nếu văn bản ghi đúng như vậy.",
             )
         )
-    if data.via_due_on and data.due_on and data.via_due_on > data.due_on:
+    # two-hop: the lead reports to the via agency by due_on, which then consolidates and
+    # reports by its own via_due_on ("gửi Sở X trước 05/7 để tổng hợp, báo cáo trước 10/7")
+    if data.via_due_on and data.due_on and data.via_due_on < data.due_on:
         problems.append(
-            TaskError("via_due_on", "Hạn gửi đơn vị tổng hợp phải không muộn hơn thời hạn.")
+            TaskError(
+                "via_due_on",
+                "Hạn tổng hợp của đơn vị tổng hợp không được trước thời hạn của đơn vị chủ trì.",
+            )
+        )
+    if data.via_due_on and not data.via_agency_id:
+        problems.append(
+            TaskError("via_due_on", "Hạn tổng hợp chỉ dùng khi có đơn vị tổng hợp (báo cáo qua).")
         )
     return problems
 
@@ -158,6 +168,7 @@ def create_task(directive: Directive, data: TaskInput, *, created_by_id: int | N
         task.original_due_on = data.due_on
         db.session.add(task)
     db.session.flush()
+    sync_task_periods(task)
     return task
 
 
@@ -176,6 +187,7 @@ def update_task(task: Task, data: TaskInput, *, user_id: int | None = None) -> T
             task.due_on = data.due_on
     task.updated_by_id = user_id
     db.session.flush()
+    sync_task_periods(task)
     return task
 
 

@@ -15,6 +15,7 @@ from tracker.auth.permissions import (
     task_visibility,
 )
 from tracker.deadlines.status import Status, is_due_soon, status_as_of
+from tracker.deadlines.views import task_panel
 from tracker.directives.views import task_form, task_input
 from tracker.extensions import db
 from tracker.files.models import Attachment
@@ -89,7 +90,10 @@ FIELD_LABELS = {
     "lead_agency_id": "Đơn vị chủ trì",
     "co_agencies": "Đơn vị phối hợp",
     "via_agency_id": "Báo cáo qua",
-    "via_due_on": "Hạn gửi đơn vị tổng hợp",
+    "via_due_on": "Hạn đơn vị tổng hợp báo cáo",
+    "via_done_on": "Ngày đơn vị tổng hợp gửi báo cáo",
+    "report_number": "Số văn bản báo cáo",
+    "report_date": "Ngày văn bản báo cáo",
     "due_on": "Thời hạn",
     "original_due_on": "Thời hạn ban đầu",
     "cadence": "Chế độ báo cáo",
@@ -141,6 +145,7 @@ def show(task_id: int):
         can_report=can_report_progress(current_user, task),
         can_complete=can_complete(current_user, task) and not task.is_done,
         can_manage=can_manage_tasks(current_user),
+        deadlines=task_panel(task, current_user, as_of),
     )
 
 
@@ -189,6 +194,7 @@ def progress(task_id: int):
             can_report=True,
             can_complete=can_complete(current_user, task) and not task.is_done,
             can_manage=can_manage_tasks(current_user),
+            deadlines=task_panel(task, current_user, as_of),
         ),
         422,
     )
