@@ -66,6 +66,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.files.views import bp as files_bp
     from tracker.main.views import bp as main_bp
     from tracker.reminders.views import bp as reminders_bp
+    from tracker.reports.views import bp as reports_bp
     from tracker.tasks.views import bp as tasks_bp
 
     blueprints = (
@@ -78,6 +79,7 @@ def register_blueprints(app: Flask) -> None:
         files_bp,
         reminders_bp,
         deadlines_bp,
+        reports_bp,
     )
     for bp in blueprints:
         app.register_blueprint(bp)
@@ -91,6 +93,7 @@ def register_commands(app: Flask) -> None:
     from tracker.extraction.cli import directives_cli
     from tracker.maintenance.cli import backup_command
     from tracker.reminders.cli import outbox_cli, reminders_cli, scheduler_cli
+    from tracker.reports.cli import report_command
     from tracker.tasks.cli import tasks_cli
 
     for group in (
@@ -101,6 +104,7 @@ def register_commands(app: Flask) -> None:
         periods_cli,
         directives_cli,
         backup_command,
+        report_command,
     ):
         app.cli.add_command(group)
     for group in (scheduler_cli, reminders_cli, outbox_cli):

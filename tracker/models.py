@@ -7,6 +7,7 @@ from tracker.deadlines.models import CalendarException, ExtensionRequest, Report
 from tracker.directives.models import Directive, DirectiveKind
 from tracker.files.models import Attachment
 from tracker.reminders.models import OutboxEmail, ReminderRecord
+from tracker.reports import indexes as report_indexes  # noqa: F401  (indexes for the reports)
 from tracker.settings.models import Setting
 from tracker.tasks.models import ProgressUpdate, Task, task_co_agency
 

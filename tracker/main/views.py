@@ -1,13 +1,10 @@
 """The home page: each role lands where its work is."""
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
 
 from tracker.auth.permissions import task_visibility
-from tracker.extensions import db
-from tracker.tasks.models import Task
-from tracker.tasks.queries import status_expression
+from tracker.reports.dashboard import Filters, build_dashboard, filter_choices
 from tracker.timeutil import today
 
 bp = Blueprint("main", __name__)
@@ -23,14 +20,11 @@ def index():
 @bp.route("/dashboard")
 @login_required
 def dashboard():
-    """Counts per status of the tasks the user may see (one grouped query)."""
-    as_of = today()
-    status = status_expression(as_of).label("status")
-    counts = dict(
-        db.session.execute(
-            select(status, func.count(Task.id))
-            .where(task_visibility(current_user))
-            .group_by(status)
-        ).all()
+    """Office and leaders: every task; an agency: its own tasks (lead, co-agency or via)."""
+    filters = Filters.from_args(request.args, allow_agency=not current_user.is_agency)
+    visibility = task_visibility(current_user)
+    data = build_dashboard(visibility, filters, today())
+    choices = filter_choices(visibility, with_agencies=not current_user.is_agency)
+    return render_template(
+        "main/dashboard.html", d=data, as_of=data["as_of"], f=filters, choices=choices
     )
-    return render_template("main/dashboard.html", counts=counts, as_of=as_of)

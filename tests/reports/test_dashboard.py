@@ -1,0 +1,154 @@
+"""The home dashboards: the office sees every task, an agency only its own (today 18/08/2025)."""
+
+import csv
+import io
+import re
+from datetime import date
+
+import pytest
+from openpyxl import load_workbook
+
+from tests import factories
+from tests.conftest import login_as
+from tracker.deadlines.models import ExtensionRequest
+from tracker.directives.models import Directive
+from tracker.extensions import db
+from tracker.tasks.models import Task
+
+SYT_TASK = "Sở Y tế cải thiện chỉ số PAPI"
+
+
+def _tiles(html: str) -> dict[str, int]:
+    return {
+        m.group(1): int(m.group(2))
+        for m in re.finditer(
+            r'data-status="(\w+)"[^>]*>\s*<span class="count">(\d+)</span>', html, re.S
+        )
+    }
+
+
+@pytest.fixture
+def more(app, data):
+    """A task due soon, a completed one and a pending extension request on stc_lead."""
+    with app.app_context():
+        directive = db.session.get(Directive, data.directive)
+        lead = db.session.get(Task, data.tasks["stc_lead"])
+        soon = factories.make_task(
+            directive, lead.lead_agency, content="Nộp báo cáo sắp đến hạn", due_on=date(2025, 8, 22)
+        )
+        done = factories.make_task(
+            directive, lead.lead_agency, content="Việc đã xong sớm", due_on=date(2025, 8, 30)
+        )
+        done.done_on = date(2025, 8, 12)
+        db.session.add(
+            ExtensionRequest(
+                task=lead, requested_due_on=date(2025, 9, 15), reason="Chờ số liệu", state="pending"
+            )
+        )
+        db.session.commit()
+        return {"soon": soon.id, "done": done.id}
+
+
+def test_office_dashboard(client, data, more):
+    login_as(client, data.users["staff"])
+    html = client.get("/dashboard").get_data(as_text=True)
+    tiles = _tiles(html)
+    assert tiles == {
+        "done_on_time": 1,
+        "done_late": 0,
+        "open_on_time": 2,
+        "open_overdue": 2,
+        "no_deadline": 1,
+        "pending_extensions": 1,
+    }
+    assert "/tasks/?status=open_overdue" in html
+    overdue = html.split('id="overdue"')[1].split("</section>")[0]
+    assert "Sở Tài chính" in overdue and "Sở Y tế" in overdue and SYT_TASK in overdue
+    assert "Nộp báo cáo sắp đến hạn" in html.split('id="due-soon"')[1].split("</section>")[0]
+    assert "Việc đã xong sớm" in html.split('id="recent"')[1].split("</section>")[0]
+
+
+def test_leader_gets_the_office_dashboard(client, data, more):
+    login_as(client, data.users["leader"])
+    assert _tiles(client.get("/dashboard").get_data(as_text=True))["open_overdue"] == 2
+
+
+def test_agency_dashboard_shows_only_its_own_tasks(client, data, more):
+    login_as(client, data.users["officer"])  # Sở Tài chính
+    html = client.get(f"/dashboard?agency={data.agencies['syt']}").get_data(as_text=True)
+    tiles = _tiles(html)
+    assert tiles["open_overdue"] == 1 and tiles["no_deadline"] == 1
+    assert tiles["open_on_time"] == 2  # co-agency on stc_co, and the task due soon
+    assert SYT_TASK not in html
+    assert "Sở Y tế" not in html.split('id="overdue"')[1]
+    export = client.get(f"/reports/overdue.csv?agency={data.agencies['syt']}")
+    text = export.data.decode("utf-8-sig")
+    assert SYT_TASK not in text and "Sở Tài chính tổng hợp" in text
+
+
+def test_other_agency_sees_nothing_of_stc(client, data, more):
+    login_as(client, data.users["other"])  # Sở Y tế
+    html = client.get("/dashboard").get_data(as_text=True)
+    assert _tiles(html)["pending_extensions"] == 0
+    assert "Sở Tài chính tổng hợp" not in html and "Nộp báo cáo sắp đến hạn" not in html
+    response = client.get("/reports/overdue.csv")
+    text = response.data.decode("utf-8-sig")
+    assert SYT_TASK in text and "Sở Tài chính tổng hợp" not in text
+
+
+def test_filters_and_accent_insensitive_search(client, data, more):
+    login_as(client, data.users["staff"])
+    tiles = _tiles(client.get("/dashboard?q=y te cai thien").get_data(as_text=True))
+    assert tiles["open_overdue"] == 1 and tiles["open_on_time"] == 0
+    tiles = _tiles(client.get(f"/dashboard?agency={data.agencies['syt']}").get_data(as_text=True))
+    assert tiles["open_overdue"] == 1 and tiles["no_deadline"] == 0
+    tiles = _tiles(client.get("/dashboard?kind=Chỉ thị").get_data(as_text=True))
+    assert sum(v for k, v in tiles.items() if k != "pending_extensions") == 0
+    tiles = _tiles(
+        client.get("/dashboard?due_from=01/08/2025&due_to=20/08/2025").get_data(as_text=True)
+    )
+    assert tiles["open_overdue"] == 2 and tiles["open_on_time"] == 0 and tiles["no_deadline"] == 0
+    tiles = _tiles(client.get("/dashboard?status=open_overdue").get_data(as_text=True))
+    assert tiles["open_overdue"] == 2 and tiles["done_on_time"] == 0
+    tiles = _tiles(client.get("/dashboard?issuer=Chủ tịch UBND tỉnh").get_data(as_text=True))
+    assert tiles["open_overdue"] == 2
+
+
+def test_bad_filter_input_is_explained(client, data):
+    login_as(client, data.users["staff"])
+    response = client.get("/dashboard?due_from=32/13/2025&agency=abc")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "không phải ngày" in html and "32/13/2025" in html
+    assert "không hợp lệ, đã bỏ qua" in html
+
+
+def test_pending_extensions_link_to_the_office_queue(client, data, more, app):
+    login_as(client, data.users["staff"])
+    html = client.get("/dashboard").get_data(as_text=True)
+    assert 'href="/extensions"' in html
+
+
+def test_overdue_export_xlsx_and_csv(client, data, more):
+    login_as(client, data.users["staff"])
+    response = client.get("/reports/overdue.xlsx")
+    assert response.status_code == 200
+    ws = load_workbook(io.BytesIO(response.data))["Nhiệm vụ quá hạn"]
+    assert ws.freeze_panes == "A4"
+    header = [c.value for c in ws[3]]
+    assert header[:3] == ["STT", "Mã nhiệm vụ", "Nội dung nhiệm vụ"]
+    rows = list(ws.iter_rows(min_row=4, values_only=True))
+    assert len(rows) == 2
+    assert {r[5] for r in rows} == {"Sở Tài chính", "Sở Y tế"}
+    due_cell = ws.cell(4, header.index("Thời hạn") + 1)
+    assert due_cell.number_format == "dd/mm/yyyy" and due_cell.value.date() == date(2025, 8, 15)
+    assert rows[0][header.index("Số ngày quá hạn")] == 3
+
+    response = client.get("/reports/overdue.csv?q=papi")
+    assert response.data.startswith("\ufeff".encode())
+    lines = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert lines[0][0] == "STT" and len(lines) == 2 and lines[1][2] == SYT_TASK
+
+
+def test_overdue_export_needs_login(client, data):
+    assert client.get("/reports/overdue.csv").status_code == 302

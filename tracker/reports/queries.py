@@ -1,0 +1,394 @@
+"""The SQL behind the reports: what "belongs" to a period and how it is counted.
+
+Everything is counted by the database (one UNION ALL of the report's items, then GROUP BY with
+``SUM(CASE …)``, which SQLite and PostgreSQL both run); no task is loaded into Python to be
+classified. The rules, chosen to match how the Government Office counts and to be reproducible
+for any past day ``D`` (the "as of" date):
+
+* **Items of a period** ``[S, E]`` (the range of ``report_period``):
+
+  - a one-off task (cadence ``none``) whose *due date in force on D* falls in ``[S, E]``;
+  - a reporting period (``ReportingPeriod``) of a recurring task whose due date in force on D
+    falls in ``[S, E]``; each such period counts as one item, so a monthly task contributes up
+    to three items to a quarter. The recurring task itself is not counted again.
+
+  The due date in force on D is the ``approved_due_on`` of the approved extension decided last
+  on or before D (for a period: an extension of that period), else the original due date —
+  ``tracker.deadlines.status.due_on_as_of`` written as a correlated subquery. Extensions
+  decided after D, completions after D and cancellations after D are ignored, and a task whose
+  directive was issued after D did not exist yet.
+* **States** (at the end of D, same rules as ``status_as_of``): cancelled (dừng/hủy on or before
+  D, unless completed before it) — shown apart and left out of every other count and rate;
+  completed on time (``done_on <= due``; done on the due date is on time), completed late;
+  still open within the deadline (``due >= D``), open overdue (``due < D``).
+* **Rates** are taken over the items *already due* (``settled``): completed by D (whenever their
+  deadline) or overdue on D — i.e. every item except those still open within their deadline.
+  Completion rate = completed / due; on-time rate = completed on time / due: a late completion
+  counts as completed but not on time.
+* **Overdue more than 30 / 120 days**: items still open on D with ``D − due > 30`` (``> 120``).
+* **Extended**: items with at least one approved extension decided on or before D.
+* **Undated tasks without a report for 3 months** (a snapshot on D, not tied to the period):
+  open one-off tasks with no due date in force, assigned (directive issued) at least three months
+  before D, with no progress update in the three months up to D.
+* **Agency**: the lead agency (chủ trì). An agency merged into another (``merged_into_id``,
+  followed to the end of the chain) is counted under its successor; see ``agency_groups``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Integer,
+    Select,
+    String,
+    Subquery,
+    and_,
+    case,
+    cast,
+    exists,
+    func,
+    literal,
+    not_,
+    null,
+    or_,
+    select,
+    union_all,
+)
+from sqlalchemy.orm import aliased
+
+from tracker.agencies.models import Agency
+from tracker.deadlines.models import ExtensionRequest, ExtensionState, ReportingPeriod
+from tracker.directives.models import Directive
+from tracker.extensions import db
+from tracker.tasks.models import ProgressUpdate, Task, task_co_agency
+from tracker.timeutil import zone
+
+#: cadence values of a one-off task (older rows may hold NULL or "")
+ONE_OFF = ("none", "")
+#: months without a progress update after which an undated task is singled out
+STALE_MONTHS = 3
+
+#: the counted metrics, in the order of the report's columns
+METRICS = (
+    "total",
+    "done_on_time",
+    "done_late",
+    "open_on_time",
+    "open_overdue",
+    "settled",
+    "extended",
+    "overdue_30",
+    "overdue_120",
+    "stale_undated",
+    "cancelled",
+)
+
+METRIC_LABELS = {
+    "total": "Tổng số nhiệm vụ trong kỳ",
+    "done_on_time": "Hoàn thành đúng hạn",
+    "done_late": "Hoàn thành quá hạn",
+    "open_on_time": "Đang thực hiện trong hạn",
+    "open_overdue": "Đang thực hiện quá hạn",
+    "settled": "Đã đến hạn (tính tỷ lệ)",
+    "extended": "Được gia hạn",
+    "overdue_30": "Quá hạn trên 30 ngày",
+    "overdue_120": "Quá hạn trên 120 ngày",
+    "stale_undated": "Không thời hạn, 3 tháng chưa báo cáo",
+    "cancelled": "Dừng/hủy",
+}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """A report's window: items due in ``[starts_on, ends_on]``, evaluated at the end of ``as_of``."""
+
+    starts_on: date
+    ends_on: date
+    as_of: date
+
+
+def _is_one_off() -> ColumnElement[bool]:
+    return or_(Task.cadence.is_(None), Task.cadence.in_(ONE_OFF))
+
+
+def _approved_on_or_before(ext, as_of: date) -> list[ColumnElement[bool]]:
+    return [
+        ext.state == ExtensionState.APPROVED.value,
+        ext.decided_on.is_not(None),
+        ext.decided_on <= as_of,
+        ext.approved_due_on.is_not(None),
+    ]
+
+
+def task_due_in_force(as_of: date) -> ColumnElement[date]:
+    """The due date of each task in force at the end of ``as_of`` (a correlated subquery).
+
+    Only the task's own extensions count (``period_id IS NULL``); the latest decision on or
+    before ``as_of`` wins, ties broken by the later request, as in ``due_on_as_of``.
+    """
+    ext = aliased(ExtensionRequest)
+    latest = (
+        select(ext.approved_due_on)
+        .where(ext.task_id == Task.id, ext.period_id.is_(None), *_approved_on_or_before(ext, as_of))
+        .order_by(ext.decided_on.desc(), ext.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    return func.coalesce(latest, Task.original_due_on)
+
+
+def _period_due_in_force(as_of: date) -> ColumnElement[date]:
+    ext = aliased(ExtensionRequest)
+    latest = (
+        select(ext.approved_due_on)
+        .where(ext.period_id == ReportingPeriod.id, *_approved_on_or_before(ext, as_of))
+        .order_by(ext.decided_on.desc(), ext.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    return func.coalesce(latest, ReportingPeriod.original_due_on)
+
+
+def _local_midnight_utc(day: date) -> datetime:
+    return datetime.combine(day, time(0), zone()).astimezone(UTC)
+
+
+def report_items(scope: Scope) -> Subquery:
+    """Every item of the report as one row (see the module doc for what belongs)."""
+    as_of = scope.as_of
+    t_due = task_due_in_force(as_of)
+    t_ext = aliased(ExtensionRequest)
+    t_extended = exists().where(
+        t_ext.task_id == Task.id, t_ext.period_id.is_(None), *_approved_on_or_before(t_ext, as_of)
+    )
+    one_off = (
+        select(
+            literal("task", String).label("kind"),
+            Task.id.label("task_id"),
+            cast(null(), Integer).label("period_id"),
+            cast(null(), String).label("period_label"),
+            Task.lead_agency_id.label("lead_agency_id"),
+            t_due.label("due_on"),
+            Task.original_due_on.label("original_due_on"),
+            Task.done_on.label("done_on"),
+            Task.done_report_number.label("report_number"),
+            Task.cancelled_on.label("cancelled_on"),
+            case((t_extended, 1), else_=0).label("extended"),
+        )
+        .join(Directive, Directive.id == Task.directive_id)
+        .where(
+            _is_one_off(),
+            Directive.issued_on <= as_of,
+            t_due >= scope.starts_on,
+            t_due <= scope.ends_on,
+        )
+    )
+
+    p_due = _period_due_in_force(as_of)
+    p_ext = aliased(ExtensionRequest)
+    p_extended = exists().where(
+        p_ext.period_id == ReportingPeriod.id, *_approved_on_or_before(p_ext, as_of)
+    )
+    periods = (
+        select(
+            literal("period", String).label("kind"),
+            Task.id.label("task_id"),
+            ReportingPeriod.id.label("period_id"),
+            ReportingPeriod.label.label("period_label"),
+            Task.lead_agency_id.label("lead_agency_id"),
+            p_due.label("due_on"),
+            ReportingPeriod.original_due_on.label("original_due_on"),
+            ReportingPeriod.done_on.label("done_on"),
+            ReportingPeriod.report_number.label("report_number"),
+            Task.cancelled_on.label("cancelled_on"),
+            case((p_extended, 1), else_=0).label("extended"),
+        )
+        .join(Task, Task.id == ReportingPeriod.task_id)
+        .join(Directive, Directive.id == Task.directive_id)
+        .where(
+            Directive.issued_on <= as_of,
+            p_due >= scope.starts_on,
+            p_due <= scope.ends_on,
+        )
+    )
+
+    stale_since = as_of - relativedelta(months=STALE_MONTHS)
+    recent_update = exists().where(
+        ProgressUpdate.task_id == Task.id,
+        ProgressUpdate.created_at >= _local_midnight_utc(stale_since),
+        ProgressUpdate.created_at < _local_midnight_utc(as_of + timedelta(days=1)),
+    )
+    undated = (
+        select(
+            literal("undated", String).label("kind"),
+            Task.id.label("task_id"),
+            cast(null(), Integer).label("period_id"),
+            cast(null(), String).label("period_label"),
+            Task.lead_agency_id.label("lead_agency_id"),
+            cast(null(), Date).label("due_on"),
+            Task.original_due_on.label("original_due_on"),
+            Task.done_on.label("done_on"),
+            Task.done_report_number.label("report_number"),
+            Task.cancelled_on.label("cancelled_on"),
+            literal(0, Integer).label("extended"),
+        )
+        .join(Directive, Directive.id == Task.directive_id)
+        .where(
+            _is_one_off(),
+            t_due.is_(None),
+            Directive.issued_on <= stale_since,
+            or_(Task.done_on.is_(None), Task.done_on > as_of),
+            or_(Task.cancelled_on.is_(None), Task.cancelled_on > as_of),
+            not_(recent_update),
+        )
+    )
+    return union_all(one_off, periods, undated).subquery("items")
+
+
+def metric_conditions(items: Subquery, as_of: date) -> dict[str, ColumnElement[bool]]:
+    """A WHERE clause per metric over ``report_items`` (used by the counts and the drill-down)."""
+    c = items.c
+    in_period = c.kind != "undated"
+    done = and_(c.done_on.is_not(None), c.done_on <= as_of)
+    not_done = or_(c.done_on.is_(None), c.done_on > as_of)
+    # status_as_of: cancelled on or before D, unless completed on or before the cancellation
+    active = or_(
+        c.cancelled_on.is_(None),
+        c.cancelled_on > as_of,
+        and_(done, c.done_on <= c.cancelled_on),
+    )
+    base = and_(in_period, active)
+    open_overdue = and_(base, not_done, c.due_on < as_of)
+    return {
+        "total": base,
+        "done_on_time": and_(base, done, c.done_on <= c.due_on),
+        "done_late": and_(base, done, c.done_on > c.due_on),
+        "open_on_time": and_(base, not_done, c.due_on >= as_of),
+        "open_overdue": open_overdue,
+        "settled": and_(base, or_(done, c.due_on < as_of)),
+        "extended": and_(base, c.extended == 1),
+        "overdue_30": and_(open_overdue, c.due_on < as_of - timedelta(days=30)),
+        "overdue_120": and_(open_overdue, c.due_on < as_of - timedelta(days=120)),
+        "stale_undated": c.kind == "undated",
+        "cancelled": and_(in_period, not_(active)),
+    }
+
+
+def counts_by_lead_agency(scope: Scope) -> dict[int, dict[str, int]]:
+    """Every metric per lead agency, in one grouped query: ``{agency_id: {metric: n}}``."""
+    items = report_items(scope)
+    conditions = metric_conditions(items, scope.as_of)
+    stmt = select(
+        items.c.lead_agency_id,
+        *(func.sum(case((conditions[m], 1), else_=0)).label(m) for m in METRICS),
+    ).group_by(items.c.lead_agency_id)
+    return {
+        row.lead_agency_id: {m: int(getattr(row, m) or 0) for m in METRICS}
+        for row in db.session.execute(stmt)
+    }
+
+
+@dataclass(frozen=True)
+class AgencyGroups:
+    """Agencies folded into their successors (the 2025 reorganisation)."""
+
+    #: agency id → the id it is counted under (itself unless merged)
+    successor: dict[int, int]
+    names: dict[int, str]
+
+    def members(self, agency_id: int) -> list[int]:
+        """The ids counted under ``agency_id``: itself and every agency merged into it."""
+        return sorted(a for a, s in self.successor.items() if s == agency_id)
+
+
+def agency_groups() -> AgencyGroups:
+    """Resolve ``merged_into_id`` chains (A → B → C counts under C); a cycle stops where it
+    started. One query over the agency registry (a few hundred rows at most)."""
+    rows = db.session.execute(select(Agency.id, Agency.name, Agency.merged_into_id)).all()
+    parent = {r.id: r.merged_into_id for r in rows}
+    successor = {}
+    for agency_id in parent:
+        current, seen = agency_id, {agency_id}
+        while parent.get(current) and parent[current] not in seen:
+            current = parent[current]
+            seen.add(current)
+        successor[agency_id] = current
+    return AgencyGroups(successor=successor, names={r.id: r.name for r in rows})
+
+
+def names_list(column) -> ColumnElement[str]:
+    """``'A; B'`` of a grouped name column, on PostgreSQL and SQLite alike."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import aggregate_order_by
+
+        return func.string_agg(column, aggregate_order_by(literal("; "), column))
+    return func.group_concat(column, "; ")
+
+
+def co_agency_names() -> Subquery:
+    """``task_id → "Sở A; Sở B"``: the co-agencies of every task, for joined exports."""
+    co = aliased(Agency)
+    return (
+        select(task_co_agency.c.task_id, names_list(co.name).label("names"))
+        .join(co, co.id == task_co_agency.c.agency_id)
+        .group_by(task_co_agency.c.task_id)
+        .subquery("co_names")
+    )
+
+
+def detail_rows(
+    scope: Scope, *, metric: str | None = None, agency_ids: list[int] | None = None
+) -> Select:
+    """The items behind a number (or all of them): one joined query for lists and exports."""
+    items = report_items(scope)
+    conditions = metric_conditions(items, scope.as_of)
+    lead = aliased(Agency)
+    successor = aliased(Agency)
+    co = co_agency_names()
+    stmt = (
+        select(
+            items.c.kind,
+            items.c.task_id,
+            items.c.period_id,
+            items.c.period_label,
+            items.c.due_on,
+            items.c.original_due_on,
+            items.c.done_on,
+            items.c.report_number,
+            items.c.cancelled_on,
+            items.c.extended,
+            items.c.lead_agency_id,
+            Task.content,
+            Directive.number.label("directive_number"),
+            Directive.kind.label("directive_kind"),
+            Directive.issued_on.label("directive_issued_on"),
+            lead.name.label("lead_agency"),
+            co.c.names.label("co_agencies"),
+        )
+        .join(Task, Task.id == items.c.task_id)
+        .join(Directive, Directive.id == Task.directive_id)
+        .join(lead, lead.id == items.c.lead_agency_id)
+        .outerjoin(successor, successor.id == lead.merged_into_id)
+        .outerjoin(co, co.c.task_id == items.c.task_id)
+    )
+    if metric is None:
+        # the appendix: every item of the period, cancelled ones included (shown as such)
+        stmt = stmt.where(
+            or_(conditions["total"], conditions["cancelled"], conditions["stale_undated"])
+        )
+    else:
+        stmt = stmt.where(conditions[metric])
+    if agency_ids is not None:
+        stmt = stmt.where(items.c.lead_agency_id.in_(agency_ids))
+    return stmt.order_by(
+        func.coalesce(successor.name, lead.name),
+        items.c.due_on.is_(None),
+        items.c.due_on,
+        items.c.task_id,
+        items.c.period_id,
+    )

@@ -1,0 +1,321 @@
+"""Assemble the period report: one dictionary that the page, the exports and the CLI all show.
+
+The numbers come from `tracker.reports.queries` (SQL aggregates); this module folds merged
+agencies into their successors, computes the rates and Wilson intervals, ranks agencies for the
+year-end emulation table and checks the user's input. Input problems raise `ReportError` with a
+Vietnamese message that the page shows and the CLI prints — never a 500.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from flask import current_app
+
+from tracker.deadlines.periods import PeriodSettings, report_period
+from tracker.deadlines.status import Status, days_overdue, status_as_of
+from tracker.deadlines.wilson import wilson_interval
+from tracker.extensions import db
+from tracker.i18n import parse_date
+from tracker.reports import queries
+from tracker.reports.queries import METRIC_LABELS, METRICS, Scope
+from tracker.settings import get_setting
+from tracker.timeutil import today
+
+#: report codes offered by the page and the CLI, with their Vietnamese names
+PERIOD_CODES: dict[str, str] = {
+    **{f"M{m}": f"Tháng {m}" for m in range(1, 13)},
+    **{f"Q{q}": f"Quý {r}" for q, r in zip(range(1, 5), ("I", "II", "III", "IV"), strict=True)},
+    "H1": "6 tháng đầu năm",
+    "9M": "9 tháng",
+    "Y": "Cả năm",
+}
+DEFAULT_MIN_COUNT = 5
+
+RULES = [
+    "Nhiệm vụ thuộc kỳ: nhiệm vụ giao một lần có thời hạn (đang có hiệu lực tại ngày tính "
+    "đến, sau các lần gia hạn đã được chấp thuận đến ngày đó) nằm trong kỳ, và mỗi kỳ báo cáo "
+    "của nhiệm vụ định kỳ có hạn nằm trong kỳ (mỗi kỳ báo cáo tính là một nhiệm vụ).",
+    "Chỉ dùng dữ liệu đến hết ngày tính đến: hoàn thành, gia hạn, dừng/hủy sau ngày đó không "
+    "được tính.",
+    "Tỷ lệ hoàn thành và tỷ lệ đúng hạn tính trên số nhiệm vụ đã đến hạn (đã hoàn thành hoặc "
+    "đã quá hạn); hoàn thành quá hạn được tính là hoàn thành nhưng không đúng hạn.",
+    "Nhiệm vụ dừng/hủy không tính vào các chỉ tiêu và tỷ lệ.",
+    "Tính theo đơn vị chủ trì; nhiệm vụ của đơn vị đã sáp nhập được tính cho đơn vị tiếp nhận.",
+    "Khoảng tin cậy Wilson 95% của tỷ lệ đúng hạn; đơn vị có ít hơn số nhiệm vụ tối thiểu "
+    "được trình bày riêng và không xếp hạng.",
+]
+
+
+class ReportError(ValueError):
+    """Bad report input, with a message (Vietnamese) fit to show the user."""
+
+
+@dataclass(frozen=True)
+class ReportRequest:
+    year: int
+    code: str
+    as_of: date
+    starts_on: date
+    ends_on: date
+    label: str
+
+    @property
+    def scope(self) -> Scope:
+        return Scope(self.starts_on, self.ends_on, self.as_of)
+
+    def args(self) -> dict[str, str]:
+        """The query arguments that reproduce this report (for links)."""
+        return {"year": str(self.year), "period": self.code, "as_of": self.as_of.isoformat()}
+
+
+def period_settings() -> PeriodSettings:
+    """The province's convention for report ranges: decree cut-off unless set to calendar."""
+    cutoff = get_setting("reports.cutoff", "decree")
+    return PeriodSettings(cutoff=cutoff if cutoff in ("decree", "calendar") else "decree")
+
+
+def min_count() -> int:
+    """Agencies with fewer due tasks than this are shown apart (setting ``reports.min_count``)."""
+    value = get_setting("reports.min_count", DEFAULT_MIN_COUNT)
+    try:
+        return max(1, int(value))
+    except (TypeError, ValueError):
+        return DEFAULT_MIN_COUNT
+
+
+def default_code(day: date) -> str:
+    return f"Q{(day.month - 1) // 3 + 1}"
+
+
+def parse_request(
+    year: str | int | None, code: str | None, as_of: str | date | None
+) -> ReportRequest:
+    """Check the report's input; raise `ReportError` (Vietnamese) if anything is wrong."""
+    now = today()
+    if year in (None, ""):
+        year_number = now.year
+    else:
+        try:
+            year_number = int(str(year).strip())
+        except ValueError:
+            raise ReportError(f"Năm “{year}” không hợp lệ.") from None
+    if not 2000 <= year_number <= 2100:
+        raise ReportError(f"Năm {year_number} nằm ngoài khoảng 2000–2100.")
+    code = (code or default_code(now)).strip().upper()
+    if code not in PERIOD_CODES:
+        raise ReportError(
+            f"Kỳ báo cáo “{code}” không hợp lệ. Chọn một trong: " + ", ".join(PERIOD_CODES) + "."
+        )
+    starts_on, ends_on, label = report_period(year_number, code, period_settings())
+    if isinstance(as_of, date):
+        day = as_of
+    else:
+        try:
+            day = parse_date(as_of)
+        except ValueError:
+            raise ReportError(
+                f"Ngày tính đến “{as_of}” không đúng định dạng (dd/mm/yyyy hoặc yyyy-mm-dd)."
+            ) from None
+        day = day or now
+    if day < starts_on:
+        raise ReportError(
+            f"Ngày tính đến {day:%d/%m/%Y} trước ngày bắt đầu kỳ {label} "
+            f"({starts_on:%d/%m/%Y}): chưa có số liệu để báo cáo."
+        )
+    return ReportRequest(year_number, code, day, starts_on, ends_on, label)
+
+
+def _percent(part: int, whole: int) -> float | None:
+    return round(100.0 * part / whole, 1) if whole else None
+
+
+def _with_rates(counts: dict[str, int]) -> dict[str, Any]:
+    row: dict[str, Any] = dict(counts)
+    done = counts["done_on_time"] + counts["done_late"]
+    row["completed"] = done
+    row["completion_rate"] = _percent(done, counts["settled"])
+    row["on_time_rate"] = _percent(counts["done_on_time"], counts["settled"])
+    if counts["settled"]:
+        low, high = wilson_interval(counts["done_on_time"], counts["settled"])
+        row["wilson_low"], row["wilson_high"] = round(100 * low, 1), round(100 * high, 1)
+    else:
+        row["wilson_low"] = row["wilson_high"] = None
+    return row
+
+
+def _agency_rows(scope: Scope) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    groups = queries.agency_groups()
+    merged: dict[int, dict[str, int]] = {}
+    members: dict[int, set[int]] = {}
+    for agency_id, counts in queries.counts_by_lead_agency(scope).items():
+        successor = groups.successor.get(agency_id, agency_id)
+        into = merged.setdefault(successor, dict.fromkeys(METRICS, 0))
+        for metric in METRICS:
+            into[metric] += counts[metric]
+        if agency_id != successor:
+            members.setdefault(successor, set()).add(agency_id)
+    rows = []
+    totals = dict.fromkeys(METRICS, 0)
+    for agency_id, counts in merged.items():
+        if not any(counts.values()):
+            continue
+        for metric in METRICS:
+            totals[metric] += counts[metric]
+        rows.append(
+            {
+                "agency_id": agency_id,
+                "agency": groups.names.get(agency_id, str(agency_id)),
+                "merged": sorted(groups.names[m] for m in members.get(agency_id, ())),
+                **_with_rates(counts),
+            }
+        )
+    rows.sort(key=lambda r: r["agency"])
+    return rows, totals
+
+
+def _ranking(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Thi đua: rank by the Wilson lower bound of the on-time rate (a small agency with 3 of 3
+    does not outrank one with 95 of 100), then by the rate, then by the number of due tasks."""
+    ranked = sorted(
+        rows, key=lambda r: (-(r["wilson_low"] or 0), -(r["on_time_rate"] or 0), -r["settled"])
+    )
+    table = []
+    for position, r in enumerate(ranked, start=1):
+        table.append(
+            {
+                "rank": position,
+                "agency_id": r["agency_id"],
+                "agency": r["agency"],
+                "settled": r["settled"],
+                "done_on_time": r["done_on_time"],
+                "on_time_rate": r["on_time_rate"],
+                "wilson_low": r["wilson_low"],
+                "wilson_high": r["wilson_high"],
+                "score": r["wilson_low"],
+            }
+        )
+    return table
+
+
+def trend(request: ReportRequest, quarters: int = 4) -> list[dict[str, Any]]:
+    """Rates of the last ``quarters`` quarters up to the report's end, each evaluated as of the
+    same day (so the figures do not move when the report is recomputed)."""
+    settings = period_settings()
+    points = []
+    for year in (request.year - 1, request.year):
+        for q in range(1, 5):
+            starts_on, ends_on, label = report_period(year, f"Q{q}", settings)
+            if starts_on > min(request.ends_on, request.as_of):
+                continue
+            _, totals = _agency_rows(Scope(starts_on, ends_on, request.as_of))
+            rated = _with_rates(totals)
+            points.append(
+                {
+                    "key": f"{year}-Q{q}",
+                    "label": label,
+                    "settled": rated["settled"],
+                    "on_time_rate": rated["on_time_rate"],
+                    "completion_rate": rated["completion_rate"],
+                }
+            )
+    return points[-quarters:]
+
+
+def build_report(request: ReportRequest, *, with_trend: bool = True) -> dict[str, Any]:
+    """The period report as plain data (JSON-ready): what the page shows, number for number."""
+    threshold = min_count()
+    rows, totals = _agency_rows(request.scope)
+    main = [r for r in rows if r["settled"] >= threshold]
+    small = [r for r in rows if r["settled"] < threshold]
+    for r in rows:
+        r["small"] = r["settled"] < threshold
+    notes = []
+    if request.as_of > today():
+        notes.append(
+            f"Ngày tính đến {request.as_of:%d/%m/%Y} sau hôm nay: số liệu có thể thay đổi khi có "
+            "thêm kết quả."
+        )
+    if request.as_of < request.ends_on:
+        notes.append(
+            f"Kỳ báo cáo chưa kết thúc (đến {request.ends_on:%d/%m/%Y}): nhiệm vụ có hạn sau ngày "
+            "tính đến được tính là đang thực hiện trong hạn."
+        )
+    empty = not rows
+    return {
+        "province": current_app.config["TRACKER_PROVINCE"],
+        "year": request.year,
+        "period": request.code,
+        "label": request.label,
+        "starts_on": request.starts_on.isoformat(),
+        "ends_on": request.ends_on.isoformat(),
+        "as_of": request.as_of.isoformat(),
+        "min_count": threshold,
+        "metrics": {m: METRIC_LABELS[m] for m in METRICS},
+        "rules": RULES,
+        "agencies": main,
+        "small_agencies": small,
+        "totals": _with_rates(totals),
+        "ranking": _ranking(main),
+        "trend": trend(request) if with_trend else [],
+        "empty": empty,
+        "empty_reason": (
+            f"Không có nhiệm vụ nào có thời hạn trong kỳ {request.label} "
+            f"({request.starts_on:%d/%m/%Y} – {request.ends_on:%d/%m/%Y}) tính đến ngày "
+            f"{request.as_of:%d/%m/%Y}."
+            if empty
+            else None
+        ),
+        "notes": notes,
+    }
+
+
+def _result_text(row: Any, state: Status) -> str:
+    if state.is_done:
+        text = f"{state.label} ({row.done_on:%d/%m/%Y})"
+        return f"{text}; {row.report_number}" if row.report_number else text
+    if state is Status.CANCELLED:
+        return f"{state.label} ({row.cancelled_on:%d/%m/%Y})"
+    return state.label
+
+
+def detail_records(
+    request: ReportRequest, *, metric: str | None = None, agency_id: int | None = None
+) -> list[dict[str, Any]]:
+    """The items behind a number (``metric`` of ``agency_id``, successor groups included), or
+    the whole appendix: one joined query, states computed from the row's own dates."""
+    if metric is not None and metric not in METRICS:
+        raise ReportError(f"Chỉ tiêu “{metric}” không có trong báo cáo.")
+    agency_ids = queries.agency_groups().members(agency_id) if agency_id else None
+    stmt = queries.detail_rows(request.scope, metric=metric, agency_ids=agency_ids)
+    records = []
+    for number, row in enumerate(db.session.execute(stmt), start=1):
+        state = status_as_of(
+            request.as_of, due_on=row.due_on, done_on=row.done_on, cancelled_on=row.cancelled_on
+        )
+        content = row.content
+        if row.period_label:
+            content = f"{content} — {row.period_label}"
+        records.append(
+            {
+                "stt": number,
+                "kind": row.kind,
+                "task_id": row.task_id,
+                "period_id": row.period_id,
+                "content": content,
+                "directive": row.directive_number,
+                "directive_issued_on": row.directive_issued_on,
+                "lead_agency": row.lead_agency,
+                "co_agencies": row.co_agencies or "",
+                "due_on": row.due_on,
+                "original_due_on": row.original_due_on,
+                "extended": bool(row.extended),
+                "status": state.value,
+                "status_label": state.label,
+                "result": _result_text(row, state),
+                "days_overdue": days_overdue(request.as_of, row.due_on, row.done_on),
+            }
+        )
+    return records

@@ -1,0 +1,187 @@
+"""Report pages: the period report, its drill-down lists, the appendix, print and exports.
+
+Report pages are for the office and leaders (agency officers get 403); the overdue export of the
+dashboard is for everyone, filtered by what they may see. Bad input renders the form again with
+a Vietnamese message and HTTP 400 — never a 500.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, render_template, request, stream_with_context
+from flask_login import current_user, login_required
+
+from tracker.auth.models import Role
+from tracker.auth.permissions import roles_required, task_visibility
+from tracker.reports import charts, exports
+from tracker.reports.dashboard import Filters, overdue_records
+from tracker.reports.queries import METRIC_LABELS, agency_groups
+from tracker.reports.service import (
+    PERIOD_CODES,
+    ReportError,
+    ReportRequest,
+    build_report,
+    default_code,
+    detail_records,
+    parse_request,
+)
+from tracker.timeutil import today
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+
+report_access = roles_required(Role.OFFICE_ADMIN, Role.OFFICE_STAFF, Role.LEADER)
+
+
+def _request_from_args() -> ReportRequest:
+    return parse_request(
+        request.args.get("year"), request.args.get("period"), request.args.get("as_of")
+    )
+
+
+def _form_values() -> dict[str, str]:
+    now = today()
+    return {
+        "year": request.args.get("year", str(now.year)),
+        "period": request.args.get("period", default_code(now)),
+        "as_of": request.args.get("as_of", now.strftime("%d/%m/%Y")),
+    }
+
+
+def _error_page(error: ReportError, template: str = "reports/period.html"):
+    return (
+        render_template(
+            template, error=str(error), report=None, form=_form_values(), codes=PERIOD_CODES
+        ),
+        400,
+    )
+
+
+def _download(data: bytes, filename: str, mimetype: str) -> Response:
+    return Response(
+        data,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV = "text/csv; charset=utf-8"
+
+
+@bp.route("/")
+@report_access
+def period():
+    """Báo cáo theo kỳ: one row per lead agency, rates, Wilson intervals, charts, ranking."""
+    try:
+        req = _request_from_args()
+    except ReportError as error:
+        return _error_page(error)
+    report = build_report(req)
+    return render_template(
+        "reports/period.html",
+        report=report,
+        req=req,
+        args=req.args(),
+        form=_form_values(),
+        codes=PERIOD_CODES,
+        error=None,
+        agency_chart=charts.agency_bars(report["agencies"] + report["small_agencies"]),
+        trend_chart=charts.trend_bars(report["trend"]),
+        columns=exports.SUMMARY_COLUMNS,
+    )
+
+
+@bp.route("/tasks")
+@report_access
+def drill_down():
+    """The items behind one number of the report (same window, same rules)."""
+    try:
+        req = _request_from_args()
+        metric = request.args.get("metric") or None
+        agency_id = request.args.get("agency", type=int)
+        records = detail_records(req, metric=metric, agency_id=agency_id)
+    except ReportError as error:
+        return _error_page(error)
+    return render_template(
+        "reports/tasks.html",
+        req=req,
+        args=req.args(),
+        records=records,
+        metric_label=METRIC_LABELS.get(metric or "", "Tất cả nhiệm vụ của kỳ"),
+        agency_name=agency_groups().names.get(agency_id) if agency_id else None,
+        agency_id=agency_id,
+    )
+
+
+@bp.route("/appendix")
+@report_access
+def appendix():
+    """Phụ lục chi tiết in the offices' layout."""
+    try:
+        req = _request_from_args()
+    except ReportError as error:
+        return _error_page(error)
+    report = build_report(req, with_trend=False)
+    return render_template(
+        "reports/appendix.html",
+        req=req,
+        args=req.args(),
+        report=report,
+        records=detail_records(req),
+    )
+
+
+@bp.route("/print")
+@report_access
+def print_view():
+    """A print-ready A4 landscape page: province, period, as-of date and the table."""
+    try:
+        req = _request_from_args()
+    except ReportError as error:
+        return _error_page(error)
+    report = build_report(req, with_trend=False)
+    return render_template(
+        "reports/print.html",
+        req=req,
+        report=report,
+        records=detail_records(req) if request.args.get("detail") else None,
+        columns=exports.SUMMARY_COLUMNS,
+    )
+
+
+@bp.route("/export.<fmt>")
+@report_access
+def export(fmt: str):
+    """The report as XLSX (summary, appendix, ranking) or CSV (summary, or ?sheet=detail)."""
+    if fmt not in ("xlsx", "csv"):
+        return _error_page(ReportError(f"Định dạng “{fmt}” không hỗ trợ (chọn xlsx hoặc csv)."))
+    try:
+        req = _request_from_args()
+    except ReportError as error:
+        return _error_page(error)
+    name = f"bao-cao-{req.year}-{req.code}-den-{req.as_of.isoformat()}"
+    if fmt == "xlsx":
+        report = build_report(req, with_trend=False)
+        return _download(exports.report_xlsx(report, detail_records(req)), f"{name}.xlsx", XLSX)
+    if request.args.get("sheet") == "detail":
+        return _download(exports.details_csv(detail_records(req)), f"{name}-chi-tiet.csv", CSV)
+    return _download(exports.report_csv(build_report(req, with_trend=False)), f"{name}.csv", CSV)
+
+
+@bp.route("/overdue.<fmt>")
+@login_required
+def overdue_export(fmt: str):
+    """Every overdue task the user may see (dashboard filters applied), streamed."""
+    if fmt not in ("xlsx", "csv"):
+        return _error_page(ReportError(f"Định dạng “{fmt}” không hỗ trợ (chọn xlsx hoặc csv)."))
+    as_of = today()
+    filters = Filters.from_args(request.args, allow_agency=not current_user.is_agency)
+    records = overdue_records(task_visibility(current_user), filters, as_of)
+    name = f"nhiem-vu-qua-han-{as_of.isoformat()}"
+    if fmt == "csv":
+        return Response(
+            stream_with_context(exports.overdue_csv(records)),
+            mimetype=CSV,
+            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+        )
+    title = f"Nhiệm vụ quá hạn tính đến ngày {as_of:%d/%m/%Y}"
+    return _download(exports.overdue_xlsx(records, title), f"{name}.xlsx", XLSX)
