@@ -34,10 +34,19 @@ def main(argv=None) -> int:
         captured: list[tuple[str, object, float]] = []
         started: dict[int, float] = {}
 
-        def before(conn, cursor, statement, parameters, context, executemany):
+        def before(conn, cursor, statement, parameters, context, executemany, started=started):
             started[id(cursor)] = time.perf_counter()
 
-        def after(conn, cursor, statement, parameters, context, executemany):
+        def after(
+            conn,
+            cursor,
+            statement,
+            parameters,
+            context,
+            executemany,
+            started=started,
+            captured=captured,
+        ):
             took = time.perf_counter() - started.pop(id(cursor), time.perf_counter())
             captured.append((statement, parameters, took))
 
