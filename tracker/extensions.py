@@ -41,3 +41,20 @@ def _sqlite_foreign_keys(dbapi_connection, connection_record) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+
+
+@event.listens_for(Engine, "connect")
+def _postgresql_no_jit(dbapi_connection, connection_record) -> None:
+    """Turn PostgreSQL's JIT compiler off for the app's connections (issue 7).
+
+    The report queries carry correlated subqueries whose estimated cost is far above
+    `jit_above_cost`, so PostgreSQL JIT-compiled them on every request: 3.9 s of compilation for
+    a 0.3 s query at 100k tasks (EXPLAIN ANALYZE, docs/benchmarks.md). A web app's short queries
+    never repay the compilation; this is the usual setting for OLTP workloads.
+    """
+    if not type(dbapi_connection).__module__.startswith("psycopg"):
+        return
+    autocommit = dbapi_connection.autocommit
+    dbapi_connection.autocommit = True
+    dbapi_connection.execute("SET jit = off")
+    dbapi_connection.autocommit = autocommit

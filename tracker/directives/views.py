@@ -21,7 +21,7 @@ from tracker.files.storage import UploadError, check_upload, store
 from tracker.forms import agency_choices
 from tracker.search import matches
 from tracker.tasks.models import Task
-from tracker.tasks.queries import status_expression
+from tracker.tasks.queries import directive_task_rows
 from tracker.tasks.services import TaskError, TaskInput, create_task
 from tracker.timeutil import today
 
@@ -124,11 +124,7 @@ def new():
 def show(directive_id: int):
     directive = db.session.get(Directive, directive_id) or abort(404)
     as_of = today()
-    rows = db.session.execute(
-        select(Task, status_expression(as_of).label("status"))
-        .where(Task.directive_id == directive.id)
-        .order_by(Task.id)
-    ).all()
+    rows = db.session.execute(directive_task_rows(directive.id, as_of)).all()
     return render_template("directives/show.html", directive=directive, rows=rows, as_of=as_of)
 
 

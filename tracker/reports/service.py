@@ -230,24 +230,29 @@ def trend(request: ReportRequest, quarters: int = 4) -> list[dict[str, Any]]:
     """Rates of the last ``quarters`` quarters up to the report's end, each evaluated as of the
     same day (so the figures do not move when the report is recomputed)."""
     settings = period_settings()
-    points = []
+    # pick the quarters first, then query only those (issue 7: up to 7 quarters were counted,
+    # each a full report query, and all but the last 4 thrown away)
+    chosen = []
     for year in (request.year - 1, request.year):
         for q in range(1, 5):
             starts_on, ends_on, label = report_period(year, f"Q{q}", settings)
             if starts_on > min(request.ends_on, request.as_of):
                 continue
-            _, totals = _agency_rows(Scope(starts_on, ends_on, request.as_of))
-            rated = _with_rates(totals)
-            points.append(
-                {
-                    "key": f"{year}-Q{q}",
-                    "label": label,
-                    "settled": rated["settled"],
-                    "on_time_rate": rated["on_time_rate"],
-                    "completion_rate": rated["completion_rate"],
-                }
-            )
-    return points[-quarters:]
+            chosen.append((year, q, starts_on, ends_on, label))
+    points = []
+    for year, q, starts_on, ends_on, label in chosen[-quarters:]:
+        _, totals = _agency_rows(Scope(starts_on, ends_on, request.as_of))
+        rated = _with_rates(totals)
+        points.append(
+            {
+                "key": f"{year}-Q{q}",
+                "label": label,
+                "settled": rated["settled"],
+                "on_time_rate": rated["on_time_rate"],
+                "completion_rate": rated["completion_rate"],
+            }
+        )
+    return points
 
 
 def build_report(request: ReportRequest, *, with_trend: bool = True) -> dict[str, Any]:

@@ -1,0 +1,77 @@
+"""No N+1 on the key pages: the number of SQL statements a page runs does not grow with the
+number of tasks it shows (5 tasks vs 50). A behavioural test, not a timing test.
+
+Each task gets its own directive, lead agency and co-agencies where it can, so that a lazy load
+per row (task.directive, task.lead_agency, task.co_agencies, ...) would show as extra statements.
+"""
+
+from datetime import date
+
+import pytest
+
+from bench.querycount import count_queries
+from tests.conftest import login_as
+from tests.factories import make_agency, make_directive, make_task
+from tracker.extensions import db
+
+
+def _add_tasks(data, n: int, start: int) -> int:
+    """n tasks for the officer's agency (lead, co or via) in their own directives, and n tasks in
+    one big directive; returns the big directive's id."""
+    from tracker.agencies.models import Agency
+
+    stc = db.session.get(Agency, data.agencies["stc"])
+    big = make_directive(f"{900 + start}/TB-BENCH")
+    for i in range(start, start + n):
+        lead = make_agency(f"Sở thử nghiệm {i}")
+        co = make_agency(f"Đơn vị phối hợp {i}")
+        via = make_agency(f"Đơn vị tổng hợp {i}")
+        directive = make_directive(f"{i}/TB-BENCH")
+        role = i % 3
+        make_task(
+            directive,
+            stc if role == 0 else lead,
+            content=f"Nhiệm vụ quá hạn số {i}",
+            co=[co] + ([stc] if role == 1 else []),
+            via=stc if role == 2 else via,
+            due_on=date(2025, 7, 1),
+        )
+        make_task(
+            big,
+            lead,
+            content=f"Nhiệm vụ của văn bản lớn {i}",
+            co=[co, stc],
+            via=via,
+            due_on=date(2025, 9, 1),
+        )
+    db.session.commit()
+    return big.id
+
+
+PAGES = {
+    "agency task list": ("stc@tinh.gov.vn", lambda big: "/tasks/?status=open_overdue"),
+    "office task list": ("staff@tinh.gov.vn", lambda big: "/tasks/?q=nhiem+vu"),
+    "office dashboard": ("staff@tinh.gov.vn", lambda big: "/dashboard"),
+    "agency dashboard": ("stc@tinh.gov.vn", lambda big: "/dashboard"),
+    "directive page": ("staff@tinh.gov.vn", lambda big: f"/directives/{big}"),
+}
+
+
+def _count(client, path: str) -> int:
+    with count_queries(db.engine) as log:
+        response = client.get(path)
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    return log.count
+
+
+@pytest.mark.parametrize("page", sorted(PAGES))
+def test_statement_count_does_not_grow_with_tasks(app, client, data, page):
+    email, path_for = PAGES[page]
+    login_as(client, email)
+    with app.app_context():
+        big_small = _add_tasks(data, 5, 0)
+        few = _count(client, path_for(big_small))
+        big_large = _add_tasks(data, 45, 5)
+        # the big directive of the second build has 45 tasks; the lists now have 50 rows
+        many = _count(client, path_for(big_large))
+    assert many == few, f"{page}: {few} statements with 5 tasks, {many} with 50"
