@@ -638,7 +638,10 @@ def main(argv: Iterable[str] | None = None) -> int:
         if "@" in url:  # never print a password
             scheme, rest = url.split("://", 1)
             url = f"{scheme}://{rest.split('@', 1)[0].split(':')[0]}@{rest.split('@', 1)[1]}"
-        command = f"python -m bench.run --database-url {url} --runs {args.runs} --out {args.out}"
+        command = (
+            f"python -m bench.run --database-url {url} --runs {args.runs} "
+            f"--budget {args.budget:g} --out {args.out}"
+        )
         if wanted:
             command += f" --only {args.only}"
         write_section(args.out, key, section(ctx, results, command))
