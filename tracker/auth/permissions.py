@@ -13,11 +13,12 @@ from typing import Any
 
 from flask import abort
 from flask_login import current_user, login_required
-from sqlalchemy import ColumnElement, or_, select, true
+from sqlalchemy import ColumnElement, select, true
 
 from tracker.auth.models import OFFICE_ROLES, Role, User
 from tracker.extensions import db
-from tracker.tasks.models import Task, task_co_agency
+from tracker.tasks.models import Task
+from tracker.tasks.queries import involving_agency
 
 
 def roles_required(*roles: Role) -> Callable:
@@ -48,13 +49,7 @@ def task_visibility(user: User, agency_id: int | None = None) -> ColumnElement[b
         return true()
     if agency_id is None:  # an officer without an agency sees nothing
         return Task.id.is_(None)
-    return or_(
-        Task.lead_agency_id == agency_id,
-        Task.via_agency_id == agency_id,
-        Task.id.in_(
-            select(task_co_agency.c.task_id).where(task_co_agency.c.agency_id == agency_id)
-        ),
-    )
+    return involving_agency(agency_id)
 
 
 def get_task_or_404(task_id: int, user: User) -> Task:

@@ -44,6 +44,8 @@ class ReportingPeriod(db.Model):
 
 Index("ix_reporting_period_task_due", ReportingPeriod.task_id, ReportingPeriod.due_on)
 Index("ix_reporting_period_due_done", ReportingPeriod.due_on, ReportingPeriod.done_on)
+# the period report picks the periods whose original due date falls in its window
+Index("ix_reporting_period_original_due_on", ReportingPeriod.original_due_on)
 
 
 class ExtensionState(enum.StrEnum):

@@ -3,7 +3,7 @@
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.dbtypes import UTCDateTime
@@ -27,7 +27,11 @@ class Directive(db.Model):
     __audited__ = True
     __audit_exclude__ = frozenset({"search_text", "full_text"})
     #: a number is unique within the year of issue ("5016/TB-VPUBND" of 2025)
-    __table_args__ = (UniqueConstraint("number", "year", name="uq_directive_number_year"),)
+    __table_args__ = (
+        UniqueConstraint("number", "year", name="uq_directive_number_year"),
+        # the dashboard's list of issuers (a DISTINCT over every directive) reads only this
+        Index("ix_directive_issuer", "issuer"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(100))
@@ -37,8 +41,9 @@ class Directive(db.Model):
     issuer: Mapped[str] = mapped_column(String(255), default="")
     meeting_on: Mapped[date | None] = mapped_column(Date)
     title: Mapped[str] = mapped_column(Text, default="")
-    #: the original text, kept as received (pasted or uploaded)
-    full_text: Mapped[str] = mapped_column(Text, default="")
+    #: the original text, kept as received (pasted or uploaded); loaded only where shown (a
+    #: 26 KB notice per row would weigh on every list that joins the directive)
+    full_text: Mapped[str] = mapped_column(Text, default="", deferred=True)
     #: folded number, title and issuer for accent-insensitive search
     search_text: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))

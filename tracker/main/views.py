@@ -4,7 +4,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from tracker.auth.permissions import office_required, task_visibility
-from tracker.reports.dashboard import Filters, build_dashboard, filter_choices
+from tracker.reports.dashboard import Filters, build_dashboard, chosen_directive, filter_choices
 from tracker.timeutil import today
 
 bp = Blueprint("main", __name__)
@@ -26,7 +26,12 @@ def dashboard():
     data = build_dashboard(visibility, filters, today())
     choices = filter_choices(visibility, with_agencies=not current_user.is_agency)
     return render_template(
-        "main/dashboard.html", d=data, as_of=data["as_of"], f=filters, choices=choices
+        "main/dashboard.html",
+        d=data,
+        as_of=data["as_of"],
+        f=filters,
+        choices=choices,
+        chosen_directive=chosen_directive(filters.directive_id),
     )
 
 

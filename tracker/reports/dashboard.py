@@ -15,7 +15,7 @@ from typing import Any
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 
 from tracker.agencies.models import Agency
 from tracker.deadlines.models import ExtensionRequest, ExtensionState
@@ -25,7 +25,11 @@ from tracker.extensions import db
 from tracker.i18n import parse_date
 from tracker.reports.queries import co_agency_names
 from tracker.tasks.models import Task
-from tracker.tasks.queries import involving_agency, status_condition, status_expression
+from tracker.tasks.queries import (
+    involving_agency,
+    open_condition,
+    status_condition,
+)
 from tracker.text import like_pattern
 
 #: the tiles of the dashboard, in order
@@ -104,8 +108,8 @@ class Filters:
             args["q"] = self.q
         return args
 
-    def query_args(self) -> dict[str, str]:
-        """Every active filter as query arguments (for the export links)."""
+    def query_args(self, *, without: str = "") -> dict[str, str]:
+        """Every active filter as query arguments (for the export links), but `without`."""
         pairs = {
             "agency": self.agency_id,
             "directive": self.directive_id,
@@ -116,7 +120,7 @@ class Filters:
             "status": self.status,
             "q": self.q,
         }
-        return {k: str(v) for k, v in pairs.items() if v}
+        return {k: str(v) for k, v in pairs.items() if v and k != without}
 
 
 def _conditions(visibility: ColumnElement[bool], f: Filters, as_of: date) -> list:
@@ -134,7 +138,7 @@ def _conditions(visibility: ColumnElement[bool], f: Filters, as_of: date) -> lis
     if f.due_to:
         where.append(Task.due_on <= f.due_to)
     if f.status == "open":
-        where.append(and_(Task.done_on.is_(None), Task.cancelled_on.is_(None)))
+        where.append(open_condition(as_of))
     elif f.status:
         where.append(status_condition(f.status, as_of))
     if f.q:
@@ -143,25 +147,36 @@ def _conditions(visibility: ColumnElement[bool], f: Filters, as_of: date) -> lis
     return where
 
 
-def _open(as_of: date) -> ColumnElement[bool]:
-    return and_(
-        or_(Task.done_on.is_(None), Task.done_on > as_of),
-        or_(Task.cancelled_on.is_(None), Task.cancelled_on > as_of),
-    )
+def _needs_directive(f: Filters) -> bool:
+    """Whether the filters read the directive's columns (else the counts skip that join: at 1M
+    tasks, joining every task to its directive only to count them costs more than the count)."""
+    return bool(f.issuer or f.kind or f.q)
 
 
-def _task_rows(where: list, *extra, order, limit: int | None = LIST_LIMIT) -> Select:
+def _tasks_from(stmt: Select, f: Filters) -> Select:
+    stmt = stmt.select_from(Task)
+    if _needs_directive(f):
+        stmt = stmt.join(Directive, Directive.id == Task.directive_id)
+    return stmt
+
+
+def _task_rows(where: list, f: Filters, *extra, order, limit: int | None = LIST_LIMIT) -> Select:
+    """A bounded list of tasks with their lead agency's name (the directive's number is added
+    by `_with_directive_numbers`: joining every task to its directive before the LIMIT made
+    PostgreSQL hash the whole directive table, 100 ms at 1M tasks)."""
     stmt = (
-        select(
-            Task.id,
-            Task.content,
-            Task.due_on,
-            Task.done_on,
-            Task.lead_agency_id,
-            Agency.name.label("lead_agency"),
-            Directive.number.label("directive"),
+        _tasks_from(
+            select(
+                Task.id,
+                Task.content,
+                Task.due_on,
+                Task.done_on,
+                Task.lead_agency_id,
+                Task.directive_id,
+                Agency.name.label("lead_agency"),
+            ),
+            f,
         )
-        .join(Directive, Directive.id == Task.directive_id)
         .join(Agency, Agency.id == Task.lead_agency_id)
         .where(*where, *extra)
         .order_by(*order)
@@ -169,45 +184,75 @@ def _task_rows(where: list, *extra, order, limit: int | None = LIST_LIMIT) -> Se
     return stmt.limit(limit) if limit else stmt
 
 
+def _with_directive_numbers(*lists: list) -> list[list[dict[str, Any]]]:
+    """The rows of each list as dicts, with their directive's number, read in one statement."""
+    ids = {row.directive_id for rows in lists for row in rows}
+    numbers = dict(
+        db.session.execute(
+            select(Directive.id, Directive.number).where(Directive.id.in_(ids))
+        ).all()
+        if ids
+        else []
+    )
+    return [
+        [{**row._asdict(), "directive": numbers.get(row.directive_id, "")} for row in rows]
+        for rows in lists
+    ]
+
+
 def extensions_url() -> str:
     """The office's page of extension requests waiting for a decision."""
     return url_for("deadlines.extensions")
 
 
+def status_counts(where: list, f: Filters, as_of: date) -> dict[str, int]:
+    """How many tasks are in each state, in one pass: one filtered count per state.
+
+    The conditions are `status_condition`'s (mutually exclusive, the CASE of
+    `status_expression` written per state), so a count never disagrees with the list its tile
+    opens. Only the columns of the covering index `ix_task_done_due_cancelled` are read: the
+    office's unfiltered counts are an index-only scan, not a pass over every task's text.
+    """
+    codes = [s.value for s in Status]
+    row = db.session.execute(
+        _tasks_from(
+            select(*(func.count().filter(status_condition(code, as_of)) for code in codes)), f
+        ).where(*where)
+    ).one()
+    return dict(zip(codes, row, strict=True))
+
+
 def build_dashboard(visibility: ColumnElement[bool], f: Filters, as_of: date) -> dict[str, Any]:
     """Everything the dashboard shows, in a handful of grouped or bounded queries."""
     where = _conditions(visibility, f, as_of)
-    status = status_expression(as_of).label("status")
-    counts = dict(
-        db.session.execute(
-            select(status, func.count(Task.id))
-            .join(Directive, Directive.id == Task.directive_id)
-            .where(*where)
-            .group_by(status)
-        ).all()
-    )
+    counts = status_counts(where, f, as_of)
     overdue = status_condition(Status.OPEN_OVERDUE.value, as_of)
-    by_agency = db.session.execute(
-        select(
-            Agency.id,
-            Agency.name,
-            func.count(Task.id).label("count"),
-            func.min(Task.due_on).label("oldest_due"),
+    per_agency = (
+        _tasks_from(
+            select(
+                Task.lead_agency_id.label("agency_id"),
+                func.count().label("count"),
+                func.min(Task.due_on).label("oldest_due"),
+            ),
+            f,
         )
-        .select_from(Task)
-        .join(Directive, Directive.id == Task.directive_id)
-        .join(Agency, Agency.id == Task.lead_agency_id)
         .where(*where, overdue)
-        .group_by(Agency.id, Agency.name)
-        .order_by(func.count(Task.id).desc(), Agency.name)
+        .group_by(Task.lead_agency_id)
+        .subquery()
+    )
+    by_agency = db.session.execute(
+        select(Agency.id, Agency.name, per_agency.c.count, per_agency.c.oldest_due)
+        .join(per_agency, per_agency.c.agency_id == Agency.id)
+        .order_by(per_agency.c.count.desc(), Agency.name)
     ).all()
     overdue_rows = db.session.execute(
-        _task_rows(where, overdue, order=(Agency.name, Task.due_on, Task.id))
+        _task_rows(where, f, overdue, order=(Agency.name, Task.due_on, Task.id))
     ).all()
     due_soon = db.session.execute(
         _task_rows(
             where,
-            _open(as_of),
+            f,
+            open_condition(as_of),
             Task.due_on >= as_of,
             Task.due_on <= as_of + timedelta(days=DUE_SOON_DAYS),
             order=(Task.due_on, Task.id),
@@ -216,6 +261,7 @@ def build_dashboard(visibility: ColumnElement[bool], f: Filters, as_of: date) ->
     recent = db.session.execute(
         _task_rows(
             where,
+            f,
             Task.done_on.is_not(None),
             Task.done_on <= as_of,
             Task.cancelled_on.is_(None),
@@ -224,11 +270,14 @@ def build_dashboard(visibility: ColumnElement[bool], f: Filters, as_of: date) ->
         )
     ).all()
     pending = db.session.execute(
-        select(func.count(ExtensionRequest.id))
-        .join(Task, Task.id == ExtensionRequest.task_id)
-        .join(Directive, Directive.id == Task.directive_id)
-        .where(*where, ExtensionRequest.state == ExtensionState.PENDING.value)
+        select(func.count(ExtensionRequest.id)).where(
+            ExtensionRequest.state == ExtensionState.PENDING.value,
+            _tasks_from(select(Task.id), f)
+            .where(Task.id == ExtensionRequest.task_id, *where)
+            .exists(),
+        )
     ).scalar_one()
+    overdue_rows, due_soon, recent = _with_directive_numbers(overdue_rows, due_soon, recent)
     groups: dict[int, dict[str, Any]] = {
         a.id: {
             "agency_id": a.id,
@@ -240,9 +289,9 @@ def build_dashboard(visibility: ColumnElement[bool], f: Filters, as_of: date) ->
         for a in by_agency
     }
     for row in overdue_rows:
-        if row.lead_agency_id in groups:
-            groups[row.lead_agency_id]["tasks"].append(
-                {**row._asdict(), "days_overdue": (as_of - row.due_on).days}
+        if row["lead_agency_id"] in groups:
+            groups[row["lead_agency_id"]]["tasks"].append(
+                {**row, "days_overdue": (as_of - row["due_on"]).days}
             )
     return {
         "as_of": as_of,
@@ -259,25 +308,32 @@ def build_dashboard(visibility: ColumnElement[bool], f: Filters, as_of: date) ->
 
 
 def filter_choices(visibility: ColumnElement[bool], *, with_agencies: bool) -> dict[str, Any]:
-    """Agencies, directives and issuers for the filter selects (small queries); an agency
-    officer only gets the directives that gave its own tasks."""
-    visible_directives = select(Task.directive_id).where(visibility)
-    directives = db.session.execute(
-        select(Directive.id, Directive.number, Directive.issued_on, Directive.issuer)
-        .where(Directive.id.in_(visible_directives))
-        .order_by(Directive.issued_on.desc(), Directive.id.desc())
-    ).all()
+    """Agencies and issuers for the filter selects (small queries).
+
+    Directives are not listed: a province issues thousands a year (57k options weighed 360 KB
+    per page at 1M tasks). The dashboard finds them by number through the search box, and a
+    directive chosen elsewhere (`?directive=ID`, from a directive's page) is shown as a chip.
+    Issuers are the few leaders and steering committees who sign; they are public, so every
+    role gets the same short list.
+    """
     agencies = []
     if with_agencies:
         agencies = db.session.execute(
             select(Agency.id, Agency.name).where(Agency.active.is_(True)).order_by(Agency.name)
         ).all()
+    issuers = db.session.scalars(
+        select(Directive.issuer).where(Directive.issuer != "").distinct().order_by(Directive.issuer)
+    ).all()
     return {
         "agencies": agencies,
-        "directives": directives,
-        "issuers": sorted({d.issuer for d in directives if d.issuer}),
+        "issuers": [i for i in issuers if i],
         "kinds": [k.value for k in DirectiveKind],
     }
+
+
+def chosen_directive(directive_id: int | None) -> Directive | None:
+    """The directive of a `?directive=ID` filter, to name it on the page."""
+    return db.session.get(Directive, directive_id) if directive_id else None
 
 
 def overdue_records(

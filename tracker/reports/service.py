@@ -239,9 +239,14 @@ def trend(request: ReportRequest, quarters: int = 4) -> list[dict[str, Any]]:
             if starts_on > min(request.ends_on, request.as_of):
                 continue
             chosen.append((year, q, starts_on, ends_on, label))
+    chosen = chosen[-quarters:]
+    if not chosen:
+        return []
+    windows = [(starts_on, ends_on) for _, _, starts_on, ends_on, _ in chosen]
     points = []
-    for year, q, starts_on, ends_on, label in chosen[-quarters:]:
-        _, totals = _agency_rows(Scope(starts_on, ends_on, request.as_of))
+    for (year, q, _, _, label), totals in zip(
+        chosen, queries.counts_by_window(request.as_of, windows), strict=True
+    ):
         rated = _with_rates(totals)
         points.append(
             {

@@ -6,13 +6,15 @@ database can count and filter (no task is loaded into Python to be classified).
 
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, and_, case, literal, or_, select
+from sqlalchemy import ColumnElement, Select, and_, any_, case, func, literal, or_, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from tracker.deadlines.status import Status
 from tracker.directives.models import Directive
+from tracker.extensions import db
 from tracker.search import matches
 from tracker.tasks.models import Task, task_co_agency
+from tracker.timeutil import today
 
 
 def status_expression(as_of: date) -> ColumnElement[str]:
@@ -34,33 +36,57 @@ def status_expression(as_of: date) -> ColumnElement[str]:
     )
 
 
+def open_condition(as_of: date) -> ColumnElement[bool]:
+    """Tasks neither done nor cancelled at the end of `as_of`.
+
+    The services never record a completion or a cancellation after today, so for today (or a
+    later day) "open" is simply "no completion, no cancellation" — exactly the predicate of the
+    partial indexes on open tasks (`ix_task_open_*`), which then serve every list of today's
+    work. Only a day in the past needs the history-aware form, which no partial index can
+    serve (issue 7: the agency's overdue list went from a scan of every task due before the
+    day to three small index scans).
+    """
+    if as_of >= today():
+        return and_(Task.done_on.is_(None), Task.cancelled_on.is_(None))
+    return and_(
+        or_(Task.done_on.is_(None), Task.done_on > as_of),
+        or_(Task.cancelled_on.is_(None), Task.cancelled_on > as_of),
+    )
+
+
 def status_condition(code: str, as_of: date) -> ColumnElement[bool]:
     """A WHERE clause for one status code (index-friendly, unlike the CASE above)."""
     not_cancelled = or_(Task.cancelled_on.is_(None), Task.cancelled_on > as_of)
     done = and_(Task.done_on.is_not(None), Task.done_on <= as_of)
-    is_open = or_(Task.done_on.is_(None), Task.done_on > as_of)
+    is_open = open_condition(as_of)
     conditions = {
         Status.CANCELLED: and_(Task.cancelled_on.is_not(None), Task.cancelled_on <= as_of),
         Status.DONE_ON_TIME: and_(
             not_cancelled, done, or_(Task.due_on.is_(None), Task.done_on <= Task.due_on)
         ),
         Status.DONE_LATE: and_(not_cancelled, done, Task.done_on > Task.due_on),
-        Status.NO_DEADLINE: and_(not_cancelled, is_open, Task.due_on.is_(None)),
-        Status.OPEN_OVERDUE: and_(not_cancelled, is_open, Task.due_on < as_of),
-        Status.OPEN_ON_TIME: and_(not_cancelled, is_open, Task.due_on >= as_of),
+        Status.NO_DEADLINE: and_(is_open, Task.due_on.is_(None)),
+        Status.OPEN_OVERDUE: and_(is_open, Task.due_on < as_of),
+        Status.OPEN_ON_TIME: and_(is_open, Task.due_on >= as_of),
     }
     return conditions[Status(code)]
 
 
 def involving_agency(agency_id: int) -> ColumnElement[bool]:
-    """Tasks where the agency is lead, co-agency or via agency."""
-    return or_(
-        Task.lead_agency_id == agency_id,
-        Task.via_agency_id == agency_id,
-        Task.id.in_(
-            select(task_co_agency.c.task_id).where(task_co_agency.c.agency_id == agency_id)
-        ),
-    )
+    """Tasks where the agency is lead, co-agency or via agency.
+
+    On PostgreSQL the co-agency arm is written `id = ANY(ARRAY(…))` rather than `id IN (…)`:
+    the agency's co-agency task ids are then computed once and looked up in the primary key,
+    so the planner can OR the three arms as bitmap index scans (lead and via through the
+    partial indexes on open tasks). With `IN (subquery)` the whole OR became a filter over
+    every candidate row. SQLite has no arrays and plans `IN` well.
+    """
+    co_task_ids = select(task_co_agency.c.task_id).where(task_co_agency.c.agency_id == agency_id)
+    if db.engine.dialect.name == "postgresql":
+        co_arm = Task.id == any_(func.array(co_task_ids.scalar_subquery()))
+    else:
+        co_arm = Task.id.in_(co_task_ids)
+    return or_(Task.lead_agency_id == agency_id, Task.via_agency_id == agency_id, co_arm)
 
 
 SORTS = {
@@ -84,22 +110,25 @@ def filtered_tasks(
     """The statement behind every task list: visible tasks, filtered and sorted.
 
     Each row shows its directive's number and its lead agency's name: both are loaded with the
-    page (the directive from the join already there, the lead agency by a joined load) instead of
-    one lazy SELECT per row — 25 rows used to cost up to 50 extra statements (issue 7,
-    tests/bench/test_query_counts.py).
+    page (the directive from the join the search needs, else by one SELECT … IN for the page;
+    the lead agency by a joined load) instead of one lazy SELECT per row — 25 rows used to cost up to 50 extra statements
+    (issue 7, tests/bench/test_query_counts.py). The directive is joined before the LIMIT only
+    when the search or the sort reads it: at 1M tasks that join alone cost 60 ms per page.
     """
-    stmt = (
-        select(Task)
-        .join(Task.directive)
-        .options(contains_eager(Task.directive), joinedload(Task.lead_agency))
-        .where(visibility)
-    )
+    stmt = select(Task).where(visibility)
+    if query or sort == "directive":
+        stmt = stmt.join(Task.directive).options(contains_eager(Task.directive))
+    else:
+        # no join before the LIMIT: the page's 25 tasks are picked from the task table alone,
+        # then their directives are read by id in one more statement
+        stmt = stmt.options(selectinload(Task.directive))
+    stmt = stmt.options(joinedload(Task.lead_agency))
     if query:
         stmt = stmt.where(matches(query, Task.search_text, Directive.search_text))
     if status in {s.value for s in Status}:
         stmt = stmt.where(status_condition(status, as_of))
     elif status == "open":
-        stmt = stmt.where(Task.done_on.is_(None), Task.cancelled_on.is_(None))
+        stmt = stmt.where(open_condition(as_of))
     if agency_id:
         stmt = stmt.where(involving_agency(agency_id))
     if directive_id:
