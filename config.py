@@ -80,14 +80,25 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     WTF_CSRF_TIME_LIMIT = None
-    #: failed logins from one account or address before a pause
+    #: failed logins of one account before the account pauses for LOGIN_LOCK_MINUTES
     LOGIN_MAX_FAILURES = _int("LOGIN_MAX_FAILURES", 5)
     LOGIN_LOCK_MINUTES = _int("LOGIN_LOCK_MINUTES", 15)
+    #: refused logins from one client address (any emails) within the window before that
+    #: address is refused (HTTP 429); counted in the database, shared by all workers. Behind a
+    #: proxy this needs PROXY_FIX_X_FOR, or every client shares the proxy's address.
+    LOGIN_MAX_FAILURES_PER_ADDRESS = _int("LOGIN_MAX_FAILURES_PER_ADDRESS", 20)
+    LOGIN_ADDRESS_WINDOW_MINUTES = _int("LOGIN_ADDRESS_WINDOW_MINUTES", 15)
+    #: number of reverse proxies in front of the app whose X-Forwarded-For is trusted
+    #: (werkzeug's ProxyFix); 0 trusts none, so a client cannot choose its own address
+    PROXY_FIX_X_FOR = _int("PROXY_FIX_X_FOR", 0)
 
 
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    #: the documented deployment: gunicorn on 127.0.0.1 behind one nginx that appends the
+    #: client's address to X-Forwarded-For (README, "Production")
+    PROXY_FIX_X_FOR = _int("PROXY_FIX_X_FOR", 1)
 
 
 class TestingConfig(Config):
@@ -99,6 +110,8 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = False
     #: a cheap hash keeps the suite fast; production uses werkzeug's scrypt default
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    #: reachable in a few requests; the default (20) would make the tests slow to write
+    LOGIN_MAX_FAILURES_PER_ADDRESS = 10
     MAIL_SERVER = ""
     TRACKER_BASE_URL = "http://tracker.test"
     SERVER_NAME = None

@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import csv
 import random
+import secrets
 import sys
 import time
 from bisect import bisect
@@ -388,6 +389,7 @@ class Province:
             True,
             now,
             0,
+            secrets.token_urlsafe(32),  # unique: the sink would repeat one default for all
         )
 
     @property
@@ -444,6 +446,7 @@ class Province:
                 "active",
                 "created_at",
                 "failed_logins",
+                "session_token",
             ],
             self.users,
         )

@@ -25,6 +25,12 @@ def create_app(config_object: object | str | None = None) -> Flask:
 
         config_object = os.environ.get("TRACKER_CONFIG", "config.Config")
     app.config.from_object(config_object)
+    if app.config.get("PROXY_FIX_X_FOR"):
+        # behind a reverse proxy: take the client's address from the proxy's X-Forwarded-For,
+        # or the per-address login throttle would see one address for everybody
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"])
 
     register_extensions(app)
     register_blueprints(app)

@@ -2,7 +2,7 @@
 
 from tracker.agencies.models import Agency, AgencyAlias, AgencyContact, AgencyKind
 from tracker.audit.models import AuditLog
-from tracker.auth.models import OFFICE_ROLES, Role, User
+from tracker.auth.models import OFFICE_ROLES, LoginFailure, Role, User
 from tracker.deadlines.models import CalendarException, ExtensionRequest, ReportingPeriod
 from tracker.directives.models import Directive, DirectiveKind
 from tracker.files.models import Attachment
@@ -23,6 +23,7 @@ __all__ = [
     "Directive",
     "DirectiveKind",
     "ExtensionRequest",
+    "LoginFailure",
     "OutboxEmail",
     "ProgressUpdate",
     "ReminderRecord",

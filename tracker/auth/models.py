@@ -1,10 +1,11 @@
-"""Users and their roles."""
+"""Users, their roles, and the failed logins counted per client address."""
 
 import enum
+import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -34,10 +35,18 @@ class Role(enum.StrEnum):
 OFFICE_ROLES = frozenset({Role.OFFICE_ADMIN, Role.OFFICE_STAFF})
 
 
+def new_session_token() -> str:
+    """Return a fresh random session token (43 url-safe characters, 256 bits)."""
+    return secrets.token_urlsafe(32)
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "user_account"
     __audited__ = True
-    __audit_exclude__ = frozenset({"password_hash", "last_login_at", "failed_logins"})
+    #: the session token is a credential: it must never be copied into the audit log
+    __audit_exclude__ = frozenset(
+        {"password_hash", "session_token", "last_login_at", "failed_logins"}
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(255), unique=True)
@@ -51,6 +60,11 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: what the session and remember-me cookies carry instead of the id (Flask-Login's
+    #: "alternative id"): replacing it ends every session of the account at once
+    session_token: Mapped[str] = mapped_column(
+        String(64), unique=True, index=True, default=new_session_token
+    )
 
     agency: Mapped[Agency | None] = relationship()
 
@@ -64,13 +78,27 @@ class User(UserMixin, db.Model):
         return value
 
     def set_password(self, password: str) -> None:
+        """Store a hash of `password` and end every session opened with the old one.
+
+        Whoever changes a password (the user or an admin) usually does so because the old
+        one may be known: a session or remember-me cookie obtained with it must stop working.
+        """
         from flask import current_app
 
         method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
         self.password_hash = generate_password_hash(password, method=method)
+        self.rotate_session_token()
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+    def rotate_session_token(self) -> None:
+        """Invalidate every session and remember-me cookie of this account (the caller commits)."""
+        self.session_token = new_session_token()
+
+    def get_id(self) -> str:
+        """Give Flask-Login the session token, not the id, so that sessions can be revoked."""
+        return self.session_token
 
     @property
     def is_active(self) -> bool:  # Flask-Login: a deactivated user cannot log in
@@ -95,3 +123,23 @@ class User(UserMixin, db.Model):
     @property
     def role_label(self) -> str:
         return Role(self.role).label
+
+
+class LoginFailure(db.Model):
+    """One refused login from a client address.
+
+    The per-address throttle counts these rows: it lives in the database so that every
+    gunicorn worker sees the same count. Rows older than the window are deleted as new ones
+    come in, so the table stays small.
+    """
+
+    __tablename__ = "login_failure"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: `request.remote_addr` (the client's, through ProxyFix when behind a proxy)
+    address: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+Index("ix_login_failure_address_at", LoginFailure.address, LoginFailure.at)
+Index("ix_login_failure_at", LoginFailure.at)

@@ -1,12 +1,27 @@
-"""Account writes and the login check (with throttling of repeated failures)."""
+"""Account writes and the login check (with throttling of repeated failures).
 
-from datetime import timedelta
+Three defences around the password check:
+
+- per account: after LOGIN_MAX_FAILURES wrong passwords the account pauses for
+  LOGIN_LOCK_MINUTES;
+- per client address: after LOGIN_MAX_FAILURES_PER_ADDRESS refused logins within
+  LOGIN_ADDRESS_WINDOW_MINUTES the address is refused until the oldest failure leaves the
+  window (one address trying many emails); counted in the `login_failure` table, so every
+  gunicorn worker sees the same count;
+- an unknown email costs one password-hash check, like a known one, so the response time does
+  not tell which emails have an account.
+"""
+
+from datetime import datetime, timedelta
+from functools import cache
+from secrets import token_urlsafe
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
+from werkzeug.security import check_password_hash, generate_password_hash
 
-from tracker.auth.models import Role, User
+from tracker.auth.models import LoginFailure, Role, User
 from tracker.extensions import db
 from tracker.timeutil import utcnow
 
@@ -15,30 +30,97 @@ class AccountError(ValueError):
     """A user-facing reason (in Vietnamese) why an account change was refused."""
 
 
+class TooManyFailures(AccountError):
+    """The client address made too many failed logins recently: refuse without checking."""
+
+
 def find_user(email: str) -> User | None:
     return db.session.execute(
         select(User).where(User.email == email.strip().lower())
     ).scalar_one_or_none()
 
 
-def authenticate(email: str, password: str) -> tuple[User | None, str | None]:
+def find_by_session_token(token: str) -> User | None:
+    """Return the active user whose session token is `token` (Flask-Login's user loader).
+
+    A token that was rotated (logout, new password, deactivation) finds nobody, so every
+    session or remember-me cookie that carries it is treated as logged out.
+    """
+    if not token:
+        return None
+    user = db.session.execute(select(User).where(User.session_token == token)).scalar_one_or_none()
+    if user is None or not user.active:
+        return None
+    return user
+
+
+@cache
+def _dummy_hash(method: str) -> str:
+    """A hash of a random password, made with `method`: checked when the email is unknown."""
+    return generate_password_hash(token_urlsafe(16), method=method)
+
+
+def _check_dummy_password(password: str) -> None:
+    """Spend the time of one real password check (its result is meaningless)."""
+    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+    check_password_hash(_dummy_hash(method), password)
+
+
+def _address_window_start(now: datetime) -> datetime:
+    return now - timedelta(minutes=current_app.config["LOGIN_ADDRESS_WINDOW_MINUTES"])
+
+
+def _address_is_throttled(address: str, now: datetime) -> bool:
+    failures = db.session.execute(
+        select(func.count())
+        .select_from(LoginFailure)
+        .where(LoginFailure.address == address, LoginFailure.at > _address_window_start(now))
+    ).scalar_one()
+    return failures >= current_app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"]
+
+
+def _record_address_failure(address: str, now: datetime) -> None:
+    """Count a refused login for `address` and drop the failures that left the window."""
+    db.session.execute(delete(LoginFailure).where(LoginFailure.at <= _address_window_start(now)))
+    db.session.add(LoginFailure(address=address, at=now))
+
+
+def authenticate(
+    email: str, password: str, address: str | None = None
+) -> tuple[User | None, str | None]:
     """Return (user, None) on success or (None, message) — and count failures.
 
-    After LOGIN_MAX_FAILURES wrong passwords the account is paused for
+    `address` is the client's address (`request.remote_addr`); None skips the per-address
+    throttle. After LOGIN_MAX_FAILURES wrong passwords the account is paused for
     LOGIN_LOCK_MINUTES, which stops password guessing without locking anyone out for good.
+
+    :raise TooManyFailures: the address is throttled; nothing was checked or counted.
     """
     generic = _("Thư điện tử hoặc mật khẩu không đúng.")
+    too_many = _("Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau ít phút.")
+    now = utcnow()
+    address = address[:64] if address else None
+    if address and _address_is_throttled(address, now):
+        raise TooManyFailures(too_many)
     user = find_user(email)
     if user is None:
+        _check_dummy_password(password)  # the same cost as a known email's wrong password
+        if address:
+            _record_address_failure(address, now)
+            db.session.commit()
         return None, generic
-    now = utcnow()
     if user.locked_until and user.locked_until > now:
-        return None, _("Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau ít phút.")
+        if address:
+            _record_address_failure(address, now)
+            db.session.commit()
+        return None, too_many
     if not user.check_password(password):
         user.failed_logins = (user.failed_logins or 0) + 1
         if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
             user.locked_until = now + timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
             user.failed_logins = 0
+        if address:
+            _record_address_failure(address, now)
         db.session.commit()
         return None, generic
     if not user.active:
@@ -48,6 +130,23 @@ def authenticate(email: str, password: str) -> tuple[User | None, str | None]:
     user.last_login_at = now
     db.session.commit()
     return user, None
+
+
+def end_sessions(user: User) -> None:
+    """End every session and remember-me cookie of `user` (logout); the caller commits."""
+    user.rotate_session_token()
+    db.session.flush()
+
+
+def reset_password(user: User, password: str) -> None:
+    """Set a new password (an admin's reset), release a paused account; the caller commits.
+
+    The new password also ends every session of the account (`User.set_password`).
+    """
+    user.set_password(password)
+    user.failed_logins = 0
+    user.locked_until = None
+    db.session.flush()
 
 
 def create_user(
@@ -85,9 +184,14 @@ def update_user(user: User, **fields) -> User:
         if other is not None and other.id != user.id:
             raise AccountError(_("Đã có tài khoản với thư điện tử %(email)s.", email=email))
     password = fields.pop("password", None)
+    deactivated = user.active and fields.get("active") is False
     for key, value in fields.items():
         setattr(user, key, value)
     if password:
-        user.set_password(password)
+        user.set_password(password)  # ends the account's sessions
+    if deactivated:
+        # the user loader already refuses an inactive account; rotating as well means that
+        # reactivating it later does not bring the old cookies back to life
+        user.rotate_session_token()
     db.session.flush()
     return user

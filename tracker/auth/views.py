@@ -2,7 +2,17 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
@@ -19,8 +29,19 @@ bp = Blueprint("auth", __name__)
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id))
+def load_user(session_token: str) -> User | None:
+    """Find the user of a session or remember-me cookie by its session token (not the id)."""
+    return services.find_by_session_token(session_token)
+
+
+def _keep_own_session(user: User) -> None:
+    """After rotating the token of the logged-in user, carry this session over to the new one.
+
+    An admin who changes their own password ends their other sessions, not the one in use.
+    """
+    if user.id == current_user.id and session.get("_user_id") != user.get_id():
+        remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+        login_user(user, remember=remembered in request.cookies)
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -39,7 +60,15 @@ def login():
         return redirect(url_for("main.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user, message = services.authenticate(form.email.data, form.password.data)
+        try:
+            user, message = services.authenticate(
+                form.email.data, form.password.data, address=request.remote_addr
+            )
+        except services.TooManyFailures as error:
+            flash(str(error), "danger")
+            minutes = current_app.config["LOGIN_ADDRESS_WINDOW_MINUTES"]
+            headers = {"Retry-After": str(minutes * 60)}
+            return render_template("auth/login.html", form=form), 429, headers
         if user is None:
             flash(message, "danger")
         else:
@@ -56,6 +85,10 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    # a new token ends this session everywhere: a copied session or remember-me cookie
+    # (and the account's sessions on other devices) stop working too
+    services.end_sessions(current_user)
+    db.session.commit()
     logout_user()
     session.clear()
     flash(_("Đã đăng xuất."), "info")
@@ -132,6 +165,7 @@ def user_edit(user_id: int):
                 form.email.errors.append(str(error))
             else:
                 db.session.commit()
+                _keep_own_session(user)
                 flash(_("Đã lưu tài khoản."), "success")
                 return redirect(url_for("auth.users"))
     return render_template("auth/user_form.html", form=form, user=user)
@@ -143,10 +177,9 @@ def user_password(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
     form = PasswordResetForm()
     if form.validate_on_submit():
-        user.set_password(form.password.data)
-        user.failed_logins = 0
-        user.locked_until = None
+        services.reset_password(user, form.password.data)
         db.session.commit()
+        _keep_own_session(user)
         flash(_("Đã đặt lại mật khẩu cho %(email)s.", email=user.email), "success")
         return redirect(url_for("auth.users"))
     return render_template("auth/password.html", form=form, user=user)
