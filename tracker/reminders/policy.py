@@ -233,24 +233,48 @@ def pending_thresholds(
     return found
 
 
+class ThresholdMemo:
+    """`pending_thresholds` for one day, remembered per (due date, last activity).
+
+    The thresholds of a deadline depend only on those two dates once the day, the policy and
+    the calendar are fixed, and a province's tens of thousands of open deadlines share a few
+    thousand due dates: the working-day arithmetic and the month steps run once per date
+    instead of once per deadline (issue 7: half of the sweep's time at 1M tasks).
+    """
+
+    def __init__(self, day: date, policy: Policy, cal: WorkingCalendar) -> None:
+        self.day, self.policy, self.cal = day, policy, cal
+        self._seen: dict[tuple[date | None, date | None], list[Threshold]] = {}
+
+    def __call__(self, deadline: Deadline) -> list[Threshold]:
+        key = (deadline.due_on, None if deadline.due_on else deadline.last_activity_on)
+        found = self._seen.get(key)
+        if found is None:
+            found = self._seen[key] = pending_thresholds(deadline, self.day, self.policy, self.cal)
+        return found
+
+
 def decide(
     deadlines: Iterable[Deadline],
     day: date,
     policy: Policy,
     cal: WorkingCalendar,
     sent_keys: set[str] | frozenset[str],
+    thresholds: ThresholdMemo | None = None,
 ) -> list[Notice]:
     """The notices of day `day`: deadlines with at least one threshold reached and not sent.
 
     Nothing goes out on a day off (the next working day catches up). A notice is filed under the
     most urgent category among *all* the thresholds reached — an item already escalated stays in
-    the "escalated" section on its weekly overdue reminder.
+    the "escalated" section on its weekly overdue reminder. `thresholds` (for `day`, `policy`
+    and `cal`) lets the caller share the memo it used to list the candidate keys.
     """
     if not cal.is_working_day(day):
         return []
+    thresholds = thresholds or ThresholdMemo(day, policy, cal)
     notices: list[Notice] = []
     for deadline in deadlines:
-        reached = pending_thresholds(deadline, day, policy, cal)
+        reached = thresholds(deadline)
         fresh = tuple(t for t in reached if deadline.key(t.name) not in sent_keys)
         if not fresh:
             continue
