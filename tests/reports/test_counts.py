@@ -154,3 +154,50 @@ def test_ranking_uses_the_wilson_lower_bound():
     ranked = _ranking([row("nhỏ", 5, 5), row("lớn", 100, 95), row("kém", 20, 8)])
     assert [r["agency"] for r in ranked] == ["lớn", "nhỏ", "kém"]
     assert ranked[1]["on_time_rate"] == 100.0 and ranked[0]["score"] > ranked[1]["score"]
+
+
+@pytest.mark.parametrize("code", ["M7", "M9", "Q1", "Q3", "Q4", "H1", "9M", "Y"])
+@pytest.mark.parametrize("as_of", [date(2025, 8, 1), AS_OF, date(2025, 10, 20)])
+def test_single_pass_equals_separate_reports(app, province, code, as_of):
+    """The report and its trend come from one pass over pieces of their windows (issue 7); each
+    number must equal what the report of that window alone gives."""
+    from tracker.reports import service
+    from tracker.reports.queries import Scope
+
+    with app.app_context():
+        try:
+            request = parse_request(2025, code, as_of)
+        except ReportError:  # a period that starts after the as-of day has no report
+            return
+        with_trend = build_report(request)
+        alone = build_report(request, with_trend=False)
+        assert with_trend["agencies"] == alone["agencies"]
+        assert with_trend["small_agencies"] == alone["small_agencies"]
+        assert with_trend["totals"] == alone["totals"]
+        quarters = service.trend_quarters(request)
+        assert [p["key"] for p in with_trend["trend"]] == [q[0] for q in quarters]
+        for point, (_, _, starts_on, ends_on) in zip(with_trend["trend"], quarters, strict=True):
+            _, totals = service._agency_rows(Scope(starts_on, ends_on, as_of))
+            rated = service._with_rates(totals)
+            assert point["settled"] == rated["settled"]
+            assert point["on_time_rate"] == rated["on_time_rate"]
+            assert point["completion_rate"] == rated["completion_rate"]
+
+
+def test_elementary_windows_cut_overlaps_and_skip_gaps():
+    from tracker.reports.queries import elementary_windows
+
+    d = date
+    pieces = elementary_windows(
+        [
+            (d(2025, 6, 15), d(2025, 9, 14)),
+            (d(2025, 7, 1), d(2025, 7, 31)),
+            (d(2025, 10, 1), d(2025, 10, 9)),
+        ]
+    )
+    assert pieces == [
+        (d(2025, 6, 15), d(2025, 6, 30)),
+        (d(2025, 7, 1), d(2025, 7, 31)),
+        (d(2025, 8, 1), d(2025, 9, 14)),
+        (d(2025, 10, 1), d(2025, 10, 9)),
+    ]

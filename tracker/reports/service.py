@@ -173,10 +173,15 @@ def _with_rates(counts: dict[str, int]) -> dict[str, Any]:
 
 
 def _agency_rows(scope: Scope) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    return _rows_from(queries.counts_by_lead_agency(scope))
+
+
+def _rows_from(by_agency: dict[int, dict[str, int]]) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """Agency rows (merged agencies under their successor, rates) and the province's totals."""
     groups = queries.agency_groups()
     merged: dict[int, dict[str, int]] = {}
     members: dict[int, set[int]] = {}
-    for agency_id, counts in queries.counts_by_lead_agency(scope).items():
+    for agency_id, counts in by_agency.items():
         successor = groups.successor.get(agency_id, agency_id)
         into = merged.setdefault(successor, dict.fromkeys(METRICS, 0))
         for metric in METRICS:
@@ -226,44 +231,77 @@ def _ranking(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return table
 
 
-def trend(request: ReportRequest, quarters: int = 4) -> list[dict[str, Any]]:
-    """Rates of the last ``quarters`` quarters up to the report's end, each evaluated as of the
-    same day (so the figures do not move when the report is recomputed)."""
+def trend_quarters(request: ReportRequest, quarters: int = 4) -> list[tuple[str, str, date, date]]:
+    """The last ``quarters`` quarters up to the report's end (or its as-of day, if earlier):
+    ``(key, label, starts_on, ends_on)``."""
     settings = period_settings()
-    # pick the quarters first, then query only those (issue 7: up to 7 quarters were counted,
-    # each a full report query, and all but the last 4 thrown away)
     chosen = []
     for year in (request.year - 1, request.year):
         for q in range(1, 5):
             starts_on, ends_on, label = report_period(year, f"Q{q}", settings)
             if starts_on > min(request.ends_on, request.as_of):
                 continue
-            chosen.append((year, q, starts_on, ends_on, label))
-    chosen = chosen[-quarters:]
-    if not chosen:
-        return []
-    windows = [(starts_on, ends_on) for _, _, starts_on, ends_on, _ in chosen]
+            chosen.append((f"{year}-Q{q}", label, starts_on, ends_on))
+    return chosen[-quarters:]
+
+
+def _sum(counts: list[dict[str, int]]) -> dict[str, int]:
+    total = dict.fromkeys(METRICS, 0)
+    for c in counts:
+        for metric in METRICS:
+            total[metric] += c[metric]
+    return total
+
+
+def report_and_trend(
+    request: ReportRequest, quarters: int = 4
+) -> tuple[dict[int, dict[str, int]], list[dict[str, Any]]]:
+    """The report's counts per lead agency and the rates of the last quarters, evaluated as of
+    the same day (so the figures do not move when the report is recomputed), from one pass over
+    the items of all their windows (see `queries.elementary_windows`)."""
+    chosen = trend_quarters(request, quarters)
+    windows = [(request.starts_on, request.ends_on)] + [(s, e) for _, _, s, e in chosen]
+    pieces = queries.elementary_windows(windows)
+    counts = queries.counts_by_agency_and_piece(request.as_of, pieces)
+
+    def inside(starts_on: date, ends_on: date) -> set[int | None]:
+        return {i for i, (s, e) in enumerate(pieces) if starts_on <= s and e <= ends_on}
+
+    in_report = inside(request.starts_on, request.ends_on) | {queries.UNDATED}
+    by_agency: dict[int, list[dict[str, int]]] = {}
+    for (agency_id, piece), metrics in counts.items():
+        if piece in in_report:
+            by_agency.setdefault(agency_id, []).append(metrics)
     points = []
-    for (year, q, _, _, label), totals in zip(
-        chosen, queries.counts_by_window(request.as_of, windows), strict=True
-    ):
-        rated = _with_rates(totals)
+    for key, label, starts_on, ends_on in chosen:
+        in_quarter = inside(starts_on, ends_on)
+        rated = _with_rates(_sum([m for (_, piece), m in counts.items() if piece in in_quarter]))
         points.append(
             {
-                "key": f"{year}-Q{q}",
+                "key": key,
                 "label": label,
                 "settled": rated["settled"],
                 "on_time_rate": rated["on_time_rate"],
                 "completion_rate": rated["completion_rate"],
             }
         )
-    return points
+    return {a: _sum(ms) for a, ms in by_agency.items()}, points
+
+
+def trend(request: ReportRequest, quarters: int = 4) -> list[dict[str, Any]]:
+    """Rates of the last ``quarters`` quarters up to the report's end, as of the same day."""
+    return report_and_trend(request, quarters)[1]
 
 
 def build_report(request: ReportRequest, *, with_trend: bool = True) -> dict[str, Any]:
     """The period report as plain data (JSON-ready): what the page shows, number for number."""
     threshold = min_count()
-    rows, totals = _agency_rows(request.scope)
+    if with_trend:
+        by_agency, points = report_and_trend(request)
+        rows, totals = _rows_from(by_agency)
+    else:
+        points = []
+        rows, totals = _agency_rows(request.scope)
     main = [r for r in rows if r["settled"] >= threshold]
     small = [r for r in rows if r["settled"] < threshold]
     for r in rows:
@@ -300,7 +338,7 @@ def build_report(request: ReportRequest, *, with_trend: bool = True) -> dict[str
         "small_agencies": small,
         "totals": _with_rates(totals),
         "ranking": _ranking(main),
-        "trend": trend(request) if with_trend else [],
+        "trend": points,
         "empty": empty,
         "empty_reason": (
             gettext(
