@@ -127,56 +127,34 @@ def _approved_on_or_before(ext, as_of: date) -> list[ColumnElement[bool]]:
     ]
 
 
-def task_due_in_force(as_of: date) -> ColumnElement[date]:
-    """The due date of each task in force at the end of ``as_of`` (a correlated subquery).
+def latest_extensions(as_of: date, *, periods: bool) -> Subquery:
+    """The approved extension in force at the end of ``as_of`` per task (or per period):
+    ``(owner_id, approved_due_on)``, the latest decision on or before ``as_of`` winning, ties
+    broken by the later request, as in ``tracker.deadlines.status.due_on_as_of``.
 
-    Only the task's own extensions count (``period_id IS NULL``); the latest decision on or
-    before ``as_of`` wins, ties broken by the later request, as in ``due_on_as_of``.
+    Joined to the items (issue 7) rather than asked per row: the correlated subquery it
+    replaces ran once per extended item, up to three times per row, and kept PostgreSQL from
+    running the report in parallel; this is one pass over the approved extensions.
     """
     ext = aliased(ExtensionRequest)
-    latest = (
-        select(ext.approved_due_on)
-        .where(ext.task_id == Task.id, ext.period_id.is_(None), *_approved_on_or_before(ext, as_of))
-        .order_by(ext.decided_on.desc(), ext.id.desc())
-        .limit(1)
-        .scalar_subquery()
+    owner = ext.period_id if periods else ext.task_id
+    rank = (
+        func.row_number()
+        .over(partition_by=owner, order_by=(ext.decided_on.desc(), ext.id.desc()))
+        .label("rank")
     )
-    # Issue 7: a correlated subquery is one index probe per task (and the expression appears
-    # up to three times per row), which made the period report take seconds at 100k tasks.
-    # Only tasks with an approved extension need it: `id IN (...)` is computed once (a hashed
-    # subplan on PostgreSQL, an ephemeral index on SQLite); every other task keeps its original
-    # due date. Same result, row for row.
-    extended = aliased(ExtensionRequest)
-    has_extension = Task.id.in_(
-        select(extended.task_id).where(
-            extended.period_id.is_(None), *_approved_on_or_before(extended, as_of)
+    ranked = (
+        select(owner.label("owner_id"), ext.approved_due_on.label("approved_due_on"), rank)
+        .where(
+            ext.period_id.is_not(None) if periods else ext.period_id.is_(None),
+            *_approved_on_or_before(ext, as_of),
         )
+        .subquery()
     )
-    return case(
-        (has_extension, func.coalesce(latest, Task.original_due_on)),
-        else_=Task.original_due_on,
-    )
-
-
-def _period_due_in_force(as_of: date) -> ColumnElement[date]:
-    ext = aliased(ExtensionRequest)
-    latest = (
-        select(ext.approved_due_on)
-        .where(ext.period_id == ReportingPeriod.id, *_approved_on_or_before(ext, as_of))
-        .order_by(ext.decided_on.desc(), ext.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-    # as in task_due_in_force: the correlated subquery only for periods with an extension
-    extended = aliased(ExtensionRequest)
-    has_extension = ReportingPeriod.id.in_(
-        select(extended.period_id).where(
-            extended.period_id.is_not(None), *_approved_on_or_before(extended, as_of)
-        )
-    )
-    return case(
-        (has_extension, func.coalesce(latest, ReportingPeriod.original_due_on)),
-        else_=ReportingPeriod.original_due_on,
+    return (
+        select(ranked.c.owner_id, ranked.c.approved_due_on)
+        .where(ranked.c.rank == 1)
+        .subquery("periods_ext" if periods else "tasks_ext")
     )
 
 
@@ -193,8 +171,8 @@ def _task_may_fall_in(scope: Scope) -> ColumnElement[bool]:
     """A superset of the one-off tasks whose due date in force on D lies in the window, written
     so an index serves it: the due date in force is the original one or the new date of an
     approved extension decided by D, so the task either has its original due date in the window
-    or such an extension to a date in the window. The exact test (`task_due_in_force` in the
-    window) is applied on top.
+    or such an extension to a date in the window. The exact test (the due date in force, from
+    `latest_extensions`, in the window) is applied on top.
 
     Issue 7: without it every one-off task of every year was read and classified for each
     report and each quarter of the trend (2–3 s per statement at 1M tasks).
@@ -232,11 +210,8 @@ def _local_midnight_utc(day: date) -> datetime:
 def report_items(scope: Scope) -> Subquery:
     """Every item of the report as one row (see the module doc for what belongs)."""
     as_of = scope.as_of
-    t_due = task_due_in_force(as_of)
-    t_ext = aliased(ExtensionRequest)
-    t_extended = exists().where(
-        t_ext.task_id == Task.id, t_ext.period_id.is_(None), *_approved_on_or_before(t_ext, as_of)
-    )
+    t_ext = latest_extensions(as_of, periods=False)
+    t_due = func.coalesce(t_ext.c.approved_due_on, Task.original_due_on)
     one_off = (
         select(
             literal("task", String).label("kind"),
@@ -249,9 +224,10 @@ def report_items(scope: Scope) -> Subquery:
             Task.done_on.label("done_on"),
             Task.done_report_number.label("report_number"),
             Task.cancelled_on.label("cancelled_on"),
-            case((t_extended, 1), else_=0).label("extended"),
+            case((t_ext.c.owner_id.is_not(None), 1), else_=0).label("extended"),
         )
         .join(Directive, Directive.id == Task.directive_id)
+        .outerjoin(t_ext, t_ext.c.owner_id == Task.id)
         .where(
             _task_may_fall_in(scope),
             _is_one_off(),
@@ -261,11 +237,8 @@ def report_items(scope: Scope) -> Subquery:
         )
     )
 
-    p_due = _period_due_in_force(as_of)
-    p_ext = aliased(ExtensionRequest)
-    p_extended = exists().where(
-        p_ext.period_id == ReportingPeriod.id, *_approved_on_or_before(p_ext, as_of)
-    )
+    p_ext = latest_extensions(as_of, periods=True)
+    p_due = func.coalesce(p_ext.c.approved_due_on, ReportingPeriod.original_due_on)
     periods = (
         select(
             literal("period", String).label("kind"),
@@ -278,10 +251,11 @@ def report_items(scope: Scope) -> Subquery:
             ReportingPeriod.done_on.label("done_on"),
             ReportingPeriod.report_number.label("report_number"),
             Task.cancelled_on.label("cancelled_on"),
-            case((p_extended, 1), else_=0).label("extended"),
+            case((p_ext.c.owner_id.is_not(None), 1), else_=0).label("extended"),
         )
         .join(Task, Task.id == ReportingPeriod.task_id)
         .join(Directive, Directive.id == Task.directive_id)
+        .outerjoin(p_ext, p_ext.c.owner_id == ReportingPeriod.id)
         .where(
             _period_may_fall_in(scope),
             Directive.issued_on <= as_of,
@@ -296,6 +270,7 @@ def report_items(scope: Scope) -> Subquery:
         ProgressUpdate.created_at >= _local_midnight_utc(stale_since),
         ProgressUpdate.created_at < _local_midnight_utc(as_of + timedelta(days=1)),
     )
+    undated_ext = aliased(ExtensionRequest)
     undated = (
         select(
             literal("undated", String).label("kind"),
@@ -312,10 +287,16 @@ def report_items(scope: Scope) -> Subquery:
         )
         .join(Directive, Directive.id == Task.directive_id)
         .where(
-            # no original due date is necessary for none in force (an extension gives one)
+            # no due date in force: none set, and no approved extension gave one by D
             Task.original_due_on.is_(None),
             _is_one_off(),
-            t_due.is_(None),
+            not_(
+                exists().where(
+                    undated_ext.task_id == Task.id,
+                    undated_ext.period_id.is_(None),
+                    *_approved_on_or_before(undated_ext, as_of),
+                )
+            ),
             Directive.issued_on <= stale_since,
             or_(Task.done_on.is_(None), Task.done_on > as_of),
             or_(Task.cancelled_on.is_(None), Task.cancelled_on > as_of),
