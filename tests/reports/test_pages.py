@@ -148,6 +148,26 @@ def test_xlsx_reads_back_with_the_same_numbers(app, client, province):
     due = detail.cell(header_row + 1, 7)
     assert isinstance(due.value, datetime | date) and due.number_format == "dd/mm/yyyy"
     assert detail.max_row - header_row == 19
+    assert detail.freeze_panes == f"A{header_row + 1}"
+    assert detail.column_dimensions["B"].width == 60
+    assert detail.cell(header_row + 1, 2).alignment.wrap_text
+    # the write-only sheet reuses its styled cells row after row: each row keeps its own values
+    # (the same as the CSV appendix, written without openpyxl)
+    csv_rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get(f"/reports/export.csv?{_query()}&sheet=detail").data.decode("utf-8-sig")
+            )
+        )
+    )[1:]
+    xlsx_rows = [
+        [
+            v.strftime("%d/%m/%Y") if isinstance(v, datetime) else ("" if v is None else str(v))
+            for v in row
+        ]
+        for row in detail.iter_rows(min_row=header_row + 1, values_only=True)
+    ]
+    assert xlsx_rows == csv_rows
     assert wb["Thi đua"].cell(4, 2).value == "Đơn vị chủ trì"
 
 

@@ -172,7 +172,7 @@ def task_form(obj=None) -> TaskForm:
     choices = agency_choices()
     form.lead_agency_id.choices = choices
     form.via_agency_id.choices = choices
-    form.co_agency_ids.choices = [c for c in choices if c.value != ""]
+    form.co_agency_ids.choices = choices.without_blank()
     return form
 
 

@@ -22,11 +22,13 @@ KIND_NAMES = {"department": _l("Sở, ban, ngành"), "commune": _l("UBND cấp x
 
 
 def _set_choices(form: ReviewForm) -> None:
+    """Give every row the same two choice lists, so their options are rendered once a page."""
     choices = agency_choices()
+    co_choices = choices.without_blank()
     for row in form.tasks:
         row.lead_agency_id.choices = choices
         row.via_agency_id.choices = choices
-        row.co_agency_ids.choices = [c for c in choices if c.value != ""]
+        row.co_agency_ids.choices = co_choices
 
 
 def _review(form: ReviewForm, header_warnings: list | None = None, status: int = 200):

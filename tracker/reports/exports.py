@@ -5,8 +5,9 @@
   emulation ranking; set column widths, a frozen header, dates stored as real dates shown
   dd/mm/yyyy.
 * CSV: UTF-8 with a byte-order mark, so that Excel on Windows opens the diacritics correctly.
-* The overdue export streams rows from one joined query: a write-only workbook or CSV chunks,
-  never a query per row.
+* Every workbook is write-only (openpyxl streams its rows to the file, nothing kept per cell):
+  the period report's appendix has ~63k rows for a year at 100k tasks. The overdue export
+  streams rows from one joined query into it or into CSV chunks, never a query per row.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from datetime import date
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -27,6 +28,9 @@ DATE_FORMAT = "dd/mm/yyyy"
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDE3EC")
 _WRAP = Alignment(wrap_text=True, vertical="top")
+_CENTER = Alignment(wrap_text=True, vertical="center", horizontal="center")
+#: the columns of long text, wrapped in their cells
+_WRAPPED = frozenset({"content", "co_agencies", "result", "agency", "lead_agency"})
 
 #: (key, header, width) of the summary table, in the page's order
 SUMMARY_COLUMNS: list[tuple[str, str, int]] = [
@@ -97,77 +101,106 @@ def _vn(iso: str) -> str:
     return date.fromisoformat(iso).strftime("%d/%m/%Y")
 
 
-def _header(ws, row: int, columns: list[tuple[str, str, int]]) -> None:
-    for col, (_key, label, width) in enumerate(columns, start=1):
-        cell = ws.cell(row=row, column=col, value=label)
-        cell.font = _HEADER_FONT
-        cell.fill = _HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-        ws.column_dimensions[get_column_letter(col)].width = width
-    ws.freeze_panes = ws.cell(row=row + 1, column=1)
+class _Sheet:
+    """A write-only worksheet: its titles and header row, then rows streamed to the file.
 
+    A write-only workbook writes each row when it is appended and keeps nothing per cell (the
+    period report's appendix has ~63k rows at 100k tasks). Column widths and the frozen header
+    are set before the first row, as write-only sheets require. Since a row is written before
+    `append` returns, one styled cell per column and style (a date shown dd/mm/yyyy, wrapped
+    text, bold) takes each row's value in turn, instead of a cell being created and styled for
+    every value — openpyxl reuses its own unstyled cell the same way.
+    """
 
-def _write_row(ws, row: int, columns, values: dict[str, Any], *, bold: bool = False) -> None:
-    for col, (key, _label, _width) in enumerate(columns, start=1):
-        value = values.get(key)
-        cell = ws.cell(row=row, column=col, value=value)
-        if isinstance(value, date):
-            cell.number_format = DATE_FORMAT
-        if key in ("content", "co_agencies", "result", "agency", "lead_agency"):
-            cell.alignment = _WRAP
+    def __init__(
+        self,
+        wb: Workbook,
+        name: str,
+        columns: list[tuple[str, str, int]],
+        titles: list[str],
+        *,
+        wrapped: frozenset[str] = frozenset(),
+        header_align: Alignment | None = None,
+    ):
+        self.ws = wb.create_sheet(name)
+        self.columns = columns
+        self.wrapped = wrapped
+        self._cells: dict[tuple[int, bool, bool, bool], Cell] = {}
+        for col, (_key, _label, width) in enumerate(columns, start=1):
+            self.ws.column_dimensions[get_column_letter(col)].width = width
+        self.ws.freeze_panes = f"A{len(titles) + 3}"  # below the titles, a blank row, the header
+        for text in titles:
+            self.append([self.cell(text, bold=True)])
+        self.append([])
+        header = [self.cell(label, bold=True, align=header_align) for _k, label, _w in columns]
+        for cell in header:
+            cell.fill = _HEADER_FILL
+        self.append(header)
+
+    def cell(self, value: Any, *, bold: bool = False, align: Alignment | None = None) -> Cell:
+        """A new styled cell, for the few cells of a sheet that are not table rows."""
+        cell = WriteOnlyCell(self.ws, value=value)
         if bold:
             cell.font = _HEADER_FONT
+        if align is not None:
+            cell.alignment = align
+        return cell
+
+    def append(self, values: list[Any]) -> None:
+        self.ws.append(values)
+
+    def row(self, values: dict[str, Any], *, bold: bool = False) -> None:
+        """One table row: dates as real dates shown dd/mm/yyyy, long text wrapped."""
+        out: list[Any] = []
+        for col, (key, _label, _width) in enumerate(self.columns):
+            value = values.get(key)
+            is_date, wrap = isinstance(value, date), key in self.wrapped
+            if value is not None and (is_date or wrap or bold):
+                style = (col, is_date, wrap, bold)
+                cell = self._cells.get(style)
+                if cell is None:
+                    cell = self._cells[style] = self.cell(
+                        None, bold=bold, align=_WRAP if wrap else None
+                    )
+                    if is_date:
+                        cell.number_format = DATE_FORMAT
+                cell.value = value
+                value = cell
+            out.append(value)
+        self.append(out)
 
 
-def _titles(ws, report: dict[str, Any]) -> int:
-    for row, text in enumerate(_title_rows(report), start=1):
-        ws.cell(row=row, column=1, value=text).font = _HEADER_FONT
-    return len(_title_rows(report)) + 2  # the header row, after a blank line
+def report_xlsx(report: dict[str, Any], details: Iterable[dict[str, Any]]) -> bytes:
+    """The period report as a write-only workbook: summary, appendix and emulation ranking."""
+    wb = Workbook(write_only=True)
+    titles = _title_rows(report)
 
-
-def report_xlsx(report: dict[str, Any], details: list[dict[str, Any]]) -> bytes:
-    """The period report as a workbook: summary, appendix and emulation ranking."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Tổng hợp"
-    header_row = _titles(ws, report)
     columns = [("stt", "STT", 6), *SUMMARY_COLUMNS]
-    _header(ws, header_row, columns)
-    row = header_row + 1
+    summary = _Sheet(wb, "Tổng hợp", columns, titles, wrapped=_WRAPPED, header_align=_CENTER)
     for number, values in enumerate(report["agencies"], start=1):
-        _write_row(ws, row, columns, {"stt": number, **values})
-        row += 1
+        summary.row({"stt": number, **values})
     if report["small_agencies"]:
-        ws.cell(
-            row=row,
-            column=2,
-            value=f"Đơn vị có dưới {report['min_count']} nhiệm vụ đã đến hạn (không xếp hạng)",
-        ).font = _HEADER_FONT
-        row += 1
+        heading = f"Đơn vị có dưới {report['min_count']} nhiệm vụ đã đến hạn (không xếp hạng)"
+        summary.append([None, summary.cell(heading, bold=True)])
         for number, values in enumerate(report["small_agencies"], start=1):
-            _write_row(ws, row, columns, {"stt": number, **values})
-            row += 1
-    _write_row(ws, row, columns, {**report["totals"], "agency": "Tổng cộng"}, bold=True)
-    row += 2
+            summary.row({"stt": number, **values})
+    summary.row({**report["totals"], "agency": "Tổng cộng"}, bold=True)
+    summary.append([])
     if report["empty"]:
-        ws.cell(row=row, column=2, value=report["empty_reason"])
-        row += 1
-    ws.cell(row=row, column=2, value="Cách tính:").font = _HEADER_FONT
+        summary.append([None, report["empty_reason"]])
+    summary.append([None, summary.cell("Cách tính:", bold=True)])
     for rule in report["rules"]:
-        row += 1
-        ws.cell(row=row, column=2, value=rule)
+        summary.append([None, rule])
 
-    detail = wb.create_sheet("Phụ lục chi tiết")
-    header_row = _titles(detail, report)
-    _header(detail, header_row, DETAIL_COLUMNS)
-    for offset, values in enumerate(details, start=1):
-        _write_row(detail, header_row + offset, DETAIL_COLUMNS, values)
+    detail = _Sheet(
+        wb, "Phụ lục chi tiết", DETAIL_COLUMNS, titles, wrapped=_WRAPPED, header_align=_CENTER
+    )
+    for values in details:
+        detail.row(values)
 
-    ranking = wb.create_sheet("Thi đua")
-    header_row = _titles(ranking, report)
-    _header(ranking, header_row, RANKING_COLUMNS)
-    for offset, values in enumerate(report["ranking"], start=1):
-        _write_row(ranking, header_row + offset, RANKING_COLUMNS, values)
+    ranking = _Sheet(wb, "Thi đua", RANKING_COLUMNS, titles, wrapped=_WRAPPED, header_align=_CENTER)
+    for values in report["ranking"]:
+        ranking.row(values)
 
     buffer = io.BytesIO()
     wb.save(buffer)
@@ -225,32 +258,14 @@ def overdue_csv(records: Iterable[dict[str, Any]], chunk: int = 500) -> Iterator
 
 
 def overdue_xlsx(records: Iterable[dict[str, Any]], title: str) -> bytes:
-    """The overdue tasks in a write-only workbook (constant memory per row)."""
+    """The overdue tasks in a write-only workbook (constant memory per row).
+
+    Only the dates are styled cells; text is not wrapped (plain values are the fast ones).
+    """
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet("Nhiệm vụ quá hạn")
-    for col, (_key, _label, width) in enumerate(OVERDUE_COLUMNS, start=1):
-        ws.column_dimensions[get_column_letter(col)].width = width
-    ws.freeze_panes = "A4"
-    title_cell = WriteOnlyCell(ws, value=title)
-    title_cell.font = _HEADER_FONT
-    ws.append([title_cell])
-    ws.append([])
-    header = []
-    for _key, label, _width in OVERDUE_COLUMNS:
-        cell = WriteOnlyCell(ws, value=label)
-        cell.font = _HEADER_FONT
-        cell.fill = _HEADER_FILL
-        header.append(cell)
-    ws.append(header)
+    sheet = _Sheet(wb, "Nhiệm vụ quá hạn", OVERDUE_COLUMNS, [title])
     for values in records:
-        row: list[Any] = []
-        for key, _label, _width in OVERDUE_COLUMNS:
-            value = values.get(key)
-            if isinstance(value, date):  # only dates need a styled cell (plain values are faster)
-                value = WriteOnlyCell(ws, value=value)
-                value.number_format = DATE_FORMAT
-            row.append(value)
-        ws.append(row)
+        sheet.row(values)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
