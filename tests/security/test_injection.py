@@ -1,27 +1,45 @@
-"""HTML and SQL injection strings typed into every text field of every form, and into every
-search box, come back escaped and harmless: the page renders, the text is shown literally,
-the tables are still there."""
+"""HTML, SQL and spreadsheet-formula injection strings typed into every text field of every
+form, and into every search box, come back escaped and harmless: the page renders, the text is
+shown literally, the tables are still there, and the XLSX and CSV exports hold it as text."""
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
+from markupsafe import escape
+from openpyxl import load_workbook
 from sqlalchemy import func, inspect, select
 
 from tests.world import client_as
 from tracker.extensions import db
+from tracker.reports.exports import FORMULA_TRIGGERS
 from tracker.tasks.models import Task
 
+#: formulas a spreadsheet would run from an export (OWASP "CSV Injection")
+FORMULAS = ['=HYPERLINK("http://x","y")', "@SUM(1+1)*cmd|' /C calc'!A0"]
 PAYLOADS = [
     "<script>alert(1)</script>",
     "'; DROP TABLE task; --",
     '" onmouseover="x',
+    *FORMULAS,
 ]
 #: how a payload may NOT appear in any HTML page (raw, i.e. unescaped)
 RAW = {
     "<script>alert(1)</script>": "<script>alert(1)</script>",
     "'; DROP TABLE task; --": None,  # harmless in HTML; checked in the database instead
     '" onmouseover="x': '" onmouseover="x',
+    # harmless in HTML (escaped as any text); checked in the exports instead
+    **dict.fromkeys(FORMULAS),
 }
+EXPORTS = [
+    "/reports/export.xlsx?year=2025&period=Q3",
+    "/reports/export.csv?year=2025&period=Q3",
+    "/reports/export.csv?year=2025&period=Q3&sheet=detail",
+    "/reports/overdue.xlsx",
+    "/reports/overdue.csv",
+]
 
 
 def assert_harmless(response, payload: str, where: str) -> str:
@@ -31,6 +49,23 @@ def assert_harmless(response, payload: str, where: str) -> str:
     if raw:
         assert raw not in html, f"{where}: the payload came back unescaped"
     return html
+
+
+def export_cells(client, url: str) -> list[tuple[str, str]]:
+    """(data type, text) of every text cell of an export; "f" marks a formula in a workbook."""
+    response = client.get(url)
+    assert response.status_code == 200, url
+    if url.split("?")[0].endswith(".csv"):
+        rows = csv.reader(io.StringIO(response.data.decode("utf-8-sig"), newline=""))
+        return [("csv", cell) for row in rows for cell in row]
+    wb = load_workbook(io.BytesIO(response.data))
+    return [
+        (cell.data_type, cell.value)
+        for ws in wb.worksheets
+        for row in ws.iter_rows()
+        for cell in row
+        if isinstance(cell.value, str)
+    ]
 
 
 def submit(client, url: str, data: dict, payload: str) -> str:
@@ -188,12 +223,23 @@ def test_every_form_and_search_box(app, world, payload):
             ("&lt;script&gt;" in html)
             or ("&#39;; DROP TABLE" in html)
             or ("&#34; onmouseover" in html)
+            or (str(escape(p)) in html)
         )
     assert shown >= 5  # the text is there, escaped
     for url in (f"/tasks/?q={p}", f"/tasks/{world['own']}", "/dashboard"):
         assert_harmless(officer.get(url), p, f"GET {url} (officer)")
     json_response = office.get(f"/agencies/search.json?q={p}")
     assert json_response.status_code == 200 and json_response.is_json
+
+    # the exports: no formula cell in a workbook, no CSV cell a spreadsheet would run
+    found = set()
+    for url in EXPORTS:
+        cells = export_cells(office, url)
+        assert not [c for c in cells if c[0] == "f"], url
+        assert not [c for c in cells if c[0] == "csv" and c[1].startswith(FORMULA_TRIGGERS)], url
+        found |= {(kind == "csv", text) for kind, text in cells}
+    if p in FORMULAS:  # the task's content is there, as typed (the CSV quoted)
+        assert {(False, p), (True, "'" + p)} <= found
 
     with app.app_context():
         names = set(inspect(db.engine).get_table_names())

@@ -1,4 +1,5 @@
-"""Property tests: the date parser, the date field and the agency importer never crash.
+"""Property tests: the date parser, the date field and the agency importer never crash; any
+text typed into a task comes back from the exports as that text, never as a formula.
 
 (The extractor's own properties are in tests/extraction/test_extraction_properties.py.) Example
 counts are bounded so the suite stays fast.
@@ -13,7 +14,7 @@ from datetime import date
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from werkzeug.datastructures import MultiDict
 
 from tracker.agencies.importer import (
@@ -26,6 +27,7 @@ from tracker.agencies.importer import (
 )
 from tracker.forms import VNDateField
 from tracker.i18n import MAX_YEAR, MIN_YEAR, parse_date
+from tracker.reports.exports import FORMULA_TRIGGERS, overdue_csv, overdue_xlsx
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -181,3 +183,41 @@ def test_csv_with_old_mac_line_endings_is_read():
     data = "name,email\rSở Y tế,soyte@tinh.gov.vn\rSở Xây dựng,soxaydung@tinh.gov.vn\r"
     table = read_table("coquan.csv", data.encode("utf-8"))
     assert [values["name"] for _, values in table] == ["Sở Y tế", "Sở Xây dựng"]
+
+
+#: what a user can type that a workbook can hold: no other control character (openpyxl refuses
+#: them), no lone \r (XML reads it back as \n); often starting like a formula
+typed_text = st.builds(
+    str.__add__,
+    st.sampled_from(["", "=", "+", "-", "@", "\t", "#", "=HYPERLINK(", "-1", "'"]),
+    st.text(
+        st.characters(exclude_categories=("Cs", "Cc", "Cn"), include_characters="\t\n"),
+        max_size=30,
+    ),
+).filter(bool)
+
+
+def _overdue_record(content: str) -> dict:
+    return {
+        "stt": 1,
+        "task_id": 1,
+        "content": content,
+        "directive": content,
+        "lead_agency": "Sở Y tế",
+        "due_on": date(2025, 8, 1),
+        "days_overdue": -1,
+    }
+
+
+@FAST
+@given(typed_text, st.sampled_from(["", "\r"]))
+def test_exported_text_reads_back_as_typed(text, cr):
+    ws = load_workbook(io.BytesIO(overdue_xlsx([_overdue_record(text)], "t"))).active
+    assert [(c.data_type, c.value) for c in (ws["C4"], ws["D4"])] == [("s", text)] * 2
+    assert (ws["I4"].data_type, ws["I4"].value) == ("n", -1)
+
+    text = cr + text  # a CSV holds a leading \r too
+    data = b"".join(overdue_csv([_overdue_record(text)])).decode("utf-8-sig")
+    row = list(csv.reader(io.StringIO(data, newline="")))[1]
+    assert row[2] == ("'" + text if text.startswith(FORMULA_TRIGGERS) else text)
+    assert row[8] == "-1"

@@ -8,6 +8,10 @@
 * Every workbook is write-only (openpyxl streams its rows to the file, nothing kept per cell):
   the period report's appendix has ~63k rows for a year at 100k tasks. The overdue export
   streams rows from one joined query into it or into CSV chunks, never a query per row.
+* Text is data, never a formula: task contents, directive and report numbers, agency names are
+  typed by users, and a spreadsheet runs a cell that starts with "=" (CSV/formula injection,
+  OWASP "CSV Injection"). Every text value goes through `set_cell_value` (XLSX) or
+  `csv_safe_text` (CSV).
 """
 
 from __future__ import annotations
@@ -88,6 +92,37 @@ OVERDUE_COLUMNS: list[tuple[str, str, int]] = [
 ]
 
 
+#: what makes Excel or LibreOffice read a CSV cell as a formula or a command (OWASP)
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def set_cell_value(cell: Cell, value: Any) -> Cell:
+    """Put ``value`` in ``cell``, a ``str`` always as a string cell, and return the cell.
+
+    openpyxl infers a cell's type from its value: a ``str`` starting with "=" becomes a formula
+    and one such as "#N/A" an error. The exports' text is typed by users (a task's content, a
+    directive number, an agency name), so ``=HYPERLINK(...)`` in a task would run in Excel when
+    an officer opens the export. Forced to "s", the cell shows the text as it was typed; numbers
+    and dates keep their types. The type is set after every assignment, since each assignment
+    infers it again (the sheets reuse one cell per column).
+    """
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
+
+
+def csv_safe_text(value: str) -> str:
+    """Text for a CSV cell, with a leading ``'`` when a spreadsheet would run it as a formula.
+
+    A CSV file has no cell types: Excel and LibreOffice run a cell starting with =, +, -, @
+    (or a tab or carriage return before one) as a formula, and the exported text is typed by
+    users. The quote is OWASP's recommendation: Excel hides it and shows the text. Only text
+    passes here: the numbers the reports compute stay numbers, however negative.
+    """
+    return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
+
+
 def _title_rows(report: dict[str, Any]) -> list[str]:
     return [
         f"ỦY BAN NHÂN DÂN {report['province'].upper()}",
@@ -109,7 +144,8 @@ class _Sheet:
     are set before the first row, as write-only sheets require. Since a row is written before
     `append` returns, one styled cell per column and style (a date shown dd/mm/yyyy, wrapped
     text, bold) takes each row's value in turn, instead of a cell being created and styled for
-    every value — openpyxl reuses its own unstyled cell the same way.
+    every value — openpyxl reuses its own unstyled cell the same way. Text goes through such a
+    cell too, even unstyled, so that `set_cell_value` keeps it a string rather than a formula.
     """
 
     def __init__(
@@ -139,7 +175,7 @@ class _Sheet:
 
     def cell(self, value: Any, *, bold: bool = False, align: Alignment | None = None) -> Cell:
         """A new styled cell, for the few cells of a sheet that are not table rows."""
-        cell = WriteOnlyCell(self.ws, value=value)
+        cell = set_cell_value(WriteOnlyCell(self.ws), value)
         if bold:
             cell.font = _HEADER_FONT
         if align is not None:
@@ -147,15 +183,16 @@ class _Sheet:
         return cell
 
     def append(self, values: list[Any]) -> None:
-        self.ws.append(values)
+        """One row as given; its bare text in new cells, as text (see `set_cell_value`)."""
+        self.ws.append([self.cell(v) if isinstance(v, str) else v for v in values])
 
     def row(self, values: dict[str, Any], *, bold: bool = False) -> None:
-        """One table row: dates as real dates shown dd/mm/yyyy, long text wrapped."""
+        """One table row: dates as real dates shown dd/mm/yyyy, long text wrapped, text as text."""
         out: list[Any] = []
         for col, (key, _label, _width) in enumerate(self.columns):
             value = values.get(key)
             is_date, wrap = isinstance(value, date), key in self.wrapped
-            if value is not None and (is_date or wrap or bold):
+            if value is not None and (is_date or wrap or bold or isinstance(value, str)):
                 style = (col, is_date, wrap, bold)
                 cell = self._cells.get(style)
                 if cell is None:
@@ -164,8 +201,7 @@ class _Sheet:
                     )
                     if is_date:
                         cell.number_format = DATE_FORMAT
-                cell.value = value
-                value = cell
+                value = set_cell_value(cell, value)
             out.append(value)
         self.append(out)
 
@@ -208,10 +244,13 @@ def report_xlsx(report: dict[str, Any], details: Iterable[dict[str, Any]]) -> by
 
 
 def _csv_value(value: Any) -> Any:
+    """A CSV cell: a date dd/mm/yyyy, text made safe (`csv_safe_text`), a number as it is."""
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
     if value is None:
         return ""
+    if isinstance(value, str):
+        return csv_safe_text(value)
     return value
 
 
@@ -260,7 +299,7 @@ def overdue_csv(records: Iterable[dict[str, Any]], chunk: int = 500) -> Iterator
 def overdue_xlsx(records: Iterable[dict[str, Any]], title: str) -> bytes:
     """The overdue tasks in a write-only workbook (constant memory per row).
 
-    Only the dates are styled cells; text is not wrapped (plain values are the fast ones).
+    Text is not wrapped; dates and text go through the sheet's reused cells, numbers are plain.
     """
     wb = Workbook(write_only=True)
     sheet = _Sheet(wb, "Nhiệm vụ quá hạn", OVERDUE_COLUMNS, [title])
