@@ -1,13 +1,11 @@
 """Task pages: the agency's list, a task with its timeline, progress, completion."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from tracker.agencies.models import Agency
-from tracker.audit.models import AuditLog
 from tracker.auth.permissions import (
     can_complete,
     can_manage_tasks,
@@ -26,6 +24,7 @@ from tracker.tasks import services
 from tracker.tasks.forms import CompleteForm, ProgressForm, ReasonForm
 from tracker.tasks.models import Task
 from tracker.tasks.queries import filtered_tasks
+from tracker.tasks.timeline import build_timeline
 from tracker.timeutil import today
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")
@@ -69,49 +68,6 @@ def index():
     )
 
 
-def _timeline(task: Task) -> list[dict]:
-    """Progress updates, completion and recorded changes, newest first."""
-    events = []
-    for update in task.progress_updates:
-        events.append({"at": update.created_at, "kind": "progress", "item": update})
-    for entry in db.session.execute(
-        select(AuditLog).where(AuditLog.task_id == task.id).order_by(AuditLog.at)
-    ).scalars():
-        if entry.entity == "progress_update":
-            continue  # shown as the update itself
-        events.append({"at": entry.at, "kind": "audit", "item": entry})
-    # other features add their events (reminders sent, …) through app.extensions
-    for hook in current_app.extensions.get("task_timeline_hooks", ()):
-        events.extend(hook(task))
-    events.sort(key=lambda e: e["at"], reverse=True)
-    return events
-
-
-FIELD_LABELS = {
-    "content": _l("Nội dung"),
-    "lead_agency_id": _l("Đơn vị chủ trì"),
-    "co_agencies": _l("Đơn vị phối hợp"),
-    "via_agency_id": _l("Báo cáo qua"),
-    "via_due_on": _l("Hạn đơn vị tổng hợp báo cáo"),
-    "via_done_on": _l("Ngày đơn vị tổng hợp gửi báo cáo"),
-    "report_number": _l("Số văn bản báo cáo"),
-    "report_date": _l("Ngày văn bản báo cáo"),
-    "due_on": _l("Thời hạn"),
-    "original_due_on": _l("Thời hạn ban đầu"),
-    "cadence": _l("Chế độ báo cáo"),
-    "done_on": _l("Ngày hoàn thành"),
-    "done_report_number": _l("Số văn bản báo cáo"),
-    "done_report_date": _l("Ngày văn bản báo cáo"),
-    "done_note": _l("Ghi chú hoàn thành"),
-    "cancelled_on": _l("Ngày dừng/hủy"),
-    "cancel_reason": _l("Lý do dừng/hủy"),
-    "reminders_paused": _l("Tạm dừng nhắc việc"),
-    "state": _l("Trạng thái"),
-    "approved_due_on": _l("Hạn được gia hạn"),
-    "requested_due_on": _l("Hạn đề nghị"),
-}
-
-
 def _task_page(task: Task, progress_form: ProgressForm | None = None, status: int = 200):
     """The task page; after a failed progress post it shows the form with what was typed."""
     as_of = today()
@@ -136,8 +92,7 @@ def _task_page(task: Task, progress_form: ProgressForm | None = None, status: in
         state=task_state(task, as_of),
         due_soon=is_due_soon(as_of, task.due_on, task.done_on),
         as_of=as_of,
-        timeline=_timeline(task),
-        field_labels=FIELD_LABELS,
+        timeline=build_timeline(task),
         attachments=attachments,
         progress_files=progress_files,
         progress_form=progress_form or ProgressForm(),
