@@ -5,7 +5,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from tracker.agencies.models import Agency
 from tracker.auth.permissions import (
     can_complete,
     can_manage_tasks,
@@ -20,6 +19,7 @@ from tracker.directives.views import task_form, task_input
 from tracker.extensions import db
 from tracker.files.models import Attachment
 from tracker.files.storage import UploadError, check_upload, store
+from tracker.reports.dashboard import Filters, filter_choices
 from tracker.tasks import services
 from tracker.tasks.forms import CompleteForm, ProgressForm, ReasonForm
 from tracker.tasks.models import Task
@@ -39,24 +39,28 @@ def task_state(task: Task, as_of):
 @bp.route("/")
 @login_required
 def index():
-    """Nhiệm vụ của đơn vị (agency) or every task (office, leader), filtered and sorted."""
+    """Nhiệm vụ của đơn vị (agency) or every task (office, leader), filtered and sorted.
+
+    The filters are parsed as the dashboard parses them (`Filters`), so each of its tiles opens
+    exactly the tasks it counts; a value that is not valid is ignored with a warning.
+    """
     as_of = today()
-    agency_id = request.args.get("agency", type=int) if not current_user.is_agency else None
+    visibility = task_visibility(current_user)
+    filters = Filters.from_args(request.args, allow_agency=not current_user.is_agency)
     stmt = filtered_tasks(
-        task_visibility(current_user),
+        visibility,
         as_of=as_of,
-        query=request.args.get("q", "").strip(),
-        status=request.args.get("status", ""),
-        agency_id=agency_id,
-        directive_id=request.args.get("directive", type=int),
+        query=filters.q,
+        status=filters.status,
+        agency_id=filters.agency_id,
+        directive_id=filters.directive_id,
+        issuer=filters.issuer,
+        kind=filters.kind,
+        due_from=filters.due_from,
+        due_to=filters.due_to,
         sort=request.args.get("sort", "due"),
     )
     page = db.paginate(stmt, per_page=25, error_out=False)
-    agencies = []
-    if not current_user.is_agency:
-        agencies = db.session.execute(
-            select(Agency.id, Agency.name).where(Agency.active.is_(True)).order_by(Agency.name)
-        ).all()
     return render_template(
         "tasks/index.html",
         page=page,
@@ -64,7 +68,8 @@ def index():
         task_state=task_state,
         is_due_soon=is_due_soon,
         statuses=list(Status),
-        agencies=agencies,
+        f=filters,
+        choices=filter_choices(visibility, with_agencies=not current_user.is_agency),
     )
 
 
