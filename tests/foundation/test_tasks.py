@@ -241,7 +241,9 @@ def test_every_change_is_audited_and_shown_in_the_timeline(app, client, data):
         assert entry.changes["due_on"] == ["2025-08-15", "2025-08-20"]
         assert entry.changes["co_agencies"] == [[], ["Sở Khoa học và Công nghệ"]]
     page = client.get(f"/tasks/{task}").get_data(as_text=True)
-    assert "Thời hạn" in page and "2025-08-20" in page
+    # the page shows the dates as dd/mm/yyyy, not as stored
+    assert "Thời hạn: <del>15/08/2025</del> → 20/08/2025" in page
+    assert "2025-08-20" not in page
 
 
 def test_delete_task_asks_first(app, client, data):

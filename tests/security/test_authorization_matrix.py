@@ -128,6 +128,7 @@ POLICY: dict[str, Rule] = {
     "reports.print_view": READERS,
     "reports.export": READERS,
     "reports.overdue_export": EVERYONE,  # filtered to what each user may see
+    "reports.settings": OFFICE_ONLY,  # minimum sample and data ranges of the period report
 }
 
 #: URL argument → the fixture id that fills it (tasks and attachments depend on the rule)

@@ -105,6 +105,32 @@ class ExtensionRequest(db.Model):
 
 Index("ix_extension_request_state", ExtensionRequest.state)
 
+# One pending request at a time: per task for the task's own due date, and per period for a
+# recurring task's periods (a task may have both). `request_extension` checks this first and
+# says so in Vietnamese; these indexes make the rule hold when two submissions race (a double
+# click, two officers of the agency), and the service turns the loser's IntegrityError into the
+# same message. Partial indexes, so that decided requests never conflict.
+_PENDING = ExtensionRequest.state == ExtensionState.PENDING.value
+_PENDING_FOR_TASK = _PENDING & ExtensionRequest.period_id.is_(None)
+_PENDING_FOR_PERIOD = _PENDING & ExtensionRequest.period_id.is_not(None)
+Index(
+    "uq_extension_request_pending_task",
+    ExtensionRequest.task_id,
+    unique=True,
+    postgresql_where=_PENDING_FOR_TASK,
+    sqlite_where=_PENDING_FOR_TASK,
+)
+Index(
+    "uq_extension_request_pending_period",
+    ExtensionRequest.task_id,
+    ExtensionRequest.period_id,
+    unique=True,
+    postgresql_where=_PENDING_FOR_PERIOD,
+    sqlite_where=_PENDING_FOR_PERIOD,
+)
+#: names of the indexes above, for telling their IntegrityError from any other
+PENDING_INDEXES = ("uq_extension_request_pending_task", "uq_extension_request_pending_period")
+
 
 class CalendarException(db.Model):
     """A day the Government announced as off, or a Saturday announced as a working day."""

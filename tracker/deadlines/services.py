@@ -19,9 +19,11 @@ from typing import Any
 from flask import g
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from tracker.deadlines.calendar import WorkingCalendar
 from tracker.deadlines.models import (
+    PENDING_INDEXES,
     CalendarException,
     ExtensionRequest,
     ExtensionState,
@@ -697,13 +699,7 @@ def request_extension(
     if not (reason or "").strip():
         raise DeadlineError("reason", _("Vui lòng nêu lý do đề nghị gia hạn."))
     if _pending(task, period) is not None:
-        raise DeadlineError(
-            "requested_due_on",
-            _(
-                "Đã có một đề nghị gia hạn đang chờ Văn phòng UBND tỉnh xử lý; vui lòng chờ kết quả "
-                "trước khi đề nghị tiếp."
-            ),
-        )
+        raise _already_pending()
     request = ExtensionRequest(
         task=task,
         period=period,
@@ -714,8 +710,37 @@ def request_extension(
         state=ExtensionState.PENDING.value,
     )
     db.session.add(request)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError as error:
+        # a concurrent submission (a double click) passed the check above first: the partial
+        # unique index refused this one. The session must be rolled back, as after any failed
+        # flush; the caller does it on DeadlineError.
+        if not _is_pending_conflict(error):
+            raise
+        raise _already_pending() from None
     return request
+
+
+def _already_pending() -> DeadlineError:
+    return DeadlineError(
+        "requested_due_on",
+        _(
+            "Đã có một đề nghị gia hạn đang chờ Văn phòng UBND tỉnh xử lý; vui lòng chờ kết quả "
+            "trước khi đề nghị tiếp."
+        ),
+    )
+
+
+def _is_pending_conflict(error: IntegrityError) -> bool:
+    """Whether the error is the one-pending-request rule (not, say, a deleted task's key).
+
+    PostgreSQL names the index; SQLite names the indexed columns.
+    """
+    message = str(error.orig)
+    return any(name in message for name in PENDING_INDEXES) or (
+        "UNIQUE constraint failed: extension_request.task_id" in message
+    )
 
 
 def approve_extension(

@@ -15,7 +15,7 @@ from typing import Any
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, select
 
 from tracker.agencies.models import Agency
 from tracker.deadlines.models import ExtensionRequest, ExtensionState
@@ -24,13 +24,13 @@ from tracker.directives.models import Directive, DirectiveKind
 from tracker.extensions import db
 from tracker.i18n import parse_date
 from tracker.reports.queries import co_agency_names
+from tracker.search import matches
 from tracker.tasks.models import Task
 from tracker.tasks.queries import (
     involving_agency,
     open_condition,
     status_condition,
 )
-from tracker.text import like_pattern
 
 #: the tiles of the dashboard, in order
 TILES = [
@@ -40,6 +40,10 @@ TILES = [
     Status.OPEN_OVERDUE,
     Status.NO_DEADLINE,
 ]
+#: the states `status=open` keeps (`open_condition`)
+OPEN_STATES = frozenset(
+    {Status.OPEN_ON_TIME.value, Status.OPEN_OVERDUE.value, Status.NO_DEADLINE.value}
+)
 DUE_SOON_DAYS = 7
 LIST_LIMIT = 200
 #: overdue tasks shown under each agency (its oldest), for the agencies with the most; the
@@ -112,7 +116,22 @@ class Filters:
             args["directive"] = self.directive_id
         if self.q:
             args["q"] = self.q
+        if self.issuer:
+            args["issuer"] = self.issuer
+        if self.kind:
+            args["kind"] = self.kind
+        if self.due_from:
+            args["due_from"] = self.due_from.isoformat()
+        if self.due_to:
+            args["due_to"] = self.due_to.isoformat()
         return args
+
+    def admits(self, status: str) -> bool:
+        """Whether the status filter lets tasks of `status` through. A tile it shuts out counts
+        0 and opens no list: its link would list tasks the dashboard did not count."""
+        if not self.status or self.status == status:
+            return True
+        return self.status == "open" and status in OPEN_STATES
 
     def query_args(self, *, without: str = "") -> dict[str, str]:
         """Every active filter as query arguments (for the export links), but `without`."""
@@ -148,8 +167,8 @@ def _conditions(visibility: ColumnElement[bool], f: Filters, as_of: date) -> lis
     elif f.status:
         where.append(status_condition(f.status, as_of))
     if f.q:
-        pattern = like_pattern(f.q)
-        where.append(or_(Task.search_text.like(pattern), Directive.search_text.like(pattern)))
+        # the task list's search (every word, in any order), so a tile's count is its list's
+        where.append(matches(f.q, Task.search_text, Directive.search_text))
     return where
 
 

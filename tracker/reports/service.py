@@ -22,7 +22,7 @@ from tracker.extensions import db
 from tracker.i18n import parse_date, period_label
 from tracker.reports import queries
 from tracker.reports.queries import METRIC_LABELS, METRICS, Scope
-from tracker.settings import get_setting
+from tracker.settings import get_setting, set_setting
 from tracker.timeutil import today
 
 #: report codes offered by the page and the CLI, with their Vietnamese names
@@ -85,19 +85,66 @@ class ReportRequest:
         return {"year": str(self.year), "period": self.code, "as_of": self.as_of.isoformat()}
 
 
+#: setting keys (tracker.settings) of the report, edited on the page "Báo cáo theo kỳ: quy định"
+SETTING_MIN_COUNT = "reports.min_count"
+SETTING_CUTOFF = "reports.cutoff"
+#: the smallest and largest sample the office may set (a threshold above 100 due tasks would
+#: put nearly every agency of a province apart in a monthly report)
+MIN_COUNT_RANGE = (1, 100)
+CUTOFFS = ("decree", "calendar")
+
+
+class SettingsError(ValueError):
+    """A report setting that cannot be stored, with the form field it belongs to."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
 def period_settings() -> PeriodSettings:
     """The province's convention for report ranges: decree cut-off unless set to calendar."""
-    cutoff = get_setting("reports.cutoff", "decree")
-    return PeriodSettings(cutoff=cutoff if cutoff in ("decree", "calendar") else "decree")
+    cutoff = get_setting(SETTING_CUTOFF, "decree")
+    return PeriodSettings(cutoff=cutoff if cutoff in CUTOFFS else "decree")
 
 
 def min_count() -> int:
     """Agencies with fewer due tasks than this are shown apart (setting ``reports.min_count``)."""
-    value = get_setting("reports.min_count", DEFAULT_MIN_COUNT)
+    value = get_setting(SETTING_MIN_COUNT, DEFAULT_MIN_COUNT)
     try:
         return max(1, int(value))
     except (TypeError, ValueError):
         return DEFAULT_MIN_COUNT
+
+
+def save_report_settings(*, min_count: int | None, cutoff: str | None) -> None:
+    """Validate and store the report's settings (the caller commits).
+
+    They change how every report is computed from then on, also reports of past periods shown
+    again: a report to keep as it was is kept as its export.
+    """
+    low, high = MIN_COUNT_RANGE
+    if min_count is None or not low <= min_count <= high:
+        raise SettingsError(
+            "min_count",
+            gettext("Số nhiệm vụ tối thiểu phải từ %(min)s đến %(max)s.", min=low, max=high),
+        )
+    if cutoff not in CUTOFFS:
+        raise SettingsError("cutoff", gettext("Lựa chọn không hợp lệ."))
+    set_setting(SETTING_MIN_COUNT, min_count)
+    set_setting(SETTING_CUTOFF, cutoff)
+    db.session.flush()
+
+
+def period_ranges(year: int) -> list[tuple[str, date, date]]:
+    """The data range of each quarter and cumulative report of `year`, as the settings say
+    (shown next to the settings so the office sees what a choice means)."""
+    settings = period_settings()
+    rows = []
+    for code in ("Q1", "Q2", "Q3", "Q4", "H1", "9M", "Y"):
+        starts_on, ends_on, _label = report_period(year, code, settings)
+        rows.append((str(PERIOD_CODES[code]), starts_on, ends_on))
+    return rows
 
 
 def default_code(day: date) -> str:

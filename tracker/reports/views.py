@@ -7,24 +7,40 @@ a Vietnamese message and HTTP 400 — never a 500.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template, request, stream_with_context
+from flask import (
+    Blueprint,
+    Response,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from tracker.auth.models import Role
-from tracker.auth.permissions import roles_required, task_visibility
+from tracker.auth.permissions import office_required, roles_required, task_visibility
+from tracker.extensions import db
 from tracker.reports import charts, exports
 from tracker.reports.dashboard import Filters, overdue_records
+from tracker.reports.forms import ReportSettingsForm
 from tracker.reports.queries import METRIC_LABELS, agency_groups
 from tracker.reports.service import (
     PERIOD_CODES,
     ReportError,
     ReportRequest,
+    SettingsError,
     build_report,
     default_code,
     detail_records,
+    min_count,
     parse_request,
+    period_ranges,
+    period_settings,
+    save_report_settings,
 )
 from tracker.timeutil import today
 
@@ -199,3 +215,31 @@ def overdue_export(fmt: str):
         )
     title = f"Nhiệm vụ quá hạn tính đến ngày {as_of:%d/%m/%Y}"
     return _download(exports.overdue_xlsx(records, title), f"{name}.xlsx", XLSX)
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@office_required
+def settings():
+    """The office sets the report's minimum sample and its data ranges (stored settings)."""
+    form = ReportSettingsForm()
+    if request.method == "GET":
+        form.min_count.data = min_count()
+        form.cutoff.data = period_settings().cutoff
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.validate_on_submit():
+            try:
+                save_report_settings(min_count=form.min_count.data, cutoff=form.cutoff.data)
+            except SettingsError as error:
+                db.session.rollback()
+                getattr(form, error.field).errors.append(str(error))
+            else:
+                db.session.commit()
+                flash(_("Đã lưu quy định báo cáo."), "success")
+                return redirect(url_for("reports.settings"))
+    year = today().year
+    return (
+        render_template("reports/settings.html", form=form, year=year, ranges=period_ranges(year)),
+        status,
+    )

@@ -105,6 +105,10 @@ def filtered_tasks(
     status: str = "",
     agency_id: int | None = None,
     directive_id: int | None = None,
+    issuer: str = "",
+    kind: str = "",
+    due_from: date | None = None,
+    due_to: date | None = None,
     sort: str = "due",
 ) -> Select:
     """The statement behind every task list: visible tasks, filtered and sorted.
@@ -113,10 +117,12 @@ def filtered_tasks(
     page (the directive from the join the search needs, else by one SELECT … IN for the page;
     the lead agency by a joined load) instead of one lazy SELECT per row — 25 rows used to cost up to 50 extra statements
     (issue 7, tests/bench/test_query_counts.py). The directive is joined before the LIMIT only
-    when the search or the sort reads it: at 1M tasks that join alone cost 60 ms per page.
+    when the search, the sort or a directive filter (issuer, kind) reads it: at 1M tasks that
+    join alone cost 60 ms per page. The filters are the dashboard's (`reports.dashboard.Filters`),
+    so a tile's number is the length of the list it opens.
     """
     stmt = select(Task).where(visibility)
-    if query or sort == "directive":
+    if query or sort == "directive" or issuer or kind:
         stmt = stmt.join(Task.directive).options(contains_eager(Task.directive))
     else:
         # no join before the LIMIT: the page's 25 tasks are picked from the task table alone,
@@ -133,6 +139,14 @@ def filtered_tasks(
         stmt = stmt.where(involving_agency(agency_id))
     if directive_id:
         stmt = stmt.where(Task.directive_id == directive_id)
+    if issuer:
+        stmt = stmt.where(Directive.issuer == issuer)
+    if kind:
+        stmt = stmt.where(Directive.kind == kind)
+    if due_from:
+        stmt = stmt.where(Task.due_on >= due_from)
+    if due_to:
+        stmt = stmt.where(Task.due_on <= due_to)
     return stmt.order_by(*SORTS.get(sort, SORTS["due"]))
 
 

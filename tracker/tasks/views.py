@@ -1,13 +1,10 @@
 """Task pages: the agency's list, a task with its timeline, progress, completion."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from tracker.agencies.models import Agency
-from tracker.audit.models import AuditLog
 from tracker.auth.permissions import (
     can_complete,
     can_manage_tasks,
@@ -22,10 +19,12 @@ from tracker.directives.views import task_form, task_input
 from tracker.extensions import db
 from tracker.files.models import Attachment
 from tracker.files.storage import UploadError, check_upload, store
+from tracker.reports.dashboard import Filters, filter_choices
 from tracker.tasks import services
 from tracker.tasks.forms import CompleteForm, ProgressForm, ReasonForm
 from tracker.tasks.models import Task
 from tracker.tasks.queries import filtered_tasks
+from tracker.tasks.timeline import build_timeline
 from tracker.timeutil import today
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")
@@ -40,24 +39,28 @@ def task_state(task: Task, as_of):
 @bp.route("/")
 @login_required
 def index():
-    """Nhiệm vụ của đơn vị (agency) or every task (office, leader), filtered and sorted."""
+    """Nhiệm vụ của đơn vị (agency) or every task (office, leader), filtered and sorted.
+
+    The filters are parsed as the dashboard parses them (`Filters`), so each of its tiles opens
+    exactly the tasks it counts; a value that is not valid is ignored with a warning.
+    """
     as_of = today()
-    agency_id = request.args.get("agency", type=int) if not current_user.is_agency else None
+    visibility = task_visibility(current_user)
+    filters = Filters.from_args(request.args, allow_agency=not current_user.is_agency)
     stmt = filtered_tasks(
-        task_visibility(current_user),
+        visibility,
         as_of=as_of,
-        query=request.args.get("q", "").strip(),
-        status=request.args.get("status", ""),
-        agency_id=agency_id,
-        directive_id=request.args.get("directive", type=int),
+        query=filters.q,
+        status=filters.status,
+        agency_id=filters.agency_id,
+        directive_id=filters.directive_id,
+        issuer=filters.issuer,
+        kind=filters.kind,
+        due_from=filters.due_from,
+        due_to=filters.due_to,
         sort=request.args.get("sort", "due"),
     )
     page = db.paginate(stmt, per_page=25, error_out=False)
-    agencies = []
-    if not current_user.is_agency:
-        agencies = db.session.execute(
-            select(Agency.id, Agency.name).where(Agency.active.is_(True)).order_by(Agency.name)
-        ).all()
     return render_template(
         "tasks/index.html",
         page=page,
@@ -65,51 +68,9 @@ def index():
         task_state=task_state,
         is_due_soon=is_due_soon,
         statuses=list(Status),
-        agencies=agencies,
+        f=filters,
+        choices=filter_choices(visibility, with_agencies=not current_user.is_agency),
     )
-
-
-def _timeline(task: Task) -> list[dict]:
-    """Progress updates, completion and recorded changes, newest first."""
-    events = []
-    for update in task.progress_updates:
-        events.append({"at": update.created_at, "kind": "progress", "item": update})
-    for entry in db.session.execute(
-        select(AuditLog).where(AuditLog.task_id == task.id).order_by(AuditLog.at)
-    ).scalars():
-        if entry.entity == "progress_update":
-            continue  # shown as the update itself
-        events.append({"at": entry.at, "kind": "audit", "item": entry})
-    # other features add their events (reminders sent, …) through app.extensions
-    for hook in current_app.extensions.get("task_timeline_hooks", ()):
-        events.extend(hook(task))
-    events.sort(key=lambda e: e["at"], reverse=True)
-    return events
-
-
-FIELD_LABELS = {
-    "content": _l("Nội dung"),
-    "lead_agency_id": _l("Đơn vị chủ trì"),
-    "co_agencies": _l("Đơn vị phối hợp"),
-    "via_agency_id": _l("Báo cáo qua"),
-    "via_due_on": _l("Hạn đơn vị tổng hợp báo cáo"),
-    "via_done_on": _l("Ngày đơn vị tổng hợp gửi báo cáo"),
-    "report_number": _l("Số văn bản báo cáo"),
-    "report_date": _l("Ngày văn bản báo cáo"),
-    "due_on": _l("Thời hạn"),
-    "original_due_on": _l("Thời hạn ban đầu"),
-    "cadence": _l("Chế độ báo cáo"),
-    "done_on": _l("Ngày hoàn thành"),
-    "done_report_number": _l("Số văn bản báo cáo"),
-    "done_report_date": _l("Ngày văn bản báo cáo"),
-    "done_note": _l("Ghi chú hoàn thành"),
-    "cancelled_on": _l("Ngày dừng/hủy"),
-    "cancel_reason": _l("Lý do dừng/hủy"),
-    "reminders_paused": _l("Tạm dừng nhắc việc"),
-    "state": _l("Trạng thái"),
-    "approved_due_on": _l("Hạn được gia hạn"),
-    "requested_due_on": _l("Hạn đề nghị"),
-}
 
 
 def _task_page(task: Task, progress_form: ProgressForm | None = None, status: int = 200):
@@ -136,8 +97,7 @@ def _task_page(task: Task, progress_form: ProgressForm | None = None, status: in
         state=task_state(task, as_of),
         due_soon=is_due_soon(as_of, task.due_on, task.done_on),
         as_of=as_of,
-        timeline=_timeline(task),
-        field_labels=FIELD_LABELS,
+        timeline=build_timeline(task),
         attachments=attachments,
         progress_files=progress_files,
         progress_form=progress_form or ProgressForm(),
