@@ -201,3 +201,24 @@ def test_elementary_windows_cut_overlaps_and_skip_gaps():
         (d(2025, 8, 1), d(2025, 9, 14)),
         (d(2025, 10, 1), d(2025, 10, 9)),
     ]
+
+
+def test_nine_month_report_ends_where_the_office_set_it(app, province):
+    """The "9 tháng" end set on the Kỳ báo cáo page is the report's too (it used to be ignored)."""
+    from tracker.deadlines.services import save_period_settings
+    from tracker.extensions import db
+
+    with app.app_context():
+        assert parse_request(2025, "9M", AS_OF).ends_on == date(2025, 9, 14)
+        save_period_settings(
+            due_day=20,
+            nine_month_end="31/8",
+            strict_before=False,
+            cutoff="decree",
+            due_on_day_off="keep",
+        )
+        db.session.commit()
+        request = parse_request(2025, "9M", AS_OF)
+        assert (request.starts_on, request.ends_on) == (date(2024, 12, 15), date(2025, 8, 31))
+        # the quarters keep the decree's cut-off
+        assert parse_request(2025, "Q3", AS_OF).ends_on == date(2025, 9, 14)

@@ -8,7 +8,7 @@ Vietnamese message that the page shows and the CLI prints — never a 500.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -16,6 +16,7 @@ from flask import current_app
 from flask_babel import gettext, lazy_gettext
 
 from tracker.deadlines.periods import PeriodSettings, report_period
+from tracker.deadlines.services import period_settings as deadline_period_settings
 from tracker.deadlines.status import Status, days_overdue, status_as_of
 from tracker.deadlines.wilson import wilson_interval
 from tracker.extensions import db
@@ -103,9 +104,11 @@ class SettingsError(ValueError):
 
 
 def period_settings() -> PeriodSettings:
-    """The province's convention for report ranges: decree cut-off unless set to calendar."""
+    """The province's convention for report ranges: the period rules the office set on the
+    "Kỳ báo cáo" page (the end of the 9-month period among them), with the report's own
+    cut-off — the decree's unless set to calendar months."""
     cutoff = get_setting(SETTING_CUTOFF, "decree")
-    return PeriodSettings(cutoff=cutoff if cutoff in CUTOFFS else "decree")
+    return replace(deadline_period_settings(), cutoff=cutoff if cutoff in CUTOFFS else "decree")
 
 
 def min_count() -> int:
