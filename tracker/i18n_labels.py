@@ -73,7 +73,7 @@ LABELS = (
     # extension request states (tracker.deadlines.models.ExtensionState.label)
     _l("Chờ xử lý"),
     _l("Đã chấp thuận"),
-    _l("Từ chối"),
+    _l("Đã từ chối"),
     # headers of the report's summary table (tracker.reports.exports.SUMMARY_COLUMNS)
     _l("Đơn vị chủ trì"),
     _l("Tổng số nhiệm vụ trong kỳ"),

@@ -96,7 +96,7 @@ def test_office_refuses_with_a_reason_the_agency_then_sees(app, client, data):
     client.post("/logout")
     login_as(client, data.users["officer"])
     html = client.get(f"/tasks/{task_id}").get_data(as_text=True)
-    assert "Từ chối" in html and "đề nghị hoàn thành ngay" in html
+    assert "Đã từ chối" in html and "đề nghị hoàn thành ngay" in html
     with app.app_context():
         assert db.session.get(Task, task_id).due_on == date(2025, 8, 15)
 

@@ -55,7 +55,7 @@ class ExtensionState(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"pending": "Chờ xử lý", "approved": "Đã chấp thuận", "refused": "Từ chối"}[
+        return {"pending": "Chờ xử lý", "approved": "Đã chấp thuận", "refused": "Đã từ chối"}[
             self.value
         ]
 
