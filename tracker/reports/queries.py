@@ -49,7 +49,6 @@ from sqlalchemy import (
     String,
     Subquery,
     and_,
-    any_,
     case,
     cast,
     exists,
@@ -67,6 +66,7 @@ from tracker.agencies.models import Agency
 from tracker.deadlines.models import ExtensionRequest, ExtensionState, ReportingPeriod
 from tracker.directives.models import Directive
 from tracker.extensions import db
+from tracker.sql import in_ids
 from tracker.tasks.models import ProgressUpdate, Task, task_co_agency
 from tracker.timeutil import zone
 
@@ -158,15 +158,6 @@ def latest_extensions(as_of: date, *, periods: bool) -> Subquery:
     )
 
 
-def _ids_in(column, ids: Select) -> ColumnElement[bool]:
-    """``column IN (ids)``; on PostgreSQL ``column = ANY(ARRAY(ids))``, which the planner can OR
-    with an index range as two bitmap index scans (an ``IN`` subquery turns the OR into a filter
-    over every row)."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        return column == any_(func.array(ids.scalar_subquery()))
-    return column.in_(ids)
-
-
 def _task_may_fall_in(scope: Scope) -> ColumnElement[bool]:
     """A superset of the one-off tasks whose due date in force on D lies in the window, written
     so an index serves it: the due date in force is the original one or the new date of an
@@ -185,7 +176,7 @@ def _task_may_fall_in(scope: Scope) -> ColumnElement[bool]:
     )
     return or_(
         Task.original_due_on.between(scope.starts_on, scope.ends_on),
-        _ids_in(Task.id, extended),
+        in_ids(Task.id, extended),
     )
 
 
@@ -199,7 +190,7 @@ def _period_may_fall_in(scope: Scope) -> ColumnElement[bool]:
     )
     return or_(
         ReportingPeriod.original_due_on.between(scope.starts_on, scope.ends_on),
-        _ids_in(ReportingPeriod.id, extended),
+        in_ids(ReportingPeriod.id, extended),
     )
 
 

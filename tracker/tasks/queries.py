@@ -6,13 +6,13 @@ database can count and filter (no task is loaded into Python to be classified).
 
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, and_, any_, case, func, literal, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, literal, or_, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from tracker.deadlines.status import Status
 from tracker.directives.models import Directive
-from tracker.extensions import db
 from tracker.search import matches
+from tracker.sql import in_ids
 from tracker.tasks.models import Task, task_co_agency
 from tracker.timeutil import today
 
@@ -75,18 +75,15 @@ def status_condition(code: str, as_of: date) -> ColumnElement[bool]:
 def involving_agency(agency_id: int) -> ColumnElement[bool]:
     """Tasks where the agency is lead, co-agency or via agency.
 
-    On PostgreSQL the co-agency arm is written `id = ANY(ARRAY(…))` rather than `id IN (…)`:
-    the agency's co-agency task ids are then computed once and looked up in the primary key,
-    so the planner can OR the three arms as bitmap index scans (lead and via through the
-    partial indexes on open tasks). With `IN (subquery)` the whole OR became a filter over
-    every candidate row. SQLite has no arrays and plans `IN` well.
+    The co-agency arm goes through `in_ids`, so on PostgreSQL the three arms are OR-ed bitmap
+    index scans (lead and via through the partial indexes on open tasks).
     """
     co_task_ids = select(task_co_agency.c.task_id).where(task_co_agency.c.agency_id == agency_id)
-    if db.engine.dialect.name == "postgresql":
-        co_arm = Task.id == any_(func.array(co_task_ids.scalar_subquery()))
-    else:
-        co_arm = Task.id.in_(co_task_ids)
-    return or_(Task.lead_agency_id == agency_id, Task.via_agency_id == agency_id, co_arm)
+    return or_(
+        Task.lead_agency_id == agency_id,
+        Task.via_agency_id == agency_id,
+        in_ids(Task.id, co_task_ids),
+    )
 
 
 SORTS = {
