@@ -152,3 +152,16 @@ def test_overdue_export_xlsx_and_csv(client, data, more):
 
 def test_overdue_export_needs_login(client, data):
     assert client.get("/reports/overdue.csv").status_code == 302
+
+
+def test_unknown_issuer_or_agency_is_ignored_with_a_warning(client, data, more):
+    """A stale link must not empty the page while the form says "all"."""
+    login_as(client, data.users["staff"])
+    everything = client.get("/tasks/").get_data(as_text=True)
+    for path in ("/tasks/", "/dashboard"):
+        html = client.get(path + "?issuer=Không+có+ai&agency=987654").get_data(as_text=True)
+        assert "Người ban hành “Không có ai” không có, đã bỏ qua." in html
+        assert "Cơ quan, đơn vị số 987654 không có, đã bỏ qua." in html
+    listed = client.get("/tasks/?issuer=Không+có+ai").get_data(as_text=True)
+    total = re.search(r"Tổng cộng: \d+", everything).group(0)
+    assert total in listed  # every task still listed

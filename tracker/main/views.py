@@ -23,8 +23,9 @@ def dashboard():
     """Office and leaders: every task; an agency: its own tasks (lead, co-agency or via)."""
     filters = Filters.from_args(request.args, allow_agency=not current_user.is_agency)
     visibility = task_visibility(current_user)
-    data = build_dashboard(visibility, filters, today())
     choices = filter_choices(visibility, with_agencies=not current_user.is_agency)
+    filters.keep_known(choices)
+    data = build_dashboard(visibility, filters, today())
     return render_template(
         "main/dashboard.html",
         d=data,

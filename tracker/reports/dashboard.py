@@ -126,6 +126,20 @@ class Filters:
             args["due_to"] = self.due_to.isoformat()
         return args
 
+    def keep_known(self, choices: dict[str, Any]) -> None:
+        """Drop an issuer or an agency the filter form cannot show (a stale link, a typo), with
+        a warning: applied silently they would empty the page while the form said "all"."""
+        if self.issuer and self.issuer not in choices["issuers"]:
+            self.errors.append(
+                _("Người ban hành “%(value)s” không có, đã bỏ qua.", value=self.issuer)
+            )
+            self.issuer = ""
+        if self.agency_id and db.session.get(Agency, self.agency_id) is None:
+            self.errors.append(
+                _("Cơ quan, đơn vị số %(value)s không có, đã bỏ qua.", value=self.agency_id)
+            )
+            self.agency_id = None
+
     def admits(self, status: str) -> bool:
         """Whether the status filter lets tasks of `status` through. A tile it shuts out counts
         0 and opens no list: its link would list tasks the dashboard did not count."""

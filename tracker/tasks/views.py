@@ -47,6 +47,8 @@ def index():
     as_of = today()
     visibility = task_visibility(current_user)
     filters = Filters.from_args(request.args, allow_agency=not current_user.is_agency)
+    choices = filter_choices(visibility, with_agencies=not current_user.is_agency)
+    filters.keep_known(choices)
     stmt = filtered_tasks(
         visibility,
         as_of=as_of,
@@ -69,7 +71,7 @@ def index():
         is_due_soon=is_due_soon,
         statuses=list(Status),
         f=filters,
-        choices=filter_choices(visibility, with_agencies=not current_user.is_agency),
+        choices=choices,
     )
 
 
