@@ -169,6 +169,8 @@ def message(n: Notification) -> str:
             text = _("Đơn vị được giao tổng hợp, báo cáo nhiệm vụ tại văn bản số %(number)s")
         else:
             text = _("Đơn vị được giao chủ trì nhiệm vụ tại văn bản số %(number)s")
+        if not d.get("due"):
+            return text % {"number": number} + "; " + _("không thời hạn.")
         return text % {"number": number} + "; " + _("thời hạn %(due)s.", due=_day(d.get("due")))
     if n.kind == "extension_approved":
         return _(
