@@ -112,7 +112,9 @@ def test_saving_a_reviewed_directive_tells_each_agency_once(mail_app, smtp):
     assert f"http://tracker.test/tasks/{task_ids[0]}" in stc.text
     assert f'href="http://tracker.test/tasks/{task_ids[1]}"' in stc.html
     syt = by_agency["soyte@tinh.gov.vn"]  # lead of one task, co-agency of another
-    assert "2 nhiệm vụ" in _subject(mail_app, syt) and "phối hợp" in syt.text and "chủ trì" in syt.text
+    assert (
+        "2 nhiệm vụ" in _subject(mail_app, syt) and "phối hợp" in syt.text and "chủ trì" in syt.text
+    )
     snv = by_agency["sonoivu@tinh.gov.vn"]  # the via agency, with its own deadline
     assert "tổng hợp, báo cáo" in snv.text and "25/09/2025" in snv.text
 
@@ -159,7 +161,10 @@ def test_a_task_added_to_a_saved_directive_is_told_too(mail_app, smtp):
     assert "31/10/2025" in assigned[0].text and "12/CT-UBND" in _subject(mail_app, assigned[0])
 
 
-def _one_task(app, ids, due=D(2025, 9, 15)):
+SEPT_15 = D(2025, 9, 15)
+
+
+def _one_task(app, ids, due=SEPT_15):
     from tests.factories import make_directive, make_task
 
     with app.app_context():
