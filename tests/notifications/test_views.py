@@ -163,3 +163,49 @@ def test_the_sweep_reminders_appear_in_the_agencys_list(app, client, data):
     html = client.get("/notifications/").get_data(as_text=True)
     assert html.count('data-kind="due_soon"') == 1
     assert "Sắp đến hạn: thời hạn 15/08/2025." in html
+
+
+def test_an_agency_without_a_mailbox_is_still_told_in_the_app(app, client, data):
+    from tracker.agencies.models import AgencyContact
+    from tracker.reminders.services import run_sweep
+
+    app.config["TRACKER_NOW"] = "2025-08-08T07:30:00+07:00"
+    with app.app_context():
+        db.session.execute(
+            AgencyContact.__table__.delete().where(AgencyContact.agency_id == data.agencies["stc"])
+        )
+        db.session.commit()
+        assert run_sweep(date(2025, 8, 8)).agencies_without_mailbox == ["Sở Tài chính"]
+        run_sweep(date(2025, 8, 8))
+    login_as(client, "stc@tinh.gov.vn")
+    html = client.get("/notifications/").get_data(as_text=True)
+    assert html.count('data-kind="due_soon"') == 1
+
+
+def test_the_list_runs_as_many_statements_for_5_as_for_20(app, client, data):
+    login_as(client, "stc@tinh.gov.vn")
+
+    def add(n: int, start: int) -> None:
+        with app.app_context():
+            task_ids = list(data.tasks.values())
+            for i in range(start, start + n):
+                services._notify(
+                    f"bench:{i}",
+                    "overdue",
+                    services.Audience.AGENCY,
+                    agency_id=data.agencies["stc"],
+                    task_id=task_ids[i % len(task_ids)],
+                    directive_id=data.directive,
+                    data={"due": "2025-08-15"},
+                )
+            db.session.commit()
+
+    def statements() -> int:
+        with app.app_context(), count_queries(db.engine) as log:
+            assert client.get("/notifications/").status_code == 200
+        return log.count
+
+    add(5, 0)
+    few = statements()
+    add(15, 5)
+    assert statements() == few

@@ -451,6 +451,7 @@ def queue(p: Plan) -> SweepResult:
         if not digest.recipients:
             # nobody to tell: nothing is recorded, so the reminder goes out once a mailbox exists
             result.agencies_without_mailbox.append(digest.agency_name)
+            reminders_sent(digest)  # the app still tells its officers (once: unique keys)
             continue
         subject, body_text, body_html = render_digest(digest, p.day)
         outbox_id = insert_ignore(
