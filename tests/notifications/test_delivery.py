@@ -276,3 +276,27 @@ def test_a_failed_save_tells_nobody(mail_app, smtp):
     assert response.status_code == 422
     with mail_app.app_context():
         assert db.session.execute(select(func.count(OutboxEmail.id))).scalar_one() == before
+
+
+def test_an_agency_an_edit_brings_in_is_told_and_no_one_else(mail_app, smtp):
+    ids = _province(mail_app)
+    task_id = _one_task(mail_app, ids)
+    with mail_app.app_context():
+        from tracker.tasks.models import Task
+        from tracker.tasks.services import TaskInput, update_task
+
+        task = db.session.get(Task, task_id)
+        update_task(
+            task,
+            TaskInput(
+                content=task.content,
+                lead_agency_id=ids["stc"],
+                co_agency_ids=[ids["syt"]],
+                due_on=task.due_on,
+            ),
+        )
+        db.session.commit()
+    arrived = simulate(mail_app, smtp, D(2025, 7, 1), D(2025, 7, 1))
+    assigned = [m for m in arrived if m.subject.startswith(ASSIGNED)]
+    assert [m.rcpt_tos for m in assigned] == [["soyte@tinh.gov.vn"]]
+    assert "phối hợp" in assigned[0].text and "15/09/2025" in assigned[0].text

@@ -7,7 +7,8 @@ the same transaction, so a rolled-back save tells nobody):
   rows as the daily digest):
   - a directive is saved with tasks (pasted and reviewed, or typed), or a task is added to an
     existing directive: each lead, co- and via agency gets **one** "giao nhiệm vụ" email per
-    save listing its tasks of that directive, and one notification per task;
+    save listing its tasks of that directive, and one notification per task; an edit that
+    brings an agency into a task tells that agency only;
   - its extension request is decided (approved with the new due date, or refused with the
     reason): the lead agency, plus the officer who asked;
   - the office reopens its completion of a task or of a reporting period ("trả lại");

@@ -365,12 +365,24 @@ def assignments_by_agency(tasks: Iterable[Task]) -> dict[int, list[Assignment]]:
     return {aid: list(items.values()) for aid, items in by_agency.items()}
 
 
-def tasks_assigned(directive: Directive, tasks: Sequence[Task], *, added: bool = False) -> int:
+def involved_agencies(task: Task) -> set[int]:
+    """The lead, co- and via agencies of a task (ids)."""
+    return set(assignments_by_agency([task]))
+
+
+def tasks_assigned(
+    directive: Directive,
+    tasks: Sequence[Task],
+    *,
+    added: bool = False,
+    only: set[int] | None = None,
+) -> int:
     """A directive was saved with `tasks` (or they were added to it): tell each agency once.
 
     One "giao nhiệm vụ" email per agency per save, keyed by the directive, the agency and the
     first task of the save; one notification per task and agency; one for the leaders.
-    Returns how many emails were queued.
+    `only` limits it to some agencies (those an edit brought in; the leaders are not told
+    again). Returns how many emails were queued.
     """
     from tracker.notifications.emails import render_assignment
 
@@ -379,6 +391,10 @@ def tasks_assigned(directive: Directive, tasks: Sequence[Task], *, added: bool =
     db.session.flush()
     first = min(t.id for t in tasks)
     by_agency = assignments_by_agency(tasks)
+    if only is not None:
+        by_agency = {aid: items for aid, items in by_agency.items() if aid in only}
+        if not by_agency:
+            return 0
     agencies = {
         a.id: a
         for a in db.session.execute(select(Agency).where(Agency.id.in_(by_agency))).scalars()
@@ -409,6 +425,8 @@ def tasks_assigned(directive: Directive, tasks: Sequence[Task], *, added: bool =
             render_assignment(agencies[agency_id], directive, items),
             agency_id=agency_id,
         )
+    if only is not None:
+        return queued
     _notify(
         f"directive_saved:{directive.id}:{first}",
         "directive_saved",

@@ -187,6 +187,7 @@ def update_task(task: Task, data: TaskInput, *, user_id: int | None = None) -> T
     problems = check_task(task.directive, data)
     if problems:
         raise problems[0]
+    involved = notify.involved_agencies(task)
     with db.session.no_autoflush:
         _apply(task, data)
     if data.due_on != task.original_due_on:
@@ -197,6 +198,10 @@ def update_task(task: Task, data: TaskInput, *, user_id: int | None = None) -> T
     task.updated_by_id = user_id
     db.session.flush()
     sync_task_periods(task)
+    # an agency the edit brings in (a new lead, co- or via agency) hears of the task now
+    newcomers = notify.involved_agencies(task) - involved
+    if newcomers:
+        notify.tasks_assigned(task.directive, [task], added=True, only=newcomers)
     return task
 
 
