@@ -12,6 +12,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from tracker.deadlines.models import ExtensionState
 from tracker.reminders.emails import WEEKDAYS, absolute_url, vn_day
 
 if TYPE_CHECKING:
@@ -78,7 +79,7 @@ def render_assignment(
 def render_extension_decided(
     request: ExtensionRequest, agency: Agency | None
 ) -> tuple[str, str, str]:
-    approved = request.state == "approved"
+    approved = request.state == ExtensionState.APPROVED.value
     task = request.task
     if approved:
         subject = _subject(

@@ -21,6 +21,7 @@ from sqlalchemy.orm import selectinload
 
 from tracker.agencies.models import Agency, AgencyContact
 from tracker.auth.models import OFFICE_ROLES, User
+from tracker.deadlines.models import ExtensionState
 from tracker.extensions import db
 from tracker.notifications.models import (
     Audience,
@@ -157,6 +158,15 @@ def _day(iso: str | None) -> str:
     return date.fromisoformat(iso).strftime("%d/%m/%Y") if iso else _("không thời hạn")
 
 
+def _period(d: dict[str, Any]) -> str:
+    """ " (kỳ báo cáo …)" when the event concerns one period of a recurring task."""
+    if not d.get("period"):
+        return ""
+    from tracker.i18n import period_label
+
+    return " " + _("(kỳ báo cáo %(period)s)", period=period_label(d["period"]))
+
+
 def message(n: Notification) -> str:
     """The notification's sentence, in the reader's language."""
     d = n.data or {}
@@ -175,16 +185,18 @@ def message(n: Notification) -> str:
     if n.kind == "extension_approved":
         return _(
             "Đề nghị gia hạn được chấp thuận: thời hạn mới %(due)s.", due=_day(d.get("new_due"))
-        )
+        ) + _period(d)
     if n.kind == "extension_refused":
-        return _("Đề nghị gia hạn không được chấp thuận. Lý do: %(note)s", note=d.get("note", ""))
+        return _(
+            "Đề nghị gia hạn không được chấp thuận. Lý do: %(note)s", note=d.get("note", "")
+        ) + _period(d)
     if n.kind == "extension_requested":
         return _(
             "%(agency)s đề nghị gia hạn đến %(requested)s (thời hạn hiện tại %(due)s).",
             agency=d.get("agency", ""),
             requested=_day(d.get("requested")),
             due=_day(d.get("due")),
-        )
+        ) + _period(d)
     if n.kind == "reopened":
         return _(
             "Văn phòng UBND tỉnh trả lại kết quả hoàn thành, nhiệm vụ được mở lại. Lý do: "
@@ -466,7 +478,7 @@ def extension_decided(request: ExtensionRequest) -> None:
     from tracker.notifications.emails import render_extension_decided
 
     task = request.task
-    approved = request.state == "approved"
+    approved = request.state == ExtensionState.APPROVED.value
     kind = "extension_approved" if approved else "extension_refused"
     data = {
         "number": task.directive.number,
