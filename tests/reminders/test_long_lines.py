@@ -35,3 +35,28 @@ def test_a_task_longer_than_an_smtp_line_is_delivered_intact(mail_app, smtp):
         assert mail.text.replace("\r\n", "\n").strip() == body_text.strip()
         assert mail.html.replace("\r\n", "\n").strip() == body_html.strip()
         assert mail.message.get_body(("plain",))["Content-Transfer-Encoding"] == "quoted-printable"
+
+
+def test_a_long_vietnamese_subject_arrives_with_every_space(mail_app, smtp):
+    """Folding a subject between two RFC 2047 words used to drop the space there."""
+    subjects = [
+        "[Giao nhiệm vụ] Sở Y tế: 2 nhiệm vụ tại văn bản số 777/TB-VPUBND",
+        "[Nhắc việc] " + "nhiệm vụ quá hạn của Sở Nông nghiệp và Môi trường " * 4,
+    ]
+    with mail_app.app_context():
+        for n, subject in enumerate(subjects):
+            db.session.add(
+                OutboxEmail(
+                    dedup_key=f"subject-{n}",
+                    kind="digest",
+                    for_day=date(2025, 8, 18),
+                    recipients=["soyte@tinh.gov.vn"],
+                    subject=subject,
+                    body_text="x",
+                    body_html="<p>x</p>",
+                )
+            )
+        db.session.commit()
+        assert send_pending().sent == len(subjects)
+    arrived = {mail.key: mail.subject for mail in smtp.drain()}
+    assert arrived == {f"subject-{n}": s for n, s in enumerate(subjects)}

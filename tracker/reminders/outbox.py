@@ -20,6 +20,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.charset import QP, Charset
+from email.header import Header
 from email.mime.text import MIMEText
 
 from flask import current_app
@@ -106,6 +107,21 @@ class OutboxMessage(Message):
         charset = Charset(self.charset or "utf-8")
         charset.body_encoding = QP
         return MIMEText(text or "", _subtype=subtype, _charset=charset)
+
+    def _message(self):
+        """Encode the subject whole, as RFC 2047 words that carry their own spaces.
+
+        Flask-Mail hands the subject to the email package as a pre-encoded string, which the
+        generator folds again: where a fold falls between two encoded words the space between
+        them is lost ("nhiệm vụ" arrives as "nhiệmvụ"), since readers drop whitespace between
+        encoded words (RFC 2047 §6.2). Encoded here whole, each word carries its spaces.
+        """
+        msg = super()._message()
+        if self.subject and not self.subject.isascii():
+            folded = Header(self.subject, "utf-8", header_name="Subject").encode(maxlinelen=76)
+            del msg["Subject"]
+            msg.set_raw("Subject", folded)  # short lines: the SMTP policy writes them unchanged
+        return msg
 
 
 def build_message(email: OutboxEmail) -> Message:
