@@ -23,7 +23,7 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("audit_log") as batch:
         batch.add_column(sa.Column("entity_key", sa.String(length=80), nullable=True))
-        batch.add_column(sa.Column("note", sa.JSON(), nullable=True))
+        batch.add_column(sa.Column("note", sa.JSON(none_as_null=True), nullable=True))
     op.create_index("ix_audit_log_at", "audit_log", ["at"])
 
 

@@ -60,8 +60,7 @@ def _fail(error: Exception) -> None:
     type=click.Choice([c.value for c in UserChoice]),
     default=UserChoice.MOVE.value,
     show_default=True,
-    help="Tài khoản của cơ quan cũ: move = chuyển sang cơ quan mới, "
-    "deactivate = ngừng hoạt động.",
+    help="Tài khoản của cơ quan cũ: move = chuyển sang cơ quan mới, deactivate = ngừng hoạt động.",
 )
 @click.option("--dry-run", is_flag=True, help="Chỉ liệt kê, không thay đổi gì.")
 def merge_command(old: str, new: str, on, users: str, dry_run: bool) -> None:

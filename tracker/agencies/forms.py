@@ -13,7 +13,14 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    Optional,
+    ValidationError,
+)
 
 from tracker.agencies.importer import _check_email
 from tracker.agencies.models import AgencyKind
@@ -75,7 +82,7 @@ class MergeForm(FlaskForm):
     new_id = AgencyField(_l("Hợp nhất vào"), validators=[DataRequired(REQUIRED)])
     on = VNDateField(
         _l("Ngày hợp nhất"),
-        validators=[DataRequired(REQUIRED)],
+        validators=[InputRequired(REQUIRED)],
         description=_l("Nhiệm vụ đang thực hiện chuyển sang cơ quan tiếp nhận từ ngày này."),
     )
     users = RadioField(

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.agencies.models import Agency
@@ -130,6 +130,13 @@ def _moving_condition(agency_id: int):
             and_(Task.via_agency_id == agency_id, Task.via_done_on.is_(None)),
         ),
     )
+
+
+def count_open_tasks(agency: Agency) -> int:
+    """How many tasks a merge of `agency` would move."""
+    return db.session.execute(
+        select(func.count()).select_from(Task).where(_moving_condition(agency.id))
+    ).scalar_one()
 
 
 def plan_merge(old: Agency, new: Agency, *, on: date) -> MergePlan:

@@ -75,6 +75,8 @@ def save_agency(
         db.session.add(agency)
     if merged_into_id is not None and agency.id is not None and merged_into_id == agency.id:
         raise AgencyError(_("Một cơ quan không thể sáp nhập vào chính nó."))
+    if agency.id is not None and merged_into_id not in (None, agency.merged_into_id):
+        _refuse_merge_with_open_tasks(agency)
     agency.name = name
     agency.short_name = short_name or None
     agency.kind = kind
@@ -86,6 +88,23 @@ def save_agency(
     set_contacts(agency, emails)
     db.session.flush()
     return agency
+
+
+def _refuse_merge_with_open_tasks(agency: Agency) -> None:
+    """Setting `merged_into` by hand would leave the agency's open tasks behind it (nobody
+    would see or be reminded of them): that is what the merge, with its preview, is for."""
+    from tracker.agencies.reorganisation import count_open_tasks
+
+    count = count_open_tasks(agency)
+    if count:
+        raise AgencyError(
+            _(
+                "“%(name)s” còn %(count)s nhiệm vụ đang thực hiện. Dùng chức năng “Hợp nhất” "
+                "để xem trước và chuyển chúng sang cơ quan tiếp nhận.",
+                name=agency.name,
+                count=count,
+            )
+        )
 
 
 def import_rows(rows: list[AgencyRow]) -> tuple[int, int]:

@@ -30,7 +30,7 @@ class AuditLog(db.Model):
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     #: why, when a service says so (`tracker.audit.audit_note`), e.g. an agency merge:
     #: {"kind": "agency_merge", "from_id": 3, "from": "Sở …", "to_id": 5, "on": "2025-07-01"}
-    note: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    note: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
 
     user: Mapped["User | None"] = relationship()  # noqa: F821
 
