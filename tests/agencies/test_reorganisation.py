@@ -360,3 +360,12 @@ def test_web_rename(app, world, client):
     assert done.status_code == 302
     with app.app_context():
         assert _agency(world["old"]).name == "Sở Khoa học, Công nghệ và Số"
+
+
+def test_an_import_that_merges_an_agency_with_open_tasks_is_refused(app, world, runner, tmp_path):
+    path = tmp_path / "agencies.csv"
+    path.write_text("name,merged_into\nSở Khoa học và Công nghệ,Sở Tài chính\n", encoding="utf-8")
+    result = runner.invoke(args=["agencies", "import", str(path)])
+    assert result.exit_code != 0 and "Hợp nhất" in result.output
+    with app.app_context():
+        assert _agency(world["old"]).merged_into_id is None

@@ -15,6 +15,11 @@ from tracker.timeutil import today
 agencies_cli = AppGroup("agencies", help="Danh mục cơ quan, đơn vị.")
 
 
+def _fail(error: Exception) -> None:
+    db.session.rollback()
+    raise click.ClickException(str(error)) from None
+
+
 @agencies_cli.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
@@ -35,14 +40,12 @@ def import_command(file: Path, only_valid: bool) -> None:
         raise click.ClickException(
             f"{len(errors)} dòng lỗi; không nhập gì. Sửa tệp hoặc dùng --only-valid."
         )
-    created, updated = services.import_rows(good)
+    try:
+        created, updated = services.import_rows(good)
+    except AgencyError as error:
+        _fail(error)
     db.session.commit()
     click.echo(f"Đã nhập {created} cơ quan, đơn vị mới, cập nhật {updated}.")
-
-
-def _fail(error: Exception) -> None:
-    db.session.rollback()
-    raise click.ClickException(str(error)) from None
 
 
 @agencies_cli.command("merge")

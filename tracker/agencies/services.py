@@ -111,7 +111,9 @@ def import_rows(rows: list[AgencyRow]) -> tuple[int, int]:
     """Create or update the agencies of checked rows in one go; return (created, updated).
 
     Rows are applied in two passes so that `merged_into` may name an agency that comes
-    later in the same file. The caller commits (or rolls back: all or nothing).
+    later in the same file. The caller commits (or rolls back: all or nothing). A row that
+    merges an agency which still has open tasks is refused (`AgencyError`): the merge moves
+    them, with a preview.
     """
     created = updated = 0
     by_name: dict[str, Agency] = {}
@@ -137,6 +139,8 @@ def import_rows(rows: list[AgencyRow]) -> tuple[int, int]:
         if row.merged_into:
             successor = by_name.get(fold(row.merged_into)) or find_by_name(row.merged_into)
             agency = by_name[fold(row.name)]
+            if agency.merged_into_id != successor.id:
+                _refuse_merge_with_open_tasks(agency)
             agency.merged_into_id = successor.id
             agency.active = False
     db.session.flush()

@@ -257,7 +257,12 @@ def import_confirm():
     if errors or not good:
         flash(_("Dữ liệu xác nhận không hợp lệ, vui lòng tải tệp lên lại."), "danger")
         return redirect(url_for("agencies.import_file"))
-    created, updated = services.import_rows(good)
+    try:
+        created, updated = services.import_rows(good)
+    except services.AgencyError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        return redirect(url_for("agencies.import_file"))
     db.session.commit()
     flash(
         _(
