@@ -100,7 +100,7 @@ def test_office_merges_with_a_preview_and_the_successor_completes(live_app, new_
     journal = office.locator("#journal")
     assert "daumoi.moi@tinh.gov.vn" in journal.inner_text()
     assert "Chuyển từ Sở Khoa học và Công nghệ do hợp nhất" in journal.inner_text()
-    shots(office, "journal", full_page=True)
+    shots(office, "journal")
     with live_app.app_context():
         assert db.session.execute(select(func.count()).select_from(Task)).scalar_one() > 0
     assert office.js_errors == [] and agency.js_errors == []
