@@ -129,3 +129,20 @@ def test_the_journal_is_for_the_office_only(app, data, client):
     login_as(client, "lanhdao@tinh.gov.vn")
     assert client.get("/journal/").status_code == 403
     assert client.get("/journal/journal.csv").status_code == 403
+
+
+def test_the_office_sending_an_email_again_is_journalled(app, data, client):
+    from tracker.reminders.models import OutboxEmail
+    from tracker.reminders.services import run_sweep
+
+    with app.app_context():
+        run_sweep(date(2025, 8, 8))
+        email_id = db.session.execute(select(OutboxEmail.id)).scalars().first()
+        before = db.session.execute(
+            select(AuditLog.id).where(AuditLog.entity == "outbox_email")
+        ).all()
+        assert before == []  # the scheduler's own writes are the outbox's record
+    login_as(client, "staff@tinh.gov.vn")
+    assert client.post(f"/outbox/{email_id}/resend").status_code == 302
+    page = client.get("/journal/?kind=outbox_email")
+    assert f'href="/outbox/{email_id}"' in page.text and "Chuyên Viên" in page.text

@@ -117,6 +117,34 @@ def _changes(obj: Any, action: str) -> dict[str, list[Any]]:
     return changes
 
 
+def record(
+    session: Any,
+    *,
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    changes: dict[str, list[Any]],
+    task_id: int | None = None,
+) -> None:
+    """Write one audit row by hand, for a person's write on a row that is not audited as a
+    whole: the outbox's emails change every minute under the scheduler, and only the
+    office's "send again" belongs in the journal."""
+    from tracker.audit.models import AuditLog
+
+    session.add(
+        AuditLog(
+            at=utcnow(),
+            user_id=current_actor_id(),
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            task_id=task_id,
+            changes={k: [_jsonable(v) for v in pair] for k, pair in changes.items()},
+            note=session.info.get(_NOTE_KEY),
+        )
+    )
+
+
 def _task_id(obj: Any) -> int | None:
     if obj.__tablename__ == "task":
         return obj.id

@@ -43,6 +43,7 @@ KINDS: dict[str, Any] = {
     "attachment": _l("Tệp đính kèm"),
     "setting": _l("Cài đặt"),
     "calendar_exception": _l("Lịch nghỉ, làm bù"),
+    "outbox_email": _l("Thư đi"),
 }
 
 ACTIONS = {"create": _l("Tạo"), "update": _l("Sửa"), "delete": _l("Xóa")}
@@ -75,6 +76,7 @@ EXTRA_LABELS = {
     "label": _l("Kỳ"),
     "reason": _l("Lý do"),
     "decision_note": _l("Ý kiến xử lý"),
+    "status": _l("Trạng thái"),
 }
 
 #: copies kept for searching and machine columns: noise in a journal
@@ -284,6 +286,8 @@ def _target(entry: AuditLog, names: dict[str, dict[int, str]]) -> tuple[str, str
         key = entry.entity_key or str(_recorded(entry, "key") or "")
         page = next((p for prefix, p in SETTING_PAGES.items() if key.startswith(prefix)), None)
         return key, url_for(page) if page else None
+    if entity == "outbox_email":
+        return _("Thư #%(id)s", id=oid), url_for("reminders.outbox_show", email_id=oid)
     if entity == "calendar_exception":
         day = _recorded(entry, "day")
         return str(day or f"#{oid}"), url_for("deadlines.calendar")
