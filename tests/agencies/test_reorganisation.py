@@ -369,3 +369,45 @@ def test_an_import_that_merges_an_agency_with_open_tasks_is_refused(app, world, 
     assert result.exit_code != 0 and "Hợp nhất" in result.output
     with app.app_context():
         assert _agency(world["old"]).merged_into_id is None
+
+
+def test_demo_merge_from_the_command_line(app, runner, client):
+    """The issue's own check: on the demo, every open task of Sở KH&CN goes to Sở Tài chính."""
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+
+    def open_led_by(name: str) -> list[int]:
+        with app.app_context():
+            agency = find_by_name(name)
+            return list(
+                db.session.execute(
+                    select(Task.id).where(
+                        Task.lead_agency_id == agency.id,
+                        Task.done_on.is_(None),
+                        Task.cancelled_on.is_(None),
+                    )
+                ).scalars()
+            )
+
+    moving = open_led_by("Sở Khoa học và Công nghệ")
+    assert moving
+    result = runner.invoke(
+        args=["agencies", "merge", "Sở Khoa học và Công nghệ", "Sở Tài chính", "--on", "2025-07-01"]
+    )
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        old = db.session.execute(
+            select(Agency).filter_by(name="Sở Khoa học và Công nghệ")
+        ).scalar_one()
+        assert reorganisation.count_open_tasks(old) == 0
+        assert not old.active
+    assert set(moving) <= set(open_led_by("Sở Tài chính"))
+    response = client.post(
+        "/login", data={"email": "stc@tinh.gov.vn", "password": "sotaichinh-demo"}
+    )
+    assert response.status_code == 302
+    for task_id in moving:
+        page = client.get(f"/tasks/{task_id}")
+        assert page.status_code == 200
+        assert "do hợp nhất ngày 01/07/2025" in page.text
+    done = client.post(f"/tasks/{moving[0]}/complete", data={"report_number": "9/BC-STC"})
+    assert done.status_code == 302

@@ -38,6 +38,7 @@ from tracker.agencies.models import Agency
 from tracker.agencies.services import AgencyError, find_by_name, set_aliases
 from tracker.audit import audit_note, current_actor_id
 from tracker.auth.models import User
+from tracker.auth.services import update_user
 from tracker.extensions import db
 from tracker.tasks.models import Task, task_co_agency
 from tracker.tasks.queries import open_condition
@@ -245,8 +246,7 @@ def merge_agencies(
             if users is UserChoice.MOVE:
                 user.agency_id = new.id
             elif user.active:
-                user.active = False
-                user.rotate_session_token()  # its cookies stop working at once
+                update_user(user, active=False)  # its sessions end at once
     return plan
 
 

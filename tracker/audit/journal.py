@@ -348,15 +348,10 @@ def _csv_text(rows: Iterable[list[Any]]) -> str:
 def journal_csv(filters: JournalFilters, chunk: int = 500) -> Iterator[bytes]:
     """Stream the filtered journal as CSV (UTF-8 with BOM, formulas defused), in chunks."""
     yield (BOM + _csv_text([CSV_HEADER])).encode("utf-8")
-    offset = 0
-    while True:
-        entries = list(
-            db.session.execute(filters.statement().offset(offset).limit(chunk)).scalars()
-        )
-        if not entries:
-            return
+    result = db.session.execute(filters.statement().execution_options(yield_per=chunk))
+    for entries in result.scalars().partitions():
         lines = []
-        for row in describe(entries):
+        for row in describe(list(entries)):
             changes = "; ".join(f"{c.label}: {c.before} → {c.after}" for c in row.changes)
             lines.append(
                 [
@@ -371,4 +366,3 @@ def journal_csv(filters: JournalFilters, chunk: int = 500) -> Iterator[bytes]:
                 ]
             )
         yield _csv_text(lines).encode("utf-8")
-        offset += chunk
