@@ -348,6 +348,10 @@ def test_web_merge_bad_input_keeps_what_was_typed(app, world, client):
     assert "không hợp lệ" in response.text and "31/02/2025" in response.text
     itself = client.post(url, data={"new_id": world["old"], "on": "01/07/2025"})
     assert itself.status_code == 200 and "chính nó" in itself.text
+    odd = client.post(url, data={"new_id": world["new"], "on": "01/07/2025", "users": "x"})
+    assert odd.status_code == 200 and "Lựa chọn không hợp lệ." in odd.text
+    with app.app_context():
+        assert _agency(world["old"]).active
 
 
 def test_web_rename(app, world, client):

@@ -89,11 +89,17 @@ class MergeForm(FlaskForm):
         _l("Tài khoản của cơ quan này"),
         choices=options((c.value, _l(c.label)) for c in UserChoice),
         default=UserChoice.MOVE.value,
+        # WTForms' own "Not a valid choice" is English: validate_users says it in Vietnamese
+        validate_choice=False,
     )
     #: the tasks the preview showed (ids, comma-separated): the merge refuses another list
     task_ids = HiddenField()
     #: set by the preview's button: without it a POST only shows the preview
     confirm = HiddenField()
+
+    def validate_users(self, field) -> None:
+        if field.data not in {c.value for c in UserChoice}:
+            raise ValidationError(_("Lựa chọn không hợp lệ."))
 
     def shown_task_ids(self) -> list[int] | None:
         text = (self.task_ids.data or "").strip()

@@ -215,7 +215,10 @@ def merge_agencies(
     `expected_task_ids` are the tasks the office saw in the preview: when the tasks to move
     are no longer exactly those, nothing is written and the office is asked to look again.
     """
-    users = UserChoice(users)
+    try:
+        users = UserChoice(users)
+    except ValueError:
+        raise AgencyError(_("Lựa chọn không hợp lệ.")) from None
     plan = plan_merge(old, new, on=on)
     if expected_task_ids is not None and set(expected_task_ids) != set(plan.task_ids):
         raise AgencyError(
