@@ -40,8 +40,9 @@ from tracker.audit import audit_note, current_actor_id
 from tracker.auth.models import User
 from tracker.auth.services import update_user
 from tracker.extensions import db
+from tracker.sql import in_ids
 from tracker.tasks.models import Task, task_co_agency
-from tracker.tasks.queries import open_condition
+from tracker.tasks.queries import involving_agency, open_condition
 from tracker.text import fold
 from tracker.timeutil import today
 
@@ -127,7 +128,7 @@ def _moving_condition(agency_id: int):
         open_condition(today()),
         or_(
             Task.lead_agency_id == agency_id,
-            Task.id.in_(co),
+            in_ids(Task.id, co),
             and_(Task.via_agency_id == agency_id, Task.via_done_on.is_(None)),
         ),
     )
@@ -163,25 +164,17 @@ def plan_merge(old: Agency, new: Agency, *, on: date) -> MergePlan:
         if task.via_agency_id == old.id and task.via_done_on is None:
             roles.append("via")
         moving.append(MovingTask(task, tuple(roles)))
-    moving_ids = {m.task.id for m in moving}
     involved = db.session.execute(
-        select(Task.id).where(
-            or_(
-                Task.lead_agency_id == old.id,
-                Task.via_agency_id == old.id,
-                Task.id.in_(
-                    select(task_co_agency.c.task_id).where(task_co_agency.c.agency_id == old.id)
-                ),
-            )
-        )
-    ).scalars()
-    kept = sum(1 for task_id in involved if task_id not in moving_ids)
+        select(func.count()).select_from(Task).where(involving_agency(old.id))
+    ).scalar_one()
     users = list(
         db.session.execute(
             select(User).where(User.agency_id == old.id).order_by(User.full_name)
         ).scalars()
     )
-    return MergePlan(old=old, new=new, on=on, tasks=moving, kept=kept, users=users)
+    return MergePlan(
+        old=old, new=new, on=on, tasks=moving, kept=involved - len(moving), users=users
+    )
 
 
 def _move_task(task: Task, old: Agency, new: Agency) -> None:
