@@ -68,6 +68,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from tracker.agencies.views import bp as agencies_bp
+    from tracker.audit.views import bp as audit_bp
     from tracker.auth.views import bp as auth_bp
     from tracker.deadlines.views import bp as deadlines_bp
     from tracker.directives.views import bp as directives_bp
@@ -91,6 +92,7 @@ def register_blueprints(app: Flask) -> None:
         deadlines_bp,
         reports_bp,
         notifications_bp,
+        audit_bp,
     )
     for bp in blueprints:
         app.register_blueprint(bp)

@@ -9,6 +9,9 @@ module only marks the msgids. tests/i18n checks that it lists every label of tho
 from flask_babel import lazy_gettext as _l
 
 LABELS = (
+    # what becomes of a merged agency's accounts (tracker.agencies.reorganisation.UserChoice)
+    _l("Chuyển sang cơ quan tiếp nhận"),
+    _l("Ngừng hoạt động các tài khoản"),
     # task states (tracker.deadlines.status.Status.label)
     _l("Hoàn thành đúng hạn"),
     _l("Hoàn thành quá hạn"),

@@ -18,6 +18,7 @@ ENTITY_LABELS = {
     "extension_request": _l("đề nghị gia hạn"),
     "attachment": _l("tệp đính kèm"),
     "progress_update": _l("báo cáo tiến độ"),
+    "agency": _l("cơ quan, đơn vị"),
 }
 
 

@@ -83,6 +83,12 @@ POLICY: dict[str, Rule] = {
     "agencies.deactivate": OFFICE_ONLY,
     "agencies.import_file": OFFICE_ONLY,
     "agencies.import_confirm": OFFICE_ONLY,
+    "agencies.merge": OFFICE_ONLY,  # preview and confirmation of a merge
+    "agencies.rename": OFFICE_ONLY,
+    # the journal shows every account's and agency's changes: the office only; leaders read
+    # each task's history on the task page
+    "audit.index": OFFICE_ONLY,
+    "audit.export_csv": OFFICE_ONLY,
     "directives.index": READERS,
     "directives.show": READERS,
     "directives.new": OFFICE_ONLY,

@@ -39,6 +39,7 @@ EXPORTS = [
     "/reports/export.csv?year=2025&period=Q3&sheet=detail",
     "/reports/overdue.xlsx",
     "/reports/overdue.csv",
+    "/journal/journal.csv",
 ]
 
 
@@ -162,6 +163,8 @@ def test_every_form_and_search_box(app, world, payload):
         },
         p,
     )
+    submit(office, f"/agencies/{stc}/merge", {"new_id": stc, "on": p, "users": p}, p)
+    submit(office, f"/agencies/{stc}/rename", {"new_name": f"Sở {p}"}, p)
     submit(office, f"/tasks/{world['co']}/cancel", {"reason": p}, p)
     submit(office, "/calendar", {"day": "24/10/2025", "kind": "off", "note": p}, p)
     submit(office, f"/extensions/{world['extension']}", {"decision": "refuse", "note": p}, p)
@@ -215,6 +218,8 @@ def test_every_form_and_search_box(app, world, payload):
         "/reports/?year=2025&period=Q3",
         "/reports/appendix?year=2025&period=Q3",
         "/reports/print?year=2025&period=Q3&detail=1",
+        f"/journal/?kind={p}&object={p}&user={p}&date_from={p}&date_to={p}",
+        "/journal/",
     ]
     shown = 0
     for url in pages:

@@ -4,12 +4,28 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    Optional,
+    ValidationError,
+)
 
 from tracker.agencies.importer import _check_email
 from tracker.agencies.models import AgencyKind
-from tracker.forms import REQUIRED, AgencyField, options
+from tracker.agencies.reorganisation import UserChoice
+from tracker.forms import REQUIRED, AgencyField, VNDateField, options
 
 
 class AgencyForm(FlaskForm):
@@ -58,3 +74,46 @@ class ImportForm(FlaskForm):
 
 class ConfirmImportForm(FlaskForm):
     rows = StringField()
+
+
+class MergeForm(FlaskForm):
+    """Merge this agency into another: first a preview, then the confirmation."""
+
+    new_id = AgencyField(_l("Hợp nhất vào"), validators=[DataRequired(REQUIRED)])
+    on = VNDateField(
+        _l("Ngày hợp nhất"),
+        validators=[InputRequired(REQUIRED)],
+        description=_l("Nhiệm vụ đang thực hiện chuyển sang cơ quan tiếp nhận từ ngày này."),
+    )
+    users = RadioField(
+        _l("Tài khoản của cơ quan này"),
+        choices=options((c.value, _l(c.label)) for c in UserChoice),
+        default=UserChoice.MOVE.value,
+        # WTForms' own "Not a valid choice" is English: validate_users says it in Vietnamese
+        validate_choice=False,
+    )
+    #: the tasks the preview showed (ids, comma-separated): the merge refuses another list
+    task_ids = HiddenField()
+    #: set by the preview's button: without it a POST only shows the preview
+    confirm = HiddenField()
+
+    def validate_users(self, field) -> None:
+        if field.data not in {c.value for c in UserChoice}:
+            raise ValidationError(_("Lựa chọn không hợp lệ."))
+
+    def shown_task_ids(self) -> list[int] | None:
+        text = (self.task_ids.data or "").strip()
+        if not text:
+            return []
+        try:
+            return [int(part) for part in text.split(",") if part.strip()]
+        except ValueError:
+            return None
+
+
+class RenameForm(FlaskForm):
+    new_name = StringField(
+        _l("Tên mới"),
+        validators=[DataRequired(REQUIRED), Length(max=255)],
+        description=_l("Tên cũ được giữ làm tên gọi khác, để tìm kiếm và đọc văn bản cũ."),
+    )

@@ -29,6 +29,9 @@ class AgencyKind(enum.StrEnum):
 class Agency(db.Model):
     __tablename__ = "agency"
     __audited__ = True
+    #: aliases and reminder mailboxes only exist inside their agency: their changes are
+    #: recorded on the agency's audit row (see tracker.audit)
+    __audit_collections__ = frozenset({"aliases", "contacts"})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(255), unique=True)
@@ -91,6 +94,9 @@ class AgencyAlias(db.Model):
         self.name_folded = fold(value)
         return value
 
+    def __str__(self) -> str:
+        return self.name
+
 
 class AgencyContact(db.Model):
     """A focal point or shared mailbox of an agency: an agency is an account, not a person."""
@@ -105,6 +111,9 @@ class AgencyContact(db.Model):
     receives_digest: Mapped[bool] = mapped_column(Boolean, default=True)
 
     agency: Mapped[Agency] = relationship(back_populates="contacts")
+
+    def __str__(self) -> str:
+        return self.email
 
 
 Index("ix_agency_active_kind", Agency.active, Agency.kind)

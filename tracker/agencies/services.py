@@ -75,6 +75,8 @@ def save_agency(
         db.session.add(agency)
     if merged_into_id is not None and agency.id is not None and merged_into_id == agency.id:
         raise AgencyError(_("Một cơ quan không thể sáp nhập vào chính nó."))
+    if agency.id is not None and merged_into_id not in (None, agency.merged_into_id):
+        _refuse_merge_with_open_tasks(agency)
     agency.name = name
     agency.short_name = short_name or None
     agency.kind = kind
@@ -88,11 +90,30 @@ def save_agency(
     return agency
 
 
+def _refuse_merge_with_open_tasks(agency: Agency) -> None:
+    """Setting `merged_into` by hand would leave the agency's open tasks behind it (nobody
+    would see or be reminded of them): that is what the merge, with its preview, is for."""
+    from tracker.agencies.reorganisation import count_open_tasks
+
+    count = count_open_tasks(agency)
+    if count:
+        raise AgencyError(
+            _(
+                "“%(name)s” còn %(count)s nhiệm vụ đang thực hiện. Dùng chức năng “Hợp nhất” "
+                "để xem trước và chuyển chúng sang cơ quan tiếp nhận.",
+                name=agency.name,
+                count=count,
+            )
+        )
+
+
 def import_rows(rows: list[AgencyRow]) -> tuple[int, int]:
     """Create or update the agencies of checked rows in one go; return (created, updated).
 
     Rows are applied in two passes so that `merged_into` may name an agency that comes
-    later in the same file. The caller commits (or rolls back: all or nothing).
+    later in the same file. The caller commits (or rolls back: all or nothing). A row that
+    merges an agency which still has open tasks is refused (`AgencyError`): the merge moves
+    them, with a preview.
     """
     created = updated = 0
     by_name: dict[str, Agency] = {}
@@ -118,6 +139,8 @@ def import_rows(rows: list[AgencyRow]) -> tuple[int, int]:
         if row.merged_into:
             successor = by_name.get(fold(row.merged_into)) or find_by_name(row.merged_into)
             agency = by_name[fold(row.name)]
+            if agency.merged_into_id != successor.id:
+                _refuse_merge_with_open_tasks(agency)
             agency.merged_into_id = successor.id
             agency.active = False
     db.session.flush()

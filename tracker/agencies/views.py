@@ -7,14 +7,15 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import or_, select
 
-from tracker.agencies import services
-from tracker.agencies.forms import AgencyForm, ConfirmImportForm, ImportForm
+from tracker.agencies import reorganisation, services
+from tracker.agencies.forms import AgencyForm, ConfirmImportForm, ImportForm, MergeForm, RenameForm
 from tracker.agencies.importer import ImportFormatError, read_table, validate_rows
 from tracker.agencies.models import Agency, AgencyAlias, AgencyKind
 from tracker.auth.permissions import office_required
 from tracker.extensions import db
 from tracker.forms import agency_choices
 from tracker.search import matches
+from tracker.timeutil import today
 
 bp = Blueprint("agencies", __name__, url_prefix="/agencies")
 
@@ -125,6 +126,81 @@ def deactivate(agency_id: int):
     return redirect(url_for("agencies.index"))
 
 
+@bp.route("/<int:agency_id>/merge", methods=["GET", "POST"])
+@office_required
+def merge(agency_id: int):
+    """Merge into another agency: the form, then a preview of every task that moves, then
+    the confirmation (the preview's button posts the same form with `confirm` set)."""
+    agency = db.session.get(Agency, agency_id) or abort(404)
+    form = MergeForm()
+    form.new_id.choices = agency_choices()
+    if request.method == "GET":
+        form.on.data = today()
+        if agency.merged_into_id:
+            form.new_id.data = agency.merged_into_id
+    plan = None
+    if form.validate_on_submit():
+        new = db.session.get(Agency, form.new_id.data) or abort(404)
+        try:
+            if form.confirm.data == "1":
+                shown = form.shown_task_ids()
+                if shown is None:
+                    abort(400)
+                plan = reorganisation.merge_agencies(
+                    agency,
+                    new,
+                    on=form.on.data,
+                    users=form.users.data,
+                    expected_task_ids=shown,
+                )
+                moved = len(plan.tasks)
+                db.session.commit()
+                flash(
+                    _(
+                        "Đã hợp nhất “%(old)s” vào “%(new)s”: %(count)s nhiệm vụ được chuyển.",
+                        old=agency.name,
+                        new=new.name,
+                        count=moved,
+                    ),
+                    "success",
+                )
+                return redirect(url_for("agencies.index", q=new.name, status="all"))
+            plan = reorganisation.plan_merge(agency, new, on=form.on.data)
+        except services.AgencyError as error:
+            db.session.rollback()
+            form.new_id.errors.append(str(error))
+            try:  # show what would move now (the list may have changed since the preview)
+                plan = reorganisation.plan_merge(agency, new, on=form.on.data)
+            except services.AgencyError:
+                plan = None
+        if plan is not None:
+            form.task_ids.data = ",".join(str(i) for i in plan.task_ids)
+    return render_template("agencies/merge.html", agency=agency, form=form, plan=plan)
+
+
+@bp.route("/<int:agency_id>/rename", methods=["GET", "POST"])
+@office_required
+def rename(agency_id: int):
+    """A new name for the same agency; the old one stays as an alias."""
+    agency = db.session.get(Agency, agency_id) or abort(404)
+    form = RenameForm()
+    if form.validate_on_submit():
+        old_name = agency.name
+        try:
+            reorganisation.rename_agency(agency, form.new_name.data)
+        except services.AgencyError as error:
+            db.session.rollback()
+            form.new_name.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(
+                _("Đã đổi tên “%(old)s” thành “%(new)s”.", old=old_name, new=agency.name),
+                "success",
+            )
+            return redirect(url_for("agencies.index", q=agency.name))
+    return render_template("agencies/rename.html", agency=agency, form=form)
+
+
 @bp.route("/import", methods=["GET", "POST"])
 @office_required
 def import_file():
@@ -181,7 +257,12 @@ def import_confirm():
     if errors or not good:
         flash(_("Dữ liệu xác nhận không hợp lệ, vui lòng tải tệp lên lại."), "danger")
         return redirect(url_for("agencies.import_file"))
-    created, updated = services.import_rows(good)
+    try:
+        created, updated = services.import_rows(good)
+    except services.AgencyError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        return redirect(url_for("agencies.import_file"))
     db.session.commit()
     flash(
         _(

@@ -22,13 +22,20 @@ class AuditLog(db.Model):
     #: table name of the changed row
     entity: Mapped[str] = mapped_column(String(50))
     entity_id: Mapped[int | None] = mapped_column(Integer)
+    #: the key of a row whose primary key is not an integer (a setting's key)
+    entity_key: Mapped[str | None] = mapped_column(String(80))
     #: the task the change belongs to, so the task's timeline can show it
     task_id: Mapped[int | None] = mapped_column(Integer)
     #: {"field": [before, after]}
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    #: why, when a service says so (`tracker.audit.audit_note`), e.g. an agency merge:
+    #: {"kind": "agency_merge", "from_id": 3, "from": "Sở …", "to_id": 5, "on": "2025-07-01"}
+    note: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
 
     user: Mapped["User | None"] = relationship()  # noqa: F821
 
 
 Index("ix_audit_log_entity", AuditLog.entity, AuditLog.entity_id)
 Index("ix_audit_log_task", AuditLog.task_id)
+# the journal lists the newest rows first and filters by date
+Index("ix_audit_log_at", AuditLog.at)

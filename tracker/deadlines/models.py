@@ -136,6 +136,7 @@ class CalendarException(db.Model):
     """A day the Government announced as off, or a Saturday announced as a working day."""
 
     __tablename__ = "calendar_exception"
+    __audited__ = True
 
     id: Mapped[int] = mapped_column(primary_key=True)
     day: Mapped[date] = mapped_column(Date, unique=True)

@@ -27,6 +27,7 @@ from flask import current_app
 from flask_mail import Message
 from sqlalchemy import and_, or_, select, update
 
+from tracker import audit
 from tracker.extensions import db, mail
 from tracker.reminders.models import OutboxEmail, OutboxStatus
 from tracker.reminders.services import leader_lock
@@ -208,7 +209,17 @@ def _count_pending() -> int:
 
 
 def resend(email: OutboxEmail) -> None:
-    """Put an email back in the queue now, with a fresh attempt count (the caller commits)."""
+    """Put an email back in the queue now, with a fresh attempt count (the caller commits).
+
+    The office asks for it: the journal records who did (the scheduler's own status changes
+    are not journalled, the outbox is their record)."""
+    audit.record(
+        db.session(),
+        action="update",
+        entity="outbox_email",
+        entity_id=email.id,
+        changes={"status": [email.status, OutboxStatus.PENDING.value]},
+    )
     email.status = OutboxStatus.PENDING.value
     email.attempts = 0
     email.next_attempt_at = None

@@ -19,6 +19,7 @@ from sqlalchemy import Date, select
 
 from tracker.agencies.models import Agency
 from tracker.audit.models import AuditLog
+from tracker.audit.notes import describe_note
 from tracker.dbtypes import UTCDateTime
 from tracker.deadlines.models import ExtensionState
 from tracker.extensions import db
@@ -157,6 +158,7 @@ def build_timeline(task: Task) -> list[dict]:
                 "kind": "audit",
                 "item": entry,
                 "changes": describe_changes(entry, names),
+                "note": describe_note(entry.note),
             }
         )
     # other features add their events (reminders sent, …) through app.extensions
