@@ -18,7 +18,8 @@ from tracker.deadlines.views import task_panel
 from tracker.directives.views import task_form, task_input
 from tracker.extensions import db
 from tracker.files.models import Attachment
-from tracker.files.storage import UploadError, check_upload, store
+from tracker.files.storage import UploadError, store
+from tracker.forms import validate_with_upload
 from tracker.reports.dashboard import Filters, filter_choices
 from tracker.tasks import services
 from tracker.tasks.forms import CompleteForm, ProgressForm, ReasonForm
@@ -125,9 +126,9 @@ def progress(task_id: int):
     if not can_report_progress(current_user, task):
         abort(403)
     form = ProgressForm()
-    if form.validate_on_submit():
+    valid, checked = validate_with_upload(form, form.attachment)
+    if valid:
         try:
-            checked = check_upload(form.attachment.data)
             update = services.add_progress(
                 task,
                 body=form.body.data,
@@ -160,9 +161,9 @@ def complete(task_id: int):
         flash(_("Nhiệm vụ đã hoàn thành."), "info")
         return redirect(url_for("tasks.show", task_id=task.id))
     form = CompleteForm()
-    if form.validate_on_submit():
+    valid, checked = validate_with_upload(form, form.attachment)
+    if valid:
         try:
-            checked = check_upload(form.attachment.data)
             services.complete_task(
                 task,
                 done_on=form.done_on.data,
