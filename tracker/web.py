@@ -11,6 +11,7 @@ from werkzeug.routing import BuildError
 
 from tracker.deadlines.status import Status
 from tracker.directives.forms import CADENCE_CHOICES
+from tracker.directives.services import known_issuers
 from tracker.i18n import format_date, format_datetime, period_label
 
 _CADENCES = dict(CADENCE_CHOICES)
@@ -26,6 +27,21 @@ ENTITY_LABELS = {
 def cadence_label(code: str | None) -> str:
     """The Vietnamese name of a reporting cadence."""
     return _CADENCES.get(code or "none", code or "")
+
+
+#: Vietnamese words for a province-level unit → how English names it (after the name)
+_UNITS_EN = (("tỉnh ", "Province"), ("thành phố ", "City"))
+
+
+def province_name(configured: str) -> str:
+    """The province as the interface language writes it: "tỉnh Hòa Bình" in Vietnamese,
+    "Hòa Bình Province" in English (not "People's Committee tỉnh Hòa Bình")."""
+    if str(get_locale() or "vi") != "en":
+        return configured
+    for prefix, unit in _UNITS_EN:
+        if configured.lower().startswith(prefix):
+            return f"{configured[len(prefix) :]} {unit}"
+    return configured
 
 
 def url_with(**changes: Any) -> str:
@@ -95,6 +111,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["period_label"] = period_label
     app.jinja_env.globals["url_with"] = url_with
     app.jinja_env.globals["page_url"] = page_url
+    app.jinja_env.globals["known_issuers"] = known_issuers
     app.jinja_env.globals["task_status"] = Status
     app.jinja_env.globals["cadence_label"] = cadence_label
     app.jinja_env.globals["entity_label"] = ENTITY_LABELS.get
@@ -104,7 +121,7 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def _globals() -> dict[str, Any]:
         return {
-            "province": app.config["TRACKER_PROVINCE"],
+            "province": province_name(app.config["TRACKER_PROVINCE"]),
             "current_locale": str(get_locale() or "vi"),
         }
 

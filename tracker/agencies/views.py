@@ -15,6 +15,7 @@ from tracker.auth.permissions import office_required
 from tracker.extensions import db
 from tracker.forms import agency_choices
 from tracker.search import matches
+from tracker.text import fold
 
 bp = Blueprint("agencies", __name__, url_prefix="/agencies")
 
@@ -137,7 +138,8 @@ def import_file():
         except ImportFormatError as error:
             form.file.errors.append(str(error))
         else:
-            good, errors = validate_rows(rows, services.known_names())
+            known = services.known_names()
+            good, errors = validate_rows(rows, known)
             if not good and not errors:
                 form.file.errors.append(_("Tệp không có dòng dữ liệu nào."))
             else:
@@ -150,6 +152,9 @@ def import_file():
                     errors=errors,
                     confirm=confirm,
                     filename=upload.filename,
+                    # the import updates an agency of the same name: say which rows do
+                    updates={r.line for r in good if fold(r.name) in known},
+                    kind_labels={k.value: k.label for k in AgencyKind},
                 )
     return render_template("agencies/import.html", form=form)
 

@@ -25,6 +25,7 @@ from tracker.tasks import services
 from tracker.tasks.forms import CompleteForm, ProgressForm, ReasonForm
 from tracker.tasks.models import Task
 from tracker.tasks.queries import filtered_tasks
+from tracker.tasks.search import agency_suggestion
 from tracker.tasks.timeline import build_timeline
 from tracker.timeutil import today
 
@@ -73,6 +74,12 @@ def index():
         statuses=list(Status),
         f=filters,
         choices=choices,
+        # "so tai chinh" names an agency: offer its filter (lead, co- or via agency)
+        suggested_agency=(
+            agency_suggestion(filters.q)
+            if filters.q and choices["agencies"] and not filters.agency_id
+            else None
+        ),
     )
 
 
@@ -140,6 +147,8 @@ def progress(task_id: int):
         except services.TaskError as error:
             db.session.rollback()
             form.body.errors.append(str(error))
+            if task.is_done:  # the page no longer shows the form: say it above the task
+                flash(str(error), "danger")
         except UploadError as error:
             db.session.rollback()
             form.attachment.errors.append(str(error))
