@@ -28,9 +28,12 @@ def test_menu_busy_buttons_cadence_fields_and_the_review_guard(live_app, new_pag
     shots(page, "phone-menu-open")
     toggle.click()
     assert not nav.is_visible()
-    # the skip link is the first thing a keyboard reaches
+    # the skip link is the first thing a keyboard reaches, and leads to the main content
+    page.goto("/dashboard")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.className") == "skip-link"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
 
     page.set_viewport_size({"width": 1280, "height": 900})
     assert nav.is_visible() and not toggle.is_visible()
