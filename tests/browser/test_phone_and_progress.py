@@ -38,6 +38,16 @@ def test_menu_busy_buttons_cadence_fields_and_the_review_guard(live_app, new_pag
     page.set_viewport_size({"width": 1280, "height": 900})
     assert nav.is_visible() and not toggle.is_visible()
 
+    # a number field looks like the other fields (it was left to the browser's default)
+    page.goto("/reminders/settings")
+    styles = page.evaluate(
+        """() => ['input[type=number]', 'input[type=text]'].map(sel => {
+            const s = getComputedStyle(document.querySelector(sel));
+            return [s.borderTopColor, s.borderTopLeftRadius, s.paddingLeft];
+        })"""
+    )
+    assert styles[0] == styles[1], styles
+
     # an export link says it is working while the file is made
     page.goto("/reports/")
     export = page.locator('a[data-busy][href*="export.xlsx"]')
