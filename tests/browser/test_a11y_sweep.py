@@ -124,7 +124,10 @@ def _ids(app) -> dict[str, int]:
             ).scalar_one(),
             "email": email,
             "extension": db.session.execute(
-                select(ExtensionRequest.id).order_by(ExtensionRequest.state.desc())
+                # a pending request first: its page has the decision form
+                select(ExtensionRequest.id).order_by(
+                    ExtensionRequest.state != "pending", ExtensionRequest.id
+                )
             )
             .scalars()
             .first(),
