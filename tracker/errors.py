@@ -23,6 +23,13 @@ def init_app(app: Flask) -> None:
     def not_found(error):
         return render_template("errors/404.html", path=request.path), 404
 
+    @app.errorhandler(405)
+    def method_not_allowed(error):
+        # a reload after a form POST, or a link to an address that only takes forms: say so in
+        # the site's language and offer the page the form belongs to (tracker.web.page_url)
+        response = render_template("errors/405.html")
+        return response, 405, {"Allow": ", ".join(error.valid_methods or [])}
+
     @app.errorhandler(413)
     def too_large(error):
         limit_mb = app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)

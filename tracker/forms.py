@@ -197,3 +197,33 @@ def agency_choices(include_blank: bool = True) -> AgencyChoices:
 
 def field_errors(field: Field) -> list[str]:
     return list(field.errors or [])
+
+
+def validate_with_upload(form, field) -> tuple[bool, tuple[bytes, str, str] | None]:
+    """Validate a form's fields and its file together: (all valid, the checked file or None).
+
+    The file is checked even when another field fails, so a wrong file is reported at the
+    first submission and not after the other fields were fixed (a 30 MB file sent twice).
+    Browsers never keep a picked file when the page comes back with errors, so a good file
+    on a form that failed says it must be picked again.
+    """
+    from tracker.files.storage import UploadError, check_upload
+
+    if not form.is_submitted():
+        return False, None
+    valid = form.validate()
+    try:
+        checked = check_upload(field.data)
+    except UploadError as error:
+        field.errors = [*field.errors, str(error)]
+        return False, None
+    if not valid and checked is not None:
+        field.errors = [
+            *field.errors,
+            _(
+                "Tệp “%(name)s” hợp lệ nhưng chưa được lưu vì còn mục khác chưa đúng; "
+                "vui lòng chọn lại tệp trước khi gửi lại.",
+                name=checked[1],
+            ),
+        ]
+    return valid, checked

@@ -3,12 +3,15 @@
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Flask, request
+from flask import Flask, current_app, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import BuildError
 
 from tracker.deadlines.status import Status
 from tracker.directives.forms import CADENCE_CHOICES
+from tracker.directives.services import known_issuers
 from tracker.i18n import format_date, format_datetime, period_label
 
 _CADENCES = dict(CADENCE_CHOICES)
@@ -27,6 +30,21 @@ def cadence_label(code: str | None) -> str:
     return _CADENCES.get(code or "none", code or "")
 
 
+#: Vietnamese words for a province-level unit → how English names it (after the name)
+_UNITS_EN = (("tỉnh ", "Province"), ("thành phố ", "City"))
+
+
+def province_name(configured: str) -> str:
+    """The province as the interface language writes it: "tỉnh Hòa Bình" in Vietnamese,
+    "Hòa Bình Province" in English (not "People's Committee tỉnh Hòa Bình")."""
+    if str(get_locale() or "vi") != "en":
+        return configured
+    for prefix, unit in _UNITS_EN:
+        if configured.lower().startswith(prefix):
+            return f"{configured[len(prefix) :]} {unit}"
+    return configured
+
+
 def url_with(**changes: Any) -> str:
     """Return the current URL with some query arguments changed (for sort and pages)."""
     args = request.args.to_dict(flat=False)
@@ -39,11 +57,62 @@ def url_with(**changes: Any) -> str:
     return f"{request.path}?{query}" if query else request.path
 
 
+def _route_of_request() -> tuple[str, dict[str, Any]] | None:
+    """The endpoint and arguments of the current request, also when its method was refused
+    (a 405 leaves `request.url_rule` empty): whatever method the path answers to."""
+    if request.url_rule is not None:
+        return request.url_rule.endpoint, dict(request.view_args or {})
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    for method in ("GET", "POST"):
+        try:
+            endpoint, args = adapter.match(method=method)
+        except HTTPException:
+            continue
+        return endpoint, args
+    return None
+
+
+def page_url(**query: Any) -> str:
+    r"""A GET page for the current request, built from its route, never from the raw path.
+
+    The language links and the 405 page's way back use it. On a GET page: the same URL (its
+    query kept). After a form POST, or on a POST-only address: the route's own GET page, or
+    the nearest page above it (/tasks/5/progress → /tasks/5, /agencies/import/confirm →
+    /agencies/import). A path that matches no route (404) leads home — `/%5Cevil.example/x`
+    must never become a link to `/\evil.example/…`, which browsers read as another site
+    (issue 14).
+    """
+    try:
+        route = _route_of_request()
+        if route is None:
+            return url_for("main.index", **query)
+        endpoint, args = route
+        if request.method == "GET" and request.url_rule is not None:
+            kept = request.args.to_dict(flat=False)
+            kept.update({k: [str(v)] for k, v in query.items()})
+            return url_for(endpoint, **args, **kept)
+        adapter = current_app.url_map.bind("localhost")
+        path = url_for(endpoint, **args).rstrip("/")
+        while path:
+            for candidate in (path, path + "/"):
+                try:
+                    endpoint, args = adapter.match(candidate, method="GET")
+                except HTTPException:
+                    continue
+                return url_for(endpoint, **args, **query)
+            path = path.rpartition("/")[0]
+    except (HTTPException, BuildError):  # never let an error page fail on its own links
+        pass
+    return url_for("main.index", **query)
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["vn_date"] = format_date
     app.jinja_env.filters["vn_datetime"] = format_datetime
     app.jinja_env.filters["period_label"] = period_label
     app.jinja_env.globals["url_with"] = url_with
+    app.jinja_env.globals["page_url"] = page_url
+    app.jinja_env.globals["known_issuers"] = known_issuers
     app.jinja_env.globals["task_status"] = Status
     app.jinja_env.globals["cadence_label"] = cadence_label
     app.jinja_env.globals["entity_label"] = ENTITY_LABELS.get
@@ -53,7 +122,7 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def _globals() -> dict[str, Any]:
         return {
-            "province": app.config["TRACKER_PROVINCE"],
+            "province": province_name(app.config["TRACKER_PROVINCE"]),
             "current_locale": str(get_locale() or "vi"),
         }
 

@@ -99,7 +99,8 @@ def test_one_pending_for_the_task_and_one_per_period(app_ctx, data, monthly):
     task.due_on = date(2026, 12, 31)  # the task's own date, so it can be extended too
 
     def ask(period, day=date(2027, 1, 31)):
-        wanted = day if period is None else period.due_on.replace(day=28)
+        # an overdue period is extended to a day from today (18/08/2025), never to a past one
+        wanted = day if period is None else max(period.due_on, date(2025, 8, 18)).replace(day=28)
         return services.request_extension(
             task, period=period, requested_due_on=wanted, reason="Lý do", user_id=None
         )

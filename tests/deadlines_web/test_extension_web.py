@@ -213,10 +213,11 @@ def test_working_days_are_counted_on_the_office_calendar(app, client, data):
     client.post("/calendar", data={"day": "19/08/2025", "kind": "off", "note": "Nghỉ thêm"})
     client.post("/logout")
     login_as(client, data.users["officer"])
-    # due Friday 15/08; + 3 working days: Mon 18, (19 off), Wed 20, Thu 21
+    # due Friday 15/08, overdue today (Mon 18/08): + 3 working days from today:
+    # (19 off), Wed 20, Thu 21, Fri 22
     response = _new(client, data.tasks["stc_lead"], working_days="3", reason="Lý do")
     assert response.status_code == 302
-    assert _requests(app, data.tasks["stc_lead"])[0][2] == date(2025, 8, 21)
+    assert _requests(app, data.tasks["stc_lead"])[0][2] == date(2025, 8, 22)
 
 
 def test_extension_of_one_period(app, client, data, monthly):

@@ -93,7 +93,10 @@ def test_pause_switch_and_reminders_in_the_task_timeline(app, client, world):
     page = client.get(f"/tasks/{world['stc']}").get_data(as_text=True)
     assert "Sắp đến hạn → Sở Tài chính" in page  # the reminder of 8/8 in the timeline
     assert f"/outbox/{world['email']}" in page
-    assert "Tạm dừng nhắc việc" in page
+    assert "Dừng gửi nhắc việc cho nhiệm vụ này</button>" in page  # an action, not a state
+    english = client.get(f"/tasks/{world['stc']}?lang=en").get_data(as_text=True)
+    assert "Stop sending reminders for this task</button>" in english
+    client.get("/dashboard?lang=vi")
     client.post(f"/tasks/{world['stc']}/reminders/pause")
     with app.app_context():
         assert db.session.get(Task, world["stc"]).reminders_paused is True
@@ -108,7 +111,7 @@ def test_agency_officer_sees_reminders_but_no_switch(client, world):
     login_as(client, "stc@tinh.gov.vn")
     page = client.get(f"/tasks/{world['stc']}").get_data(as_text=True)
     assert "Sắp đến hạn → Sở Tài chính" in page
-    assert "Tạm dừng nhắc việc</button>" not in page
+    assert 'data-action="toggle-pause"' not in page
     assert "/outbox/" not in page
     assert client.get(f"/tasks/{world['syt']}").status_code == 404  # another agency's task
 

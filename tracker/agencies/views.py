@@ -16,6 +16,7 @@ from tracker.extensions import db
 from tracker.forms import agency_choices
 from tracker.search import matches
 from tracker.timeutil import today
+from tracker.text import fold
 
 bp = Blueprint("agencies", __name__, url_prefix="/agencies")
 
@@ -213,7 +214,8 @@ def import_file():
         except ImportFormatError as error:
             form.file.errors.append(str(error))
         else:
-            good, errors = validate_rows(rows, services.known_names())
+            known = services.known_names()
+            good, errors = validate_rows(rows, known)
             if not good and not errors:
                 form.file.errors.append(_("Tệp không có dòng dữ liệu nào."))
             else:
@@ -226,6 +228,9 @@ def import_file():
                     errors=errors,
                     confirm=confirm,
                     filename=upload.filename,
+                    # the import updates an agency of the same name: say which rows do
+                    updates={r.line for r in good if fold(r.name) in known},
+                    kind_labels={k.value: k.label for k in AgencyKind},
                 )
     return render_template("agencies/import.html", form=form)
 

@@ -651,7 +651,12 @@ def requested_date(
     requested_due_on: date | None,
     working_days: int | None,
 ) -> date | None:
-    """The date asked for: typed, or "N ngày làm việc" counted from the current due date."""
+    """The date asked for: typed, or "N ngày làm việc" counted from the current due date.
+
+    When the task is already overdue the working days count from today: "10 more working days"
+    asked on 07/12/2026 for a task due 15/11/2025 means until mid-December 2026, not a date that
+    passed a year ago (issue 11).
+    """
     if requested_due_on is not None or not working_days:
         return requested_due_on
     base = current_due(task, period)
@@ -659,7 +664,26 @@ def requested_date(
         return None
     if working_days < 1 or working_days > 365:
         raise DeadlineError("working_days", _("Số ngày làm việc phải từ 1 đến 365."))
-    return within_working_days(base, working_days, working_calendar())
+    return within_working_days(max(base, today()), working_days, working_calendar())
+
+
+def _refuse_past(field: str, new_due: date, on: date | None = None) -> None:
+    """A deadline moved to a day already gone would be overdue the moment it is granted (and
+    escalated by the next sweep): refuse it, saying from which day a date is accepted.
+
+    `on` is the day of the request or decision: today, or a recorded day of the demo's history.
+    """
+    now = on or today()
+    if new_due < now:
+        raise DeadlineError(
+            field,
+            _(
+                "Ngày gia hạn %(new_due)s đã qua; vui lòng chọn một ngày từ hôm nay (%(today)s) "
+                "trở đi.",
+                new_due=_fmt(new_due),
+                today=_fmt(now),
+            ),
+        )
 
 
 def request_extension(
@@ -669,8 +693,12 @@ def request_extension(
     requested_due_on: date | None,
     reason: str | None,
     user_id: int | None,
+    on: date | None = None,
 ) -> ExtensionRequest:
-    """An agency asks for a later due date for a task, or for one period of it."""
+    """An agency asks for a later due date for a task, or for one period of it.
+
+    `on` is the day of the request (today unless history is being recorded, as the demo does).
+    """
     if period is not None and period.task_id != task.id:
         raise DeadlineError("requested_due_on", _("Kỳ báo cáo không thuộc nhiệm vụ này."))
     if task.done_on is not None:
@@ -699,6 +727,7 @@ def request_extension(
                 due=_fmt(due),
             ),
         )
+    _refuse_past("requested_due_on", requested_due_on, on)
     if not (reason or "").strip():
         raise DeadlineError("reason", _("Vui lòng nêu lý do đề nghị gia hạn."))
     if _pending(task, period) is not None:
@@ -753,9 +782,10 @@ def approve_extension(
     approved_due_on: date | None = None,
     note: str | None = None,
     user_id: int | None,
+    on: date | None = None,
 ) -> ExtensionRequest:
     """The office grants the request, with the date asked for or another one; the new date is
-    in force from today (the decision's local date)."""
+    in force from today (the decision's local date; `on` records a past decision)."""
     _check_pending(request)
     task, period = request.task, request.period
     if task.done_on is not None:
@@ -775,6 +805,7 @@ def approve_extension(
                 due=_fmt(due),
             ),
         )
+    _refuse_past("approved_due_on", new_due, on)
     request.state = ExtensionState.APPROVED.value
     request.approved_due_on = new_due
     request.decision_note = (note or "").strip() or None

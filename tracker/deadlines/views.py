@@ -32,7 +32,8 @@ from tracker.deadlines.periods import Cadence, meets_submission_gap, periods_bet
 from tracker.deadlines.status import is_due_soon
 from tracker.extensions import db
 from tracker.files.models import Attachment
-from tracker.files.storage import UploadError, check_upload, store
+from tracker.files.storage import UploadError, store
+from tracker.forms import validate_with_upload
 from tracker.tasks.models import Task
 from tracker.timeutil import today
 
@@ -246,9 +247,9 @@ def submit_period(task_id: int, period_id: int):
     status = 200
     if request.method == "POST":
         status = 422
-        if form.validate_on_submit():
+        valid, checked = validate_with_upload(form, form.attachment)
+        if valid:
             try:
-                checked = check_upload(form.attachment.data)
                 services.submit_period(
                     period,
                     report_number=form.report_number.data,

@@ -257,14 +257,16 @@ def _deadline_history(tasks: list[Task]) -> None:
     officer = auth_services.find_user("skhcn@tinh.gov.vn")
     office = auth_services.find_user("chuyenvien@tinh.gov.vn")
     solutions = next(t for t in tasks if "05 giải pháp" in t.content)
+    decided_on = min(date(2025, 11, 25), today())  # before the original deadline, if possible
+    # recorded history: the dates were in the future on the day they were asked and decided
     request = request_extension(
         solutions,
         requested_due_on=date(2025, 12, 31),
         reason="Chờ Hội đồng sáng kiến cấp tỉnh họp xét công nhận trong tháng 12/2025.",
         user_id=officer.id,
+        on=decided_on,
     )
-    approve_extension(request, approved_due_on=date(2025, 12, 20), user_id=office.id)
-    decided_on = min(date(2025, 11, 25), today())  # before the original deadline, if possible
+    approve_extension(request, approved_due_on=date(2025, 12, 20), user_id=office.id, on=decided_on)
     request.decided_on = decided_on
     request.decided_at = datetime(
         decided_on.year, decided_on.month, decided_on.day, 10, 0, tzinfo=zone()
@@ -274,6 +276,7 @@ def _deadline_history(tasks: list[Task]) -> None:
         requested_due_on=date(2026, 1, 15),
         reason="Một sáng kiến cần thêm thời gian áp dụng thử trước khi đề nghị công nhận.",
         user_id=officer.id,
+        on=decided_on,
     )
     if today() >= date(2025, 12, 8):  # the demo clock may be pinned earlier
         consolidated = next(

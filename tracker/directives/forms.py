@@ -16,7 +16,7 @@ CADENCE_CHOICES = [
     ("quarterly-cumulative", _l("Quý I, 6 tháng, 9 tháng, cả năm")),
     ("semiannual", _l("6 tháng")),
     ("annual", _l("Hằng năm")),
-    ("custom", _l("Tùy chỉnh (RRULE)")),
+    ("custom", _l("Tùy chỉnh (quy tắc lặp nâng cao)")),
 ]
 
 
@@ -52,7 +52,7 @@ class TaskForm(FlaskForm):
     due_on = VNDateField(_l("Thời hạn"), validators=[Optional()])
     cadence = SelectField(_l("Chế độ báo cáo"), choices=options(CADENCE_CHOICES), default="none")
     cadence_rule = StringField(
-        _l("Quy tắc lặp (RRULE)"),
+        _l("Quy tắc lặp nâng cao"),
         validators=[Optional(), Length(max=500)],
         render_kw={"placeholder": "FREQ=MONTHLY;BYMONTHDAY=20"},
     )

@@ -6,6 +6,7 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from tracker.directives.issuers import normalize_issuer
 from tracker.directives.models import Directive
 from tracker.extensions import db
 from tracker.notifications import services as notify
@@ -45,7 +46,7 @@ def _apply(directive: Directive, data: DirectiveInput) -> None:
     directive.number = " ".join(data.number.split())
     directive.kind = data.kind
     directive.issued_on = data.issued_on
-    directive.issuer = (data.issuer or "").strip()
+    directive.issuer = normalize_issuer(data.issuer)
     directive.meeting_on = data.meeting_on
     directive.title = (data.title or "").strip()
     if data.full_text is not None:
@@ -109,3 +110,12 @@ def delete_directive(directive: Directive) -> None:
     """Delete a directive and its tasks (the audit log keeps what they were)."""
     db.session.delete(directive)
     db.session.flush()
+
+
+def known_issuers() -> list[str]:
+    """The issuers already on record, for the issuer field's suggestions (a datalist), so the
+    office picks an existing spelling instead of typing a new one."""
+    rows = db.session.scalars(
+        select(Directive.issuer).where(Directive.issuer != "").distinct().order_by(Directive.issuer)
+    )
+    return list(rows)

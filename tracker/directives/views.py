@@ -18,8 +18,8 @@ from tracker.directives.services import (
     update_directive,
 )
 from tracker.extensions import db
-from tracker.files.storage import UploadError, check_upload, store
-from tracker.forms import agency_choices
+from tracker.files.storage import UploadError, store
+from tracker.forms import agency_choices, validate_with_upload
 from tracker.search import matches
 from tracker.tasks.models import Task
 from tracker.tasks.queries import directive_task_rows
@@ -95,9 +95,9 @@ def _directive_input(form: DirectiveForm) -> DirectiveInput:
 @office_required
 def new():
     form = DirectiveForm()
-    if form.validate_on_submit():
+    valid, checked = validate_with_upload(form, form.attachment)
+    if valid:
         try:
-            checked = check_upload(form.attachment.data)
             directive = create_directive(_directive_input(form), created_by_id=current_user.id)
             if checked:
                 store(checked, directive_id=directive.id)
@@ -134,9 +134,9 @@ def show(directive_id: int):
 def edit(directive_id: int):
     directive = db.session.get(Directive, directive_id) or abort(404)
     form = DirectiveForm(obj=directive)
-    if form.validate_on_submit():
+    valid, checked = validate_with_upload(form, form.attachment)
+    if valid:
         try:
-            checked = check_upload(form.attachment.data)
             update_directive(directive, _directive_input(form))
             if checked:
                 store(checked, directive_id=directive.id)

@@ -24,13 +24,13 @@ from tracker.directives.models import Directive, DirectiveKind
 from tracker.extensions import db
 from tracker.i18n import parse_date
 from tracker.reports.queries import co_agency_names
-from tracker.search import matches
 from tracker.tasks.models import Task
 from tracker.tasks.queries import (
     involving_agency,
     open_condition,
     status_condition,
 )
+from tracker.tasks.search import task_search
 
 #: the tiles of the dashboard, in order
 TILES = [
@@ -182,7 +182,7 @@ def _conditions(visibility: ColumnElement[bool], f: Filters, as_of: date) -> lis
         where.append(status_condition(f.status, as_of))
     if f.q:
         # the task list's search (every word, in any order), so a tile's count is its list's
-        where.append(matches(f.q, Task.search_text, Directive.search_text))
+        where.append(task_search(f.q))
     return where
 
 

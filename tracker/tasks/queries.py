@@ -11,9 +11,9 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from tracker.deadlines.status import Status
 from tracker.directives.models import Directive
-from tracker.search import matches
 from tracker.sql import in_ids
 from tracker.tasks.models import Task, task_co_agency
+from tracker.tasks.search import task_search
 from tracker.timeutil import today
 
 
@@ -127,7 +127,7 @@ def filtered_tasks(
         stmt = stmt.options(selectinload(Task.directive))
     stmt = stmt.options(joinedload(Task.lead_agency))
     if query:
-        stmt = stmt.where(matches(query, Task.search_text, Directive.search_text))
+        stmt = stmt.where(task_search(query))
     if status in {s.value for s in Status}:
         stmt = stmt.where(status_condition(status, as_of))
     elif status == "open":

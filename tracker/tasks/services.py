@@ -115,13 +115,18 @@ def check_task(directive: Directive, data: TaskInput) -> list[TaskError]:
 
 def _check_rrule(rule: str | None) -> list[TaskError]:
     if not rule:
-        return [TaskError("cadence_rule", _("Chế độ tùy chỉnh cần quy tắc lặp (RRULE)."))]
+        return [TaskError("cadence_rule", _("Chế độ tùy chỉnh cần quy tắc lặp."))]
     from dateutil.rrule import rrulestr
 
     try:
         rrulestr(rule.removeprefix("RRULE:"), dtstart=utcnow().replace(tzinfo=None))
     except (ValueError, TypeError):
-        return [TaskError("cadence_rule", _("Quy tắc lặp (RRULE) không hợp lệ."))]
+        return [
+            TaskError(
+                "cadence_rule",
+                _("Quy tắc lặp không hợp lệ (ví dụ đúng: FREQ=MONTHLY;BYMONTHDAY=20)."),
+            )
+        ]
     return []
 
 
@@ -208,6 +213,10 @@ def update_task(task: Task, data: TaskInput, *, user_id: int | None = None) -> T
 def add_progress(
     task: Task, *, body: str, author_id: int | None, agency_id: int | None
 ) -> ProgressUpdate:
+    """Record a progress report; a completed task has no progress left to report (its page
+    no longer offers the form, and an old tab's POST is refused here)."""
+    if task.done_on is not None:
+        raise TaskError("body", _("Nhiệm vụ đã hoàn thành, không nhận thêm báo cáo tiến độ."))
     if not (body or "").strip():
         raise TaskError("body", _("Vui lòng nhập nội dung báo cáo tiến độ."))
     update = ProgressUpdate(task=task, body=body.strip(), author_id=author_id, agency_id=agency_id)

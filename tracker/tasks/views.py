@@ -18,12 +18,14 @@ from tracker.deadlines.views import task_panel
 from tracker.directives.views import task_form, task_input
 from tracker.extensions import db
 from tracker.files.models import Attachment
-from tracker.files.storage import UploadError, check_upload, store
+from tracker.files.storage import UploadError, store
+from tracker.forms import validate_with_upload
 from tracker.reports.dashboard import Filters, filter_choices
 from tracker.tasks import services
 from tracker.tasks.forms import CompleteForm, ProgressForm, ReasonForm
 from tracker.tasks.models import Task
 from tracker.tasks.queries import filtered_tasks
+from tracker.tasks.search import agency_suggestion
 from tracker.tasks.timeline import build_timeline
 from tracker.timeutil import today
 
@@ -72,6 +74,12 @@ def index():
         statuses=list(Status),
         f=filters,
         choices=choices,
+        # "so tai chinh" names an agency: offer its filter (lead, co- or via agency)
+        suggested_agency=(
+            agency_suggestion(filters.q)
+            if filters.q and choices["agencies"] and not filters.agency_id
+            else None
+        ),
     )
 
 
@@ -125,9 +133,9 @@ def progress(task_id: int):
     if not can_report_progress(current_user, task):
         abort(403)
     form = ProgressForm()
-    if form.validate_on_submit():
+    valid, checked = validate_with_upload(form, form.attachment)
+    if valid:
         try:
-            checked = check_upload(form.attachment.data)
             update = services.add_progress(
                 task,
                 body=form.body.data,
@@ -139,6 +147,8 @@ def progress(task_id: int):
         except services.TaskError as error:
             db.session.rollback()
             form.body.errors.append(str(error))
+            if task.is_done:  # the page no longer shows the form: say it above the task
+                flash(str(error), "danger")
         except UploadError as error:
             db.session.rollback()
             form.attachment.errors.append(str(error))
@@ -160,9 +170,9 @@ def complete(task_id: int):
         flash(_("Nhiệm vụ đã hoàn thành."), "info")
         return redirect(url_for("tasks.show", task_id=task.id))
     form = CompleteForm()
-    if form.validate_on_submit():
+    valid, checked = validate_with_upload(form, form.attachment)
+    if valid:
         try:
-            checked = check_upload(form.attachment.data)
             services.complete_task(
                 task,
                 done_on=form.done_on.data,
