@@ -141,12 +141,18 @@ def _ids(app) -> dict[str, int]:
     return ids
 
 
+def _is_a_file(path: str) -> bool:
+    """A route that names a file (`….csv`, `….xlsx`, `….ics`, `….json`) is a download, not a page."""
+    last = path.rstrip("/").rsplit("/", 1)[-1]
+    return "." in last and not last.startswith("<")
+
+
 def _pages(role: str, ids: dict[str, int]) -> list[tuple[str, str]]:
     """(endpoint, URL) of every GET page the role may open."""
     pages = []
     adapter = _adapter()
     for rule in RULES:
-        if "GET" not in rule.methods or rule.endpoint in NOT_PAGES:
+        if "GET" not in rule.methods or rule.endpoint in NOT_PAGES or _is_a_file(rule.rule):
             continue
         policy = POLICY[rule.endpoint]
         if role not in policy.ok:
