@@ -26,6 +26,9 @@ from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
 
 BOM = "\ufeff"
 DATE_FORMAT = "dd/mm/yyyy"
@@ -136,16 +139,72 @@ def _vn(iso: str) -> str:
     return date.fromisoformat(iso).strftime("%d/%m/%Y")
 
 
+#: Excel's default row height in points (one line of Calibri 11), and its largest row height
+LINE_POINTS = 15.0
+MAX_ROW_POINTS = 409.0
+#: number formats: a rate with one decimal ("16.7", "25.0"), a count as a whole number
+RATE_FORMAT = "0.0"
+COUNT_FORMAT = "0"
+#: the sheets print on A4 landscape with these margins (inches, as Excel stores them)
+_MARGINS = PageMargins(left=0.4, right=0.4, top=0.55, bottom=0.6, header=0.25, footer=0.3)
+
+
+def is_rate(key: str) -> bool:
+    """Columns holding a percentage, shown with one decimal."""
+    return key.endswith("_rate") or key.startswith("wilson")
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """How many lines ``text`` takes wrapped in a column ``width`` characters wide.
+
+    LibreOffice does not fit a row's height to its wrapped text when it opens a file (and
+    Excel only when a cell is edited): the rows must carry their heights, or long task texts
+    are drawn over each other and cut off in print. Words wrap greedily, as the spreadsheet
+    does, in a line a little narrower than the column (Vietnamese letters with diacritics and
+    the cell's padding), so that the estimate errs on the tall side.
+    """
+    capacity = max(1, int(width * 0.95) - 1)
+    lines = 0
+    for paragraph in str(text).split("\n"):
+        current = 0
+        lines += 1
+        for word in paragraph.split():
+            size = len(word)
+            while size > capacity:  # a word longer than the line breaks anywhere
+                if current:
+                    lines += 1
+                lines += size // capacity - (1 if size % capacity == 0 else 0)
+                size = size % capacity or capacity
+                current = 0
+            if current and current + 1 + size > capacity:
+                lines += 1
+                current = size
+            else:
+                current += (1 if current else 0) + size
+    return lines
+
+
+def row_height(lines: int) -> float:
+    """Points for ``lines`` lines of text, within Excel's limit."""
+    return min(MAX_ROW_POINTS, LINE_POINTS * max(1, lines) + 2)
+
+
 class _Sheet:
     """A write-only worksheet: its titles and header row, then rows streamed to the file.
 
     A write-only workbook writes each row when it is appended and keeps nothing per cell (the
-    period report's appendix has ~63k rows at 100k tasks). Column widths and the frozen header
-    are set before the first row, as write-only sheets require. Since a row is written before
-    `append` returns, one styled cell per column and style (a date shown dd/mm/yyyy, wrapped
-    text, bold) takes each row's value in turn, instead of a cell being created and styled for
-    every value — openpyxl reuses its own unstyled cell the same way. Text goes through such a
-    cell too, even unstyled, so that `set_cell_value` keeps it a string rather than a formula.
+    period report's appendix has ~63k rows at 100k tasks). Column widths, the frozen header and
+    the page setup are set before the first row, as write-only sheets require; each row's
+    height is set just before it is written. Since a row is written before `append` returns,
+    one styled cell per column and style (a date shown dd/mm/yyyy, a rate with one decimal,
+    wrapped text, bold) takes each row's value in turn, instead of a cell being created and
+    styled for every value — openpyxl reuses its own unstyled cell the same way. Text goes
+    through such a cell too, even unstyled, so that `set_cell_value` keeps it a string rather
+    than a formula.
+
+    Printed, every sheet is A4 landscape, one page wide (as many pages tall as the rows
+    need), the header row repeated on each page, the pages numbered; the table has an
+    autofilter (`finish`).
     """
 
     def __init__(
@@ -161,17 +220,36 @@ class _Sheet:
         self.ws = wb.create_sheet(name)
         self.columns = columns
         self.wrapped = wrapped
-        self._cells: dict[tuple[int, bool, bool, bool], Cell] = {}
+        self.rows = 0
+        self._cells: dict[tuple[int, bool, bool, bool, bool], Cell] = {}
         for col, (_key, _label, width) in enumerate(columns, start=1):
             self.ws.column_dimensions[get_column_letter(col)].width = width
-        self.ws.freeze_panes = f"A{len(titles) + 3}"  # below the titles, a blank row, the header
+        self.header_row = len(titles) + 2  # the titles, a blank row, the header
+        self.ws.freeze_panes = f"A{self.header_row + 1}"
+        self._page_setup()
         for text in titles:
             self.append([self.cell(text, bold=True)])
         self.append([])
-        header = [self.cell(label, bold=True, align=header_align) for _k, label, _w in columns]
+        header = [
+            self.cell(label, bold=True, align=header_align or _CENTER) for _k, label, _w in columns
+        ]
         for cell in header:
             cell.fill = _HEADER_FILL
-        self.append(header)
+        lines = max(wrapped_lines(label, width) for _k, label, width in columns)
+        self.append(header, height=row_height(lines))
+        self.last_table_row = self.header_row
+
+    def _page_setup(self) -> None:
+        ws = self.ws
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0  # as many pages tall as the rows need
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+        ws.page_margins = _MARGINS
+        ws.print_options.horizontalCentered = True
+        ws.print_title_rows = f"{self.header_row}:{self.header_row}"
+        ws.HeaderFooter.oddFooter.center.text = "Trang &P/&N"
 
     def cell(self, value: Any, *, bold: bool = False, align: Alignment | None = None) -> Cell:
         """A new styled cell, for the few cells of a sheet that are not table rows."""
@@ -182,18 +260,27 @@ class _Sheet:
             cell.alignment = align
         return cell
 
-    def append(self, values: list[Any]) -> None:
+    def append(self, values: list[Any], *, height: float | None = None) -> None:
         """One row as given; its bare text in new cells, as text (see `set_cell_value`)."""
+        self.rows += 1
+        if height is not None:
+            self.ws.row_dimensions[self.rows].height = height
         self.ws.append([self.cell(v) if isinstance(v, str) else v for v in values])
 
     def row(self, values: dict[str, Any], *, bold: bool = False) -> None:
-        """One table row: dates as real dates shown dd/mm/yyyy, long text wrapped, text as text."""
+        """One table row: dates as real dates shown dd/mm/yyyy, rates with one decimal and
+        counts as whole numbers, long text wrapped (the row as tall as its longest text),
+        text as text."""
         out: list[Any] = []
-        for col, (key, _label, _width) in enumerate(self.columns):
+        lines = 1
+        for col, (key, _label, width) in enumerate(self.columns):
             value = values.get(key)
             is_date, wrap = isinstance(value, date), key in self.wrapped
-            if value is not None and (is_date or wrap or bold or isinstance(value, str)):
-                style = (col, is_date, wrap, bold)
+            number = isinstance(value, (int, float)) and not isinstance(value, bool)
+            if wrap and value is not None:
+                lines = max(lines, wrapped_lines(str(value), width))
+            if value is not None and (is_date or wrap or bold or number or isinstance(value, str)):
+                style = (col, is_date, wrap, bold, number)
                 cell = self._cells.get(style)
                 if cell is None:
                     cell = self._cells[style] = self.cell(
@@ -201,9 +288,22 @@ class _Sheet:
                     )
                     if is_date:
                         cell.number_format = DATE_FORMAT
+                    elif is_rate(key):
+                        cell.number_format = RATE_FORMAT
+                    elif number:
+                        cell.number_format = COUNT_FORMAT
                 value = set_cell_value(cell, value)
             out.append(value)
-        self.append(out)
+        self.append(out, height=row_height(lines) if lines > 1 else None)
+        self.last_table_row = self.rows
+
+    def finish(self) -> None:
+        """The autofilter over the header and the table's rows (set before the file is saved:
+        a write-only sheet writes it after its rows)."""
+        last = get_column_letter(len(self.columns))
+        self.ws.auto_filter.ref = (
+            f"A{self.header_row}:{last}{max(self.last_table_row, self.header_row)}"
+        )
 
 
 def report_xlsx(report: dict[str, Any], details: Iterable[dict[str, Any]]) -> bytes:
@@ -221,6 +321,7 @@ def report_xlsx(report: dict[str, Any], details: Iterable[dict[str, Any]]) -> by
         for number, values in enumerate(report["small_agencies"], start=1):
             summary.row({"stt": number, **values})
     summary.row({**report["totals"], "agency": "Tổng cộng"}, bold=True)
+    summary.finish()
     summary.append([])
     if report["empty"]:
         summary.append([None, report["empty_reason"]])
@@ -233,10 +334,12 @@ def report_xlsx(report: dict[str, Any], details: Iterable[dict[str, Any]]) -> by
     )
     for values in details:
         detail.row(values)
+    detail.finish()
 
     ranking = _Sheet(wb, "Thi đua", RANKING_COLUMNS, titles, wrapped=_WRAPPED, header_align=_CENTER)
     for values in report["ranking"]:
         ranking.row(values)
+    ranking.finish()
 
     buffer = io.BytesIO()
     wb.save(buffer)
@@ -299,12 +402,14 @@ def overdue_csv(records: Iterable[dict[str, Any]], chunk: int = 500) -> Iterator
 def overdue_xlsx(records: Iterable[dict[str, Any]], title: str) -> bytes:
     """The overdue tasks in a write-only workbook (constant memory per row).
 
-    Text is not wrapped; dates and text go through the sheet's reused cells, numbers are plain.
+    Long text is wrapped and each row as tall as it; dates, numbers and text go through the
+    sheet's reused cells.
     """
     wb = Workbook(write_only=True)
-    sheet = _Sheet(wb, "Nhiệm vụ quá hạn", OVERDUE_COLUMNS, [title])
+    sheet = _Sheet(wb, "Nhiệm vụ quá hạn", OVERDUE_COLUMNS, [title], wrapped=_WRAPPED)
     for values in records:
         sheet.row(values)
+    sheet.finish()
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
