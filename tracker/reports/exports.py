@@ -35,6 +35,8 @@ DATE_FORMAT = "dd/mm/yyyy"
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDE3EC")
 _WRAP = Alignment(wrap_text=True, vertical="top")
+#: numbers and dates at the top of a tall row, beside the first line of its text
+_TOP = Alignment(vertical="top")
 _CENTER = Alignment(wrap_text=True, vertical="center", horizontal="center")
 #: the columns of long text, wrapped in their cells
 _WRAPPED = frozenset({"content", "co_agencies", "result", "agency", "lead_agency"})
@@ -284,7 +286,7 @@ class _Sheet:
                 cell = self._cells.get(style)
                 if cell is None:
                     cell = self._cells[style] = self.cell(
-                        None, bold=bold, align=_WRAP if wrap else None
+                        None, bold=bold, align=_WRAP if wrap else _TOP
                     )
                     if is_date:
                         cell.number_format = DATE_FORMAT
