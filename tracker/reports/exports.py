@@ -5,6 +5,9 @@
   emulation ranking; set column widths, a frozen header, dates stored as real dates shown
   dd/mm/yyyy.
 * CSV: UTF-8 with a byte-order mark, so that Excel on Windows opens the diacritics correctly.
+  Two variants: the standard one (comma, decimal point) for tools, and one for Excel on a
+  Vietnamese Windows (`excel_vn`: the list separator ";" and the decimal comma of its regional
+  settings), which a double-click opens in columns.
 * Every workbook is write-only (openpyxl streams its rows to the file, nothing kept per cell):
   the period report's appendix has ~63k rows for a year at 100k tasks. The overdue export
   streams rows from one joined query into it or into CSV chunks, never a query per row.
@@ -348,29 +351,35 @@ def report_xlsx(report: dict[str, Any], details: Iterable[dict[str, Any]]) -> by
     return buffer.getvalue()
 
 
-def _csv_value(value: Any) -> Any:
-    """A CSV cell: a date dd/mm/yyyy, text made safe (`csv_safe_text`), a number as it is."""
+def _csv_value(value: Any, excel_vn: bool = False) -> Any:
+    """A CSV cell: a date dd/mm/yyyy, text made safe (`csv_safe_text`), a number as it is —
+    with a decimal comma for Excel on a Vietnamese Windows, which reads "16.7" as text."""
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
     if value is None:
         return ""
     if isinstance(value, str):
         return csv_safe_text(value)
+    if excel_vn and isinstance(value, float):
+        return f"{value:.1f}".replace(".", ",")
     return value
 
 
-def _csv_text(rows: Iterable[list[Any]]) -> str:
+def _csv_text(rows: Iterable[list[Any]], excel_vn: bool = False) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv.writer(out, delimiter=";" if excel_vn else ",")
     for row in rows:
-        writer.writerow([_csv_value(v) for v in row])
+        writer.writerow([_csv_value(v, excel_vn) for v in row])
     return out.getvalue()
 
 
-def report_csv(report: dict[str, Any]) -> bytes:
-    """The summary table as CSV (UTF-8 with BOM); small agencies after the ranked ones."""
+def report_csv(report: dict[str, Any], *, excel_vn: bool = False) -> bytes:
+    """The summary table as CSV (UTF-8 with BOM) under its title, period and as-of day (a
+    file passed on alone still says what it counts); small agencies after the ranked ones."""
     columns = [("group", "Nhóm", 0), *SUMMARY_COLUMNS]
-    rows: list[list[Any]] = [[label for _k, label, _w in columns]]
+    rows: list[list[Any]] = [[text] for text in _title_rows(report)]
+    rows.append([])
+    rows.append([label for _k, label, _w in columns])
     for group, items in (
         ("Xếp hạng", report["agencies"]),
         ("Ít nhiệm vụ", report["small_agencies"]),
@@ -379,26 +388,28 @@ def report_csv(report: dict[str, Any]) -> bytes:
             rows.append([group if k == "group" else values.get(k) for k, _l, _w in columns])
     totals = {**report["totals"], "agency": "Tổng cộng", "group": ""}
     rows.append([totals.get(k) for k, _l, _w in columns])
-    return (BOM + _csv_text(rows)).encode("utf-8")
+    return (BOM + _csv_text(rows, excel_vn)).encode("utf-8")
 
 
-def details_csv(details: list[dict[str, Any]]) -> bytes:
+def details_csv(details: list[dict[str, Any]], *, excel_vn: bool = False) -> bytes:
     rows = [[label for _k, label, _w in DETAIL_COLUMNS]]
     rows += [[values.get(k) for k, _l, _w in DETAIL_COLUMNS] for values in details]
-    return (BOM + _csv_text(rows)).encode("utf-8")
+    return (BOM + _csv_text(rows, excel_vn)).encode("utf-8")
 
 
-def overdue_csv(records: Iterable[dict[str, Any]], chunk: int = 500) -> Iterator[bytes]:
+def overdue_csv(
+    records: Iterable[dict[str, Any]], chunk: int = 500, *, excel_vn: bool = False
+) -> Iterator[bytes]:
     """Stream the overdue tasks as CSV chunks (the first carries the BOM and the header)."""
     batch = [[label for _k, label, _w in OVERDUE_COLUMNS]]
     first = True
     for values in records:
         batch.append([values.get(k) for k, _l, _w in OVERDUE_COLUMNS])
         if len(batch) >= chunk:
-            yield ((BOM if first else "") + _csv_text(batch)).encode("utf-8")
+            yield ((BOM if first else "") + _csv_text(batch, excel_vn)).encode("utf-8")
             first, batch = False, []
     if batch or first:
-        yield ((BOM if first else "") + _csv_text(batch)).encode("utf-8")
+        yield ((BOM if first else "") + _csv_text(batch, excel_vn)).encode("utf-8")
 
 
 def overdue_xlsx(records: Iterable[dict[str, Any]], title: str) -> bytes:
