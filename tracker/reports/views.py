@@ -178,6 +178,7 @@ def print_view():
         report=report,
         records=detail_records(req) if request.args.get("detail") else None,
         columns=_summary_columns(),
+        printed_on=today(),
     )
 
 
