@@ -19,8 +19,8 @@ def base_url() -> str:
     the address the app is served at, so that `make run PORT=8080 HOST=0.0.0.0` sends working
     links without any setting: during a request (a web action that queues an email) the host
     the browser used; outside one (the scheduler, `reminders run`, `demo load`) the address
-    remembered at the last login (`remember_served_url`) or given to `demo load --served-url`,
-    and on a fresh install http://127.0.0.1:5000.
+    `make run` serves, remembered by `demo load --served-url` (`remember_served_url`), and
+    otherwise http://127.0.0.1:5000. A login does not write it: reading pages changes no data.
     """
     configured = (current_app.config.get("TRACKER_BASE_URL") or "").strip()
     if configured:

@@ -23,7 +23,6 @@ from tracker.auth.models import Role, User
 from tracker.auth.permissions import admin_required
 from tracker.extensions import db, login_manager
 from tracker.forms import agency_choices
-from tracker.links import remember_served_url
 from tracker.search import matches
 
 bp = Blueprint("auth", __name__)
@@ -78,9 +77,6 @@ def login():
             if lang:
                 session["lang"] = lang
             login_user(user, remember=form.remember.data)
-            # emails composed outside a request (the scheduler) link to where people log in
-            remember_served_url(request.host_url)
-            db.session.commit()
             flash(_("Xin chào %(name)s.", name=user.full_name), "success")
             return redirect(_safe_next(request.args.get("next")) or url_for("main.index"))
     return render_template("auth/login.html", form=form)
