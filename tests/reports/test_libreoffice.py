@@ -214,7 +214,7 @@ def test_every_xlsx_export_prints_one_page_wide_with_every_task_text_whole(
         for ws in wb.worksheets
         for row in ws.iter_rows()
         for cell in row
-        if cell.column_letter in ("B", "C")
+        if cell.column in (2, 3)
         and isinstance(cell.value, str)
         and cell.value.split(" — ")[0].strip() in {c.split(" — ")[0] for c in province}
     }

@@ -233,7 +233,7 @@ class _Sheet:
         self.ws.freeze_panes = f"A{self.header_row + 1}"
         self._page_setup()
         for text in titles:
-            self.append([self.cell(text, bold=True)])
+            self.wide(text, bold=True)
         self.append([])
         header = [
             self.cell(label, bold=True, align=header_align or _CENTER) for _k, label, _w in columns
@@ -264,6 +264,17 @@ class _Sheet:
         if align is not None:
             cell.alignment = align
         return cell
+
+    def wide(self, text: str, *, bold: bool = False, first: int = 1) -> None:
+        """A line of text across the table (a title, a note): merged from column ``first`` to
+        the last and wrapped, so that it prints inside the page instead of running past the
+        table's right edge, where printing cuts it."""
+        width = sum(w for _k, _l, w in self.columns[first - 1 :])
+        cell = self.cell(text, bold=bold, align=_WRAP)
+        self.append([None] * (first - 1) + [cell], height=row_height(wrapped_lines(text, width)))
+        if first < len(self.columns):
+            last = get_column_letter(len(self.columns))
+            self.ws.merged_cells.add(f"{get_column_letter(first)}{self.rows}:{last}{self.rows}")
 
     def append(self, values: list[Any], *, height: float | None = None) -> None:
         """One row as given; its bare text in new cells, as text (see `set_cell_value`)."""
@@ -322,17 +333,17 @@ def report_xlsx(report: dict[str, Any], details: Iterable[dict[str, Any]]) -> by
         summary.row({"stt": number, **values})
     if report["small_agencies"]:
         heading = f"Đơn vị có dưới {report['min_count']} nhiệm vụ đã đến hạn (không xếp hạng)"
-        summary.append([None, summary.cell(heading, bold=True)])
+        summary.wide(heading, bold=True, first=2)
         for number, values in enumerate(report["small_agencies"], start=1):
             summary.row({"stt": number, **values})
     summary.row({**report["totals"], "agency": "Tổng cộng"}, bold=True)
     summary.finish()
     summary.append([])
     if report["empty"]:
-        summary.append([None, report["empty_reason"]])
-    summary.append([None, summary.cell("Cách tính:", bold=True)])
+        summary.wide(report["empty_reason"], first=2)
+    summary.wide("Cách tính:", bold=True, first=2)
     for rule in report["rules"]:
-        summary.append([None, rule])
+        summary.wide(rule, first=2)
 
     detail = _Sheet(
         wb, "Phụ lục chi tiết", DETAIL_COLUMNS, titles, wrapped=_WRAPPED, header_align=_CENTER
