@@ -49,6 +49,7 @@ say "make run PORT=$PORT (in the clone, its own venv and SQLite database)"
 SERVER_PID=$!
 
 say "waiting for $BASE/login"
+SERVED=0
 for _ in $(seq 1 "$WAIT_SECONDS"); do
   if ! kill -0 "$SERVER_PID" 2>/dev/null; then
     echo "make run exited before serving /login" >&2
@@ -56,10 +57,15 @@ for _ in $(seq 1 "$WAIT_SECONDS"); do
   fi
   if python3 -c "import urllib.request, sys; urllib.request.urlopen(sys.argv[1], timeout=2)" \
       "$BASE/login" 2>/dev/null; then
+    SERVED=1
     break
   fi
   sleep 1
 done
+if [ "$SERVED" != 1 ]; then
+  echo "no answer on $BASE/login after ${WAIT_SECONDS}s" >&2
+  exit 1
+fi
 
 say "logging in as the demo admin through the form"
 python3 - "$BASE" <<'PY'
