@@ -1,6 +1,6 @@
 # Two commands on a fresh machine:
 #   make run    installs everything, migrates a SQLite database, loads the demo province
-#               and serves the app on http://127.0.0.1:5000
+#               and serves the app on http://127.0.0.1:5000 (make run PORT=8080 HOST=0.0.0.0)
 #   make test   installs everything and runs the whole test suite on SQLite and PostgreSQL
 PYTHON ?= python3
 VENV   := .venv
@@ -8,6 +8,9 @@ BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app wsgi
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
+# the address emails link to when TRACKER_BASE_URL is not set (a login then remembers the
+# address the browser used); listening on every interface, the machine's name
+SERVED_HOST := $(if $(filter 0.0.0.0 ::,$(HOST)),$(shell hostname),$(HOST))
 
 .PHONY: install run test lint format translations
 
@@ -23,7 +26,7 @@ $(VENV)/.installed: pyproject.toml
 
 run: install
 	$(FLASK) db upgrade
-	$(FLASK) demo load
+	$(FLASK) demo load --served-url http://$(SERVED_HOST):$(PORT)
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: install

@@ -48,7 +48,9 @@ class Config:
     #: pin the clock (ISO datetime with offset); empty means the real time
     TRACKER_NOW = os.environ.get("TRACKER_NOW") or None
     TRACKER_PROVINCE = os.environ.get("TRACKER_PROVINCE", "tỉnh Hòa Bình")
-    TRACKER_BASE_URL = os.environ.get("TRACKER_BASE_URL", "http://127.0.0.1:5000")
+    #: absolute links in emails; empty means the address the app is served at (see
+    #: tracker.reminders.emails.base_url)
+    TRACKER_BASE_URL = os.environ.get("TRACKER_BASE_URL", "")
     TRACKER_OFFICE_EMAIL = os.environ.get("TRACKER_OFFICE_EMAIL", "vanphong@tinh.gov.vn")
     TRACKER_PAGE_SIZE = _int("TRACKER_PAGE_SIZE", 25)
     #: daily reminder sweep time, local time HH:MM

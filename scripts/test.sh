@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The whole test suite: lint, then pytest on SQLite, then on PostgreSQL.
-# Installs what the browser tests need (Debian's chromium) and starts PostgreSQL if it is
-# down. Fails loudly, never skips, when a part is missing.
+# The whole test suite: lint, then pytest on SQLite, then on PostgreSQL, then the README's
+# `make run` on a fresh clone (scripts/first_contact.sh).
+# Installs what the real clients need (Debian's chromium for the browser tests, LibreOffice
+# Calc and poppler for the spreadsheet tests) and starts PostgreSQL if it is down. Fails
+# loudly, never skips, when a part is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
@@ -9,13 +11,25 @@ PG_URL=${TEST_PG_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test}
 
 say() { printf '\n==> %s\n' "$*"; }
 
-if ! command -v chromium >/dev/null 2>&1; then
-  say "installing Debian's chromium for the browser tests"
+# command → Debian package: chromium (browser tests), soffice (XLSX → PDF, the smallest
+# LibreOffice that converts: no GUI, no Java), pdfinfo/pdftotext (reading those PDFs back)
+MISSING=()
+command -v chromium >/dev/null 2>&1 || MISSING+=(chromium)
+command -v soffice >/dev/null 2>&1 || MISSING+=(libreoffice-calc-nogui)
+command -v pdftotext >/dev/null 2>&1 || MISSING+=(poppler-utils)
+if [ ${#MISSING[@]} -gt 0 ]; then
+  say "installing ${MISSING[*]} for the browser and spreadsheet tests"
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+  for package in "${MISSING[@]}"; do
+    # LibreOffice's recommends (Java, help, fonts of every script) are not needed to convert
+    case $package in chromium) FLAGS=() ;; *) FLAGS=(--no-install-recommends) ;; esac
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${FLAGS[@]}" "$package" >/dev/null
+  done
 fi
-command -v chromium >/dev/null || { echo "chromium is missing and could not be installed" >&2; exit 1; }
+for tool in chromium soffice pdfinfo pdftotext; do
+  command -v "$tool" >/dev/null || { echo "$tool is missing and could not be installed" >&2; exit 1; }
+done
 
 if ! pg_isready -q -h 127.0.0.1 -p 5432; then
   say "starting PostgreSQL"
@@ -33,3 +47,6 @@ $BIN/python -m pytest "$@"
 
 say "tests on PostgreSQL ($PG_URL)"
 TEST_DATABASE_URL="$PG_URL" $BIN/python -m pytest "$@"
+
+say "first contact: make run on a fresh clone, log in, see the dashboard"
+bash scripts/first_contact.sh

@@ -32,6 +32,7 @@ def create_app(config_object: object | str | None = None) -> Flask:
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"])
 
+    ensure_folders(app)
     register_extensions(app)
     register_blueprints(app)
     register_commands(app)
@@ -41,6 +42,21 @@ def create_app(config_object: object | str | None = None) -> Flask:
     errors.init_app(app)
     web.init_app(app)
     return app
+
+
+def ensure_folders(app: Flask) -> None:
+    """Create the folders a first run writes to: the SQLite database's folder and the upload
+    folder. `instance/` is git-ignored, so a fresh clone has none, and SQLite cannot create
+    the folder of its file ("unable to open database file")."""
+    from sqlalchemy.engine import make_url
+
+    folders = [Path(app.config["UPLOAD_DIR"])] if app.config.get("UPLOAD_DIR") else []
+    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        if not url.database.startswith("file:"):
+            folders.append(Path(url.database).parent)
+    for folder in folders:
+        folder.mkdir(parents=True, exist_ok=True)
 
 
 def register_extensions(app: Flask) -> None:

@@ -44,6 +44,15 @@ def format_datetime(value: datetime | None) -> str:
     return value.astimezone(zone()).strftime("%d/%m/%Y %H:%M")
 
 
+def format_decimal(value: float | int | None, digits: int = 1) -> str:
+    """A number with ``digits`` decimals as the reader writes it: "16,7" in Vietnamese (the
+    decimal comma, TCVN and every provincial report), "16.7" in English; "—" for none."""
+    if value is None:
+        return "—"
+    text = f"{value:.{digits}f}"
+    return text if str(get_locale() or "vi").startswith("en") else text.replace(".", ",")
+
+
 #: the years a typed date may fall in (strptime alone accepts "0025" and "9999")
 MIN_YEAR, MAX_YEAR = 1900, 2199
 

@@ -12,7 +12,7 @@ from werkzeug.routing import BuildError
 from tracker.deadlines.status import Status
 from tracker.directives.forms import CADENCE_CHOICES
 from tracker.directives.services import known_issuers
-from tracker.i18n import format_date, format_datetime, period_label
+from tracker.i18n import format_date, format_datetime, format_decimal, period_label
 
 _CADENCES = dict(CADENCE_CHOICES)
 ENTITY_LABELS = {
@@ -110,6 +110,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["vn_date"] = format_date
     app.jinja_env.filters["vn_datetime"] = format_datetime
     app.jinja_env.filters["period_label"] = period_label
+    app.jinja_env.filters["decimal"] = format_decimal
     app.jinja_env.globals["url_with"] = url_with
     app.jinja_env.globals["page_url"] = page_url
     app.jinja_env.globals["known_issuers"] = known_issuers

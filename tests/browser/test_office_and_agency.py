@@ -124,7 +124,9 @@ def test_agency_picker_filters_without_diacritics(live_app, new_page, shots):
     page = new_page()
     login(page, "admin@tinh.gov.vn")
     with live_app.app_context():
-        directive_id = db.session.execute(select(Directive.id)).scalar_one()
+        directive_id = db.session.execute(
+            select(Directive.id).where(Directive.number == "5016/TB-VPUBND")
+        ).scalar_one()
     page.goto(f"/directives/{directive_id}/tasks/new")
     select_box = page.locator('select[name="lead_agency_id"]')
     box = page.locator("input.picker-filter").first

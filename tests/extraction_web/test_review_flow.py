@@ -191,3 +191,32 @@ def test_cli_scores_the_example(demo, runner, tmp_path):
     assert result.exit_code == 0, result.output
     tasks = json.loads(result.output)["tasks"]
     assert {"agency", "co_agencies", "via", "due", "cadence", "text", "warnings"} <= set(tasks[0])
+
+
+def test_pasting_the_readme_example_again_offers_the_saved_directive(app, runner, client):
+    """The README's own example is in the demo: the review says so at once and links to the
+    saved directive, instead of refusing only at "Lưu" with "Đã có văn bản số …"."""
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    with app.app_context():
+        saved = db.session.scalar(select(Directive.id).where(Directive.number == "5016/TB-VPUBND"))
+    login_as(client, "admin@tinh.gov.vn")
+    html = client.post(
+        "/directives/extract/", data={"text": NOTICE.read_text(encoding="utf-8")}
+    ).get_data(as_text=True)
+    notice = html[html.index('id="existing-directive"') :][:600]
+    assert "5016/TB-VPUBND" in notice and f'href="/directives/{saved}"' in notice
+    # saving anyway keeps the review, the error beside the number and the link
+    fields = form_fields(html)
+    for i in sorted({int(m) for k in fields for m in re.findall(r"^tasks-(\d+)-", k)}):
+        if "due-before-issued" in fields[f"tasks-{i}-warnings"][0]:
+            fields[f"tasks-{i}-confirm_early_due"] = ["y"]
+        if (
+            fields[f"tasks-{i}-collective_kind"][0]
+            or not fields.get(f"tasks-{i}-lead_agency_id", [""])[0]
+        ):
+            fields[f"tasks-{i}-remove"] = ["y"]
+    response = post_review(client, fields)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Đã có văn bản số 5016/TB-VPUBND năm 2025." in page
+    assert f'href="/directives/{saved}"' in page

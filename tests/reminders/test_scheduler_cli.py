@@ -77,7 +77,7 @@ def test_create_app_starts_no_scheduler(app):
 def test_cli_dry_run_json_on_demo_data(app, runner):
     loaded = runner.invoke(args=["demo", "load"])
     assert loaded.exit_code == 0, loaded.output
-    with app.app_context():  # the demo's directive told its agencies (giao nhiệm vụ)
+    with app.app_context():  # the demo's directives told their agencies; its own sweep of its day
         queued = db.session.execute(select(func.count(OutboxEmail.id))).scalar()
     result = runner.invoke(
         args=["reminders", "run", "--today", "2025-08-08", "--dry-run", "--json"]

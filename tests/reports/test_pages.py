@@ -176,6 +176,11 @@ def test_csv_has_bom_and_numbers(client, province):
     response = client.get(f"/reports/export.csv?{_query()}")
     assert response.data.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    # the title, the period and the as-of day, a blank row, then the table
+    assert rows[0] == ["ỦY BAN NHÂN DÂN TỈNH HÒA BÌNH"]
+    assert "15/06/2025" in rows[1][0] and "14/09/2025" in rows[1][0] and "05/10/2025" in rows[1][0]
+    assert rows[2] == []
+    rows = rows[3:]
     assert rows[0][1] == "Đơn vị chủ trì"
     stc = next(r for r in rows if r[1] == "Sở Tài chính")
     assert stc[2] == "9" and stc[0] == "Xếp hạng"
@@ -341,3 +346,28 @@ def test_nav_link_for_office_only(client, province):
     client.post("/logout")
     login_as(client, province["users"]["officer"])
     assert 'href="/reports/"' not in client.get("/dashboard").get_data(as_text=True)
+
+
+def test_csv_for_vietnamese_excel_has_semicolons_and_decimal_commas(client, province):
+    """Excel on a Vietnamese Windows splits a double-clicked CSV at ";" and reads "16,7" as a
+    number: the variant offered beside the standard CSV."""
+    login_as(client, province["users"]["staff"])
+    html = client.get(f"/reports/?{_query()}").get_data(as_text=True)
+    assert "excel=vn" in html and "CSV (Excel tiếng Việt)" in html
+    response = client.get(f"/reports/export.csv?{_query()}&excel=vn")
+    assert response.data.startswith("\ufeff".encode())
+    assert "excel-vn.csv" in response.headers["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";"))
+    header_at = next(i for i, r in enumerate(rows) if r[:2] == ["Nhóm", "Đơn vị chủ trì"])
+    header, body = rows[header_at], rows[header_at + 1 :]
+    rate = header.index("Tỷ lệ đúng hạn (%)")
+    rates = [r[rate] for r in body if len(r) > rate and r[rate]]
+    assert rates and all(re.fullmatch(r"\d+,\d", v) for v in rates), rates
+    stc = next(r for r in body if r[1] == "Sở Tài chính")
+    assert stc[2] == "9"
+    for url in (
+        f"/reports/export.csv?{_query()}&sheet=detail&excel=vn",
+        "/reports/overdue.csv?excel=vn",
+    ):
+        text = client.get(url).data.decode("utf-8-sig")
+        assert text.splitlines()[0].startswith("STT;"), url

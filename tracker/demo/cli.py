@@ -17,12 +17,15 @@ from tracker.deadlines.services import (
     approve_extension,
     open_periods,
     request_extension,
+    submit_period,
+    working_calendar,
 )
-from tracker.directives.models import DirectiveKind
+from tracker.directives.models import Directive, DirectiveKind
 from tracker.directives.services import DirectiveInput, create_directive, find_duplicate
 from tracker.extensions import db
+from tracker.links import remember_served_url
 from tracker.tasks.models import Task
-from tracker.tasks.services import TaskInput
+from tracker.tasks.services import TaskInput, complete_task
 from tracker.timeutil import today, zone
 
 demo_cli = AppGroup("demo", help="Dữ liệu mẫu.")
@@ -169,9 +172,17 @@ def _tasks() -> list[dict]:
 
 
 @demo_cli.command("load")
-def load() -> None:
-    """Load the demo province: agencies, one user per role, directive 5016/TB-VPUBND."""
+@click.option(
+    "--served-url",
+    default=None,
+    help="Địa chỉ sẽ phục vụ ứng dụng (vd. http://127.0.0.1:8080), cho đường dẫn trong thư.",
+)
+def load(served_url: str | None) -> None:
+    """Load the demo province: agencies, one user per role, directive 5016/TB-VPUBND, the
+    directives of the last months dated from today, and one reminder sweep."""
     g.audit_user_id = None
+    if served_url:
+        remember_served_url(served_url)
     rows = read_table(AGENCIES_CSV.name, AGENCIES_CSV.read_bytes())
     good, errors = validate_rows(rows, agency_services.known_names())
     if errors:
@@ -240,6 +251,224 @@ def load() -> None:
     if created:
         click.echo(f"Đã tạo thêm {created} kỳ báo cáo.")
     db.session.commit()
+    _load_recent(today())
+    _sweep(today())
+
+
+#: the numbers of the directives dated from the day of loading (checked whatever their year)
+RECENT_CONCLUSION = "86/TB-UBND"
+RECENT_DIRECTIVE = "09/CT-UBND"
+
+
+def _recent_tasks(t: date) -> list[dict]:
+    """The tasks of a conclusion issued five months before ``t``: every state of a live
+    office on the day of loading (``t`` is that day)."""
+    monthly_due = next(
+        d for d in (t + timedelta(days=n) for n in range(2, 40)) if d.day <= 28
+    )  # a period of the monthly report falls due within the week
+    return [
+        dict(
+            lead="Sở Tài chính",
+            content="Tham mưu UBND tỉnh phân bổ chi tiết nguồn vốn đầu tư công trung hạn "
+            "giai đoạn 2026-2030 cho các dự án trọng điểm; báo cáo Chủ tịch UBND tỉnh.",
+            due=t - timedelta(days=100),
+            done=(t - timedelta(days=103), "318/BC-STC"),
+        ),
+        dict(
+            lead="Sở Xây dựng",
+            co=["Sở Tài chính", "Sở Nông nghiệp và Môi trường"],
+            content="Rà soát, đề xuất tháo gỡ vướng mắc về giải phóng mặt bằng các dự án giao "
+            "thông trọng điểm trên địa bàn tỉnh.",
+            due=t - timedelta(days=90),
+            done=(t - timedelta(days=78), "1402/BC-SXD"),
+        ),
+        dict(
+            lead="Sở Y tế",
+            content="Xây dựng Kế hoạch nâng cao năng lực khám, chữa bệnh tuyến xã sau sắp xếp "
+            "đơn vị hành chính; trình UBND tỉnh ban hành.",
+            due=t - timedelta(days=95),
+        ),
+        dict(
+            lead="Sở Giáo dục và Đào tạo",
+            content="Báo cáo kết quả rà soát, sắp xếp mạng lưới trường, lớp học sau sáp nhập "
+            "các xã, phường; đề xuất phương án đối với các điểm trường lẻ.",
+            due=t - timedelta(days=4),
+        ),
+        dict(
+            lead="Sở Công Thương",
+            co=["Công an tỉnh", "Thuế tỉnh"],
+            content="Chủ trì kiểm tra, xử lý hoạt động kinh doanh hàng giả, hàng kém chất lượng "
+            "trên nền tảng thương mại điện tử; báo cáo kết quả đợt cao điểm.",
+            due=t + timedelta(days=3),
+        ),
+        dict(
+            lead="Sở Nông nghiệp và Môi trường",
+            content="Hoàn thành cập nhật cơ sở dữ liệu đất đai các xã, phường; kết nối với Cổng "
+            "dịch vụ công của tỉnh.",
+            due=t + timedelta(days=5),
+            via="Sở Khoa học và Công nghệ",
+        ),
+        dict(
+            lead="Sở Nội vụ",
+            content="Trình UBND tỉnh Đề án vị trí việc làm của các cơ quan chuyên môn sau sắp "
+            "xếp tổ chức bộ máy.",
+            due=t + timedelta(days=40),
+        ),
+        dict(
+            lead="Sở Khoa học và Công nghệ",
+            content="Triển khai nền tảng số dùng chung quản lý văn bản và hồ sơ công việc liên "
+            "thông bốn cấp; báo cáo Chủ tịch UBND tỉnh kết quả vận hành thử.",
+            due=t - timedelta(days=10),
+            extension=(
+                t + timedelta(days=30),
+                "Nhà thầu đang hiệu chỉnh kết nối liên thông với Trục liên thông văn bản quốc gia.",
+            ),
+        ),
+        dict(
+            lead="Sở Tài chính",
+            content="Hằng tháng báo cáo tình hình giải ngân vốn đầu tư công, nêu rõ dự án giải "
+            "ngân chậm và nguyên nhân.",
+            cadence="monthly",
+            due_day=str(monthly_due.day),
+            starts_on=t - timedelta(days=150),
+            ends_on=date(t.year + 1, 12, 31),
+        ),
+        dict(
+            lead="Sở Nội vụ",
+            content="Định kỳ hằng quý báo cáo kết quả sắp xếp, kiện toàn đội ngũ cán bộ, công "
+            "chức cấp xã.",
+            cadence="quarterly",
+            starts_on=t - timedelta(days=150),
+            ends_on=date(t.year + 1, 12, 31),
+        ),
+    ]
+
+
+def _agency_id(name: str) -> int:
+    agency = agency_services.find_by_name(name)
+    if agency is None:
+        raise click.ClickException(f"demo agency missing: {name}")
+    return agency.id
+
+
+def _exists(number: str) -> bool:
+    """A demo directive already loaded, whatever the year it was dated on."""
+    return (
+        db.session.execute(db.select(Directive.id).where(Directive.number == number)).first()
+        is not None
+    )
+
+
+def _load_recent(t: date) -> None:
+    """Two directives dated from the day of loading, written through the services as the
+    office and the agencies would have: completions on time and late, tasks due this week,
+    overdue by days and by months, recurring reports with past periods submitted and one due
+    soon, and an extension request waiting for the office."""
+    if _exists(RECENT_CONCLUSION):
+        click.echo(f"Văn bản {RECENT_CONCLUSION} đã có, không tạo lại.")
+        return
+    office = auth_services.find_user("chuyenvien@tinh.gov.vn")
+    specs = _recent_tasks(t)
+    conclusion = create_directive(
+        DirectiveInput(
+            number=RECENT_CONCLUSION,
+            kind=DirectiveKind.CONCLUSION.value,
+            issued_on=t - timedelta(days=150),
+            meeting_on=t - timedelta(days=154),
+            issuer="Chủ tịch Ủy ban nhân dân tỉnh",
+            title="Kết luận của Chủ tịch Ủy ban nhân dân tỉnh tại phiên họp thường kỳ về tình "
+            "hình kinh tế - xã hội, đầu tư công và sắp xếp đơn vị hành chính",
+            tasks=[
+                TaskInput(
+                    content=spec["content"],
+                    lead_agency_id=_agency_id(spec["lead"]),
+                    co_agency_ids=[_agency_id(n) for n in spec.get("co", [])],
+                    via_agency_id=_agency_id(spec["via"]) if spec.get("via") else None,
+                    due_on=spec.get("due"),
+                    cadence=spec.get("cadence", "none"),
+                    period_due_day=spec.get("due_day"),
+                    starts_on=spec.get("starts_on"),
+                    ends_on=spec.get("ends_on"),
+                )
+                for spec in specs
+            ],
+        ),
+        created_by_id=office.id if office else None,
+    )
+    db.session.flush()
+    open_periods(t + timedelta(days=HORIZON_DAYS))
+    for task, spec in zip(conclusion.tasks, specs, strict=True):
+        if spec.get("done"):
+            done_on, number = spec["done"]
+            complete_task(
+                task,
+                done_on=done_on,
+                report_number=number,
+                report_date=done_on,
+                note=None,
+                user_id=None,
+            )
+        if spec.get("extension"):
+            wanted, reason = spec["extension"]
+            officer = auth_services.find_user("skhcn@tinh.gov.vn")
+            request_extension(
+                task,
+                requested_due_on=wanted,
+                reason=reason,
+                user_id=officer.id if officer else None,
+            )
+    for task in conclusion.tasks:
+        past = sorted((p for p in task.periods if p.due_on < t), key=lambda p: p.due_on)
+        for index, period in enumerate(past[-3:]):
+            late = index == 1  # one of the last three periods was reported late
+            done_on = period.due_on + timedelta(days=4 if late else -1)
+            if done_on <= t:
+                submit_period(
+                    period,
+                    report_number=f"{200 + period.id}/BC-{task.lead_agency.short_name or 'DV'}",
+                    report_date=done_on,
+                    done_on=done_on,
+                    note=None,
+                    user_id=None,
+                )
+    create_directive(
+        DirectiveInput(
+            number=RECENT_DIRECTIVE,
+            kind=DirectiveKind.DIRECTIVE.value,
+            issued_on=t - timedelta(days=20),
+            issuer="Chủ tịch Ủy ban nhân dân tỉnh",
+            title="Chỉ thị về tăng cường kỷ luật, kỷ cương hành chính trong thực hiện nhiệm vụ "
+            "được giao",
+            tasks=[
+                TaskInput(
+                    content="Thường xuyên kiểm tra, đôn đốc việc thực hiện nhiệm vụ được giao "
+                    "trên Hệ thống theo dõi nhiệm vụ; công khai kết quả hằng tháng.",
+                    lead_agency_id=_agency_id("Văn phòng Ủy ban nhân dân tỉnh"),
+                ),
+                TaskInput(
+                    content="Kiểm tra công vụ đột xuất việc chấp hành giờ giấc, thái độ phục vụ "
+                    "tại Trung tâm Phục vụ hành chính công tỉnh.",
+                    lead_agency_id=_agency_id("Sở Nội vụ"),
+                    co_agency_ids=[_agency_id("Thanh tra tỉnh")],
+                    due_on=t + timedelta(days=25),
+                ),
+            ],
+        ),
+        created_by_id=office.id if office else None,
+    )
+    db.session.commit()
+    click.echo(f"Đã tạo văn bản {RECENT_CONCLUSION} và {RECENT_DIRECTIVE} (tính theo hôm nay).")
+
+
+def _sweep(t: date) -> None:
+    """One reminder sweep, as the scheduler runs each working morning, so that Hộp thư đi
+    shows the emails of the day (a weekend load sweeps the last working day). The sweep's
+    unique keys make a second load queue nothing new."""
+    from tracker.reminders.services import run_sweep
+
+    day = working_calendar().previous_working_day(t)
+    result = run_sweep(day)
+    click.echo(f"Nhắc việc ngày {day:%d/%m/%Y}: {result.digests_queued} thư vào Hộp thư đi.")
 
 
 def _deadline_history(tasks: list[Task]) -> None:

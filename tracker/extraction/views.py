@@ -1,5 +1,6 @@
 """Paste a directive, review what was extracted, save it in one transaction (office)."""
 
+from datetime import date
 from types import SimpleNamespace
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -8,7 +9,13 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from tracker.auth.permissions import office_required
-from tracker.directives.services import DirectiveError, DirectiveInput, create_directive
+from tracker.directives.models import Directive
+from tracker.directives.services import (
+    DirectiveError,
+    DirectiveInput,
+    create_directive,
+    find_duplicate,
+)
 from tracker.extensions import db
 from tracker.extraction import UnsupportedDocument, extract, read_document
 from tracker.extraction.forms import PasteForm, ReviewForm
@@ -31,6 +38,15 @@ def _set_choices(form: ReviewForm) -> None:
         row.co_agency_ids.choices = co_choices
 
 
+def _existing(form: ReviewForm) -> Directive | None:
+    """The directive already saved under the reviewed number and year, if any: the review
+    says so at once and links to it, instead of refusing only when the office saves."""
+    number, issued_on = form.number.data, form.issued_on.data
+    if not number or not isinstance(issued_on, date):
+        return None
+    return find_duplicate(number, issued_on.year)
+
+
 def _review(form: ReviewForm, header_warnings: list | None = None, status: int = 200):
     _set_choices(form)
     return (
@@ -39,6 +55,7 @@ def _review(form: ReviewForm, header_warnings: list | None = None, status: int =
             form=form,
             header_warnings=header_warnings or [],
             kind_names=KIND_NAMES,
+            existing=_existing(form),
         ),
         status,
     )

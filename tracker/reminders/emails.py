@@ -15,6 +15,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from tracker.links import base_url
 from tracker.reminders.models import KIND_LABELS
 from tracker.reminders.policy import CATEGORIES
 
@@ -43,8 +44,8 @@ SECTION_TITLES = {
 
 
 def absolute_url(endpoint: str, **values: Any) -> str:
-    """An absolute link under TRACKER_BASE_URL (no request needed: the scheduler has none)."""
-    base = urlsplit(current_app.config["TRACKER_BASE_URL"])
+    """An absolute link under `base_url()` (built without a request: the scheduler has none)."""
+    base = urlsplit(base_url())
     adapter = current_app.url_map.bind(
         base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https"
     )
@@ -71,7 +72,7 @@ def _context(**extra: Any) -> dict[str, Any]:
     return {
         "province": current_app.config["TRACKER_PROVINCE"],
         "office_email": current_app.config.get("TRACKER_OFFICE_EMAIL"),
-        "base_url": current_app.config["TRACKER_BASE_URL"].rstrip("/"),
+        "base_url": base_url(),
         "vn_day": vn_day,
         "weekday": lambda d: str(WEEKDAYS[d.weekday()]),
         "kind_labels": KIND_LABELS,

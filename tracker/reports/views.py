@@ -91,6 +91,15 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv; charset=utf-8"
 
 
+def _excel_vn() -> bool:
+    """`?excel=vn`: the CSV for Excel on a Vietnamese Windows (";" and decimal comma)."""
+    return request.args.get("excel") == "vn"
+
+
+def _csv_name(name: str) -> str:
+    return f"{name}-excel-vn.csv" if _excel_vn() else f"{name}.csv"
+
+
 @bp.route("/")
 @report_access
 def period():
@@ -169,6 +178,7 @@ def print_view():
         report=report,
         records=detail_records(req) if request.args.get("detail") else None,
         columns=_summary_columns(),
+        printed_on=today(),
     )
 
 
@@ -186,13 +196,14 @@ def export(fmt: str):
         return _error_page(error)
     name = f"bao-cao-{req.year}-{req.code}-den-{req.as_of.isoformat()}"
     if request.args.get("sheet") == "detail":
-        return _download(exports.details_csv(detail_records(req)), f"{name}-chi-tiet.csv", CSV)
+        data = exports.details_csv(detail_records(req), excel_vn=_excel_vn())
+        return _download(data, _csv_name(f"{name}-chi-tiet"), CSV)
     # the files are the office's Vietnamese documents, whatever the interface language
     with force_locale("vi"):
         report = build_report(req, with_trend=False)
     if fmt == "xlsx":
         return _download(exports.report_xlsx(report, detail_records(req)), f"{name}.xlsx", XLSX)
-    return _download(exports.report_csv(report), f"{name}.csv", CSV)
+    return _download(exports.report_csv(report, excel_vn=_excel_vn()), _csv_name(name), CSV)
 
 
 @bp.route("/overdue.<fmt>")
@@ -209,9 +220,9 @@ def overdue_export(fmt: str):
     name = f"nhiem-vu-qua-han-{as_of.isoformat()}"
     if fmt == "csv":
         return Response(
-            stream_with_context(exports.overdue_csv(records)),
+            stream_with_context(exports.overdue_csv(records, excel_vn=_excel_vn())),
             mimetype=CSV,
-            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+            headers={"Content-Disposition": f'attachment; filename="{_csv_name(name)}"'},
         )
     title = f"Nhiệm vụ quá hạn tính đến ngày {as_of:%d/%m/%Y}"
     return _download(exports.overdue_xlsx(records, title), f"{name}.xlsx", XLSX)
