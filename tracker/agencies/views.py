@@ -15,8 +15,8 @@ from tracker.auth.permissions import office_required
 from tracker.extensions import db
 from tracker.forms import agency_choices
 from tracker.search import matches
-from tracker.timeutil import today
 from tracker.text import fold
+from tracker.timeutil import today
 
 bp = Blueprint("agencies", __name__, url_prefix="/agencies")
 
