@@ -24,6 +24,7 @@ from datetime import date
 
 from tracker.extraction.dates import Cadence, Deadline, find_cadences, find_deadlines
 from tracker.extraction.header import parse_header
+from tracker.extraction.layout import normalise_layout
 from tracker.extraction.registry import Match, Registry
 from tracker.extraction.subjects import Item, Span, parse_list
 from tracker.extraction.textutil import clean_text, expand_words, fold_keep_length
@@ -140,7 +141,7 @@ def extract(text: str, registry: Registry, *, base_date: date | None = None) -> 
     issue date is used when it is not given. Never raises on any text; the same input
     always gives the same output.
     """
-    text = clean_text(text)[:MAX_CHARS]
+    text = normalise_layout(clean_text(text)[:MAX_CHARS])
     document = _Pair(text, fold_keep_length(text))  # folded once: the costliest step
     header = parse_header(text, document.folded)
     year = next((d.year for d in (header.issued, header.meeting, base_date) if d is not None), None)
@@ -283,6 +284,12 @@ def _heading(body: _Pair, registry: Registry) -> tuple[_Subject | None, _Pair]:
     items, end = parse_list(span, registry, 0)
     if not items or end != len(span.tokens):
         return None, body
+    # "Giao các Bộ: Công an, Tài chính …": the colon is inside a shared-head list
+    _, whole, _ = _Text(body.text, body.folded).parse(registry, offset)
+    if len(whole) > len(items) or any(
+        a.surface != b.surface for a, b in zip(whole, items, strict=False)
+    ):
+        return None, body
     return _Subject(items, "heading"), body[colon + 1 :].strip()
 
 
@@ -306,7 +313,8 @@ _LIST_STARTERS = frozenset(
 )
 # "các" starts a list only before an agency noun: "các Sở", "các cơ quan", "các xã"
 _AFTER_CAC = frozenset(
-    "so ban nganh co don dia xa phuong dac huyen thanh thi to doan hoi doanh chu".split()
+    "so ban nganh co don dia xa phuong dac huyen thanh thi to doan hoi doanh chu bo tap tong"
+    " cuc benh trung cong dai vien truong".split()
 )
 
 

@@ -1,0 +1,406 @@
+"""Stage 1: read the document into logical lines, whatever page or converter it came from.
+
+Real notices arrive as a law library's markdown page (bold markers, pipe-drawn layout
+tables, a copyright banner and a summary before the letter, "related documents" after
+it), as PDF or .doc text wrapped every 80 characters, or as one paragraph a line. The
+engine reads paragraphs and sentences; this stage gives it one logical line per
+paragraph, outline item or table row:
+
+* markdown emphasis (``**``, ``*``) and heading marks go; lines of only dashes go;
+* the page chrome before the letter (everything before the issuer block that precedes
+  the national motto) and after it (a markdown heading after the letter, the site's
+  "chưa cập nhật nội dung Tiếng Anh" line) is cut, so a summary that restates the tasks
+  does not count them twice;
+* pipe-drawn tables become one line per row, cells joined by " | ", when the table is a
+  task table (a header row names the "chủ trì" column); layout tables (the header's
+  two columns, Nơi nhận beside the signature) become plain lines again;
+* hard-wrapped text is joined back into paragraphs: a line that does not end a sentence
+  goes on in the next line unless that line opens an outline item;
+* a task described as a record — content, then labelled lines "Đơn vị chủ trì: …",
+  "Đơn vị phối hợp: …", "Thời gian thực hiện: …" — becomes one table row, so the
+  labelled deadline applies to that record's agencies only.
+
+Pure functions on strings, no registry: deterministic and cheap (linear in the text).
+"""
+
+from __future__ import annotations
+
+import re
+
+from tracker.extraction.textutil import fold_keep_length
+
+__all__ = ["OUTLINE", "TABLE_HEADER", "normalise_layout", "outline_depth"]
+
+#: An outline marker at the start of a line: I., 1., 1.1., a), -, +, •
+OUTLINE = re.compile(
+    r"^\s*(?:(?P<roman>(?-i:[IVXLC]+)[.)])|(?P<num>\d{1,2}(?:\.\d{1,2})*)[.)]"
+    r"|(?P<letter>[a-zđ]\))|(?P<dash>[-–—•●○▪])|(?P<plus>\+))(?=\s|$)"
+)
+#: The header line given to the engine before each record turned into a table row.
+TABLE_HEADER = "Nội dung | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian hoàn thành"
+
+_MOTTO = re.compile(r"cong\s+hoa\s+xa\s+hoi\s+chu\s+nghia\s+viet\s+nam")
+_RULE = re.compile(r"^[\s\-–—_=.]{3,}$")
+_TAIL = re.compile(r"^(?:#{1,6}\s|.*chua cap nhat noi dung tieng anh)")
+_SENTENCE_END = (".", ":", ";", "!", "?", "…")
+_TASK_HEADER = re.compile(r"chu tri")
+_TASK_HEADER_OTHER = re.compile(r"noi dung|nhiem vu|cong viec|thoi gian|thoi han|tien do|san pham")
+_LABEL = re.compile(
+    r"^\s*(?:[-–+•]\s*)?(?:[a-zđ]\)\s*)?"
+    r"(?P<label>(?:don vi|co quan)\s+(?:chu tri|thuc hien|phoi hop)[\w ]{0,30}?"
+    r"|thoi gian(?:\s+(?:thuc hien|hoan thanh|trien khai))?|thoi han(?:\s+hoan thanh)?"
+    r"|tien do(?:\s+thuc hien)?|nhiem vu|noi dung|co quan thuc hien|san pham[\w ]{0,20}?)"
+    r"\s*:\s*"
+)
+
+
+def outline_depth(line: str) -> int | None:
+    """Depth of the outline item a line opens (I. = 1, 1. = 2, 1.1. = 3, a) = 5, - = 6),
+    or None for a plain line."""
+    match = OUTLINE.match(line)
+    if match is None:
+        return None
+    if match.group("roman"):
+        return 1
+    if match.group("num"):
+        return 2 + match.group("num").count(".")
+    if match.group("letter"):
+        return 5
+    return 6 if match.group("dash") else 7
+
+
+def _clean_line(raw: str) -> tuple[str, bool]:
+    """Strip markdown from one line; say whether it closed a bold run (a heading's end)."""
+    line = raw.strip()
+    closes_bold = line.endswith("**") and len(line) > 2 and not line[-3].isspace()
+    line = line.replace("**", "")
+    if line.startswith("* "):
+        line = "- " + line[2:]
+    line = line.replace("*", "")
+    line = re.sub(r"^#{1,6}\s*", "", line).strip()
+    if _RULE.match(line):
+        line = ""
+    return line, closes_bold
+
+
+def _letter_bounds(lines: list[str]) -> tuple[int, int]:
+    """First and last line of the letter inside a web page, (0, len) when it is bare."""
+    start, end = 0, len(lines)
+    folded = [fold_keep_length(line) for line in lines]
+    for index in range(len(lines)):
+        window = " ".join(folded[index : index + 3])
+        if _MOTTO.match(window.strip()) or (
+            folded[index] and _MOTTO.search(window) and _MOTTO.search(window).start() == 0
+        ):
+            start = _issuer_start(lines, index)
+            # a bare letter starts with its issuer: only a page's chrome is cut
+            if sum(1 for line in lines[:start] if line not in ("", "|")) < 10:
+                start = 0
+            break
+    for index in range(start + 1, len(lines)):
+        if _TAIL.match(folded[index]) and index > start + 5:
+            end = index
+            # the site restates the title on the line before "chưa cập nhật ..."
+            if "tieng anh" in folded[index] and index - 1 > start:
+                end = index - 1
+            break
+    return start, end
+
+
+def _issuer_start(lines: list[str], motto: int) -> int:
+    """The issuer's lines stand right before the motto, in capitals."""
+    start = motto
+    index = motto - 1
+    seen = 0
+    while index >= 0 and motto - index <= 8:
+        line = lines[index]
+        if line in ("", "|"):
+            if seen:
+                break
+            index -= 1
+            continue
+        letters = [c for c in line if c.isalpha()]
+        if fold_keep_length(line).startswith("so:"):
+            start = index
+            index -= 1
+            continue
+        if not letters or any(c.islower() for c in letters):
+            break
+        seen += 1
+        start = index
+        index -= 1
+    return start
+
+
+def normalise_layout(text: str) -> str:
+    """Return the text as one logical line per paragraph, outline item or table row."""
+    raw_lines = text.split("\n")
+    cleaned = [_clean_line(raw) for raw in raw_lines]
+    lines = [line for line, _ in cleaned]
+    closes = [close for _, close in cleaned]
+    start, end = _letter_bounds(lines)
+    lines, closes = lines[start:end], closes[start:end]
+    wrapped = _is_wrapped(lines)
+    blocks = _tables(lines, closes)
+    out: list[str] = []
+    for kind, content, close_flags in blocks:
+        if kind == "row":
+            out.append(content[0])
+            continue
+        out.extend(_join(content, close_flags, wrapped))
+    return "\n".join(_records(out))
+
+
+def _is_wrapped(lines: list[str]) -> bool:
+    """True when most long lines stop mid-sentence: text from a PDF or a web page."""
+    long_lines = 0
+    open_lines = 0
+    for index, line in enumerate(lines[:-1]):
+        if len(line) < 40 or "|" in line:
+            continue
+        long_lines += 1
+        following = lines[index + 1]
+        if (
+            not line.endswith(_SENTENCE_END)
+            and following not in ("", "|")
+            and "|" not in following
+            and outline_depth(following) is None
+        ):
+            open_lines += 1
+    return long_lines >= 8 and open_lines >= 0.3 * long_lines
+
+
+def _tables(lines: list[str], closes: list[bool]) -> list[tuple[str, list[str], list[bool]]]:
+    """Split lines into plain runs and task-table rows drawn with lone "|" lines."""
+    blocks: list[tuple[str, list[str], list[bool]]] = []
+    plain: list[str] = []
+    plain_close: list[bool] = []
+    in_table = False
+    header: int | None = None  # cells of a task table's header row
+    row: list[str] = []
+    cell: list[str] = []
+
+    def flush_plain() -> None:
+        if plain:
+            blocks.append(("plain", list(plain), list(plain_close)))
+            plain.clear()
+            plain_close.clear()
+
+    def flush_row() -> None:
+        nonlocal header
+        cells = [c for c in row]
+        row.clear()
+        if not any(cells):
+            return
+        folded = [fold_keep_length(c) for c in cells]
+        if (
+            len(cells) >= 3
+            and any(_TASK_HEADER.search(f) and len(f) < 60 for f in folded)
+            and any(_TASK_HEADER_OTHER.search(f) and len(f) < 60 for f in folded)
+        ):
+            header = len(cells)
+            flush_plain()
+            blocks.append(("row", [" | ".join(cells)], [True]))
+            return
+        if header is not None and len([c for c in cells if c]) >= 2:
+            flush_plain()
+            blocks.append(("row", [" | ".join(cells)], [True]))
+            return
+        for c in cells:
+            if c:
+                plain.append(c)
+                plain_close.append(True)
+                plain.append("")
+                plain_close.append(False)
+
+    for line, close in zip(lines, closes, strict=True):
+        if line == "|":
+            if not in_table:
+                in_table = True
+                flush_plain()
+                continue
+            if cell:
+                row.append(" ".join(cell))
+                cell.clear()
+            elif header is not None and 1 < len(row) < header:
+                row.append("")  # an empty cell, not the end of the row
+            else:
+                flush_row()
+            continue
+        if not in_table:
+            plain.append(line)
+            plain_close.append(close)
+            continue
+        if not line:
+            if not cell:  # a blank line after a closing "|": the table is over
+                flush_row()
+                in_table = False
+                header = None
+            else:
+                # a blank line inside a cell: keep paragraphs of a long cell apart
+                cell.append("\n")
+            continue
+        if header is None:
+            # outside a task table a "cell" is ordinary text: keep its lines
+            cell.append(line + ("\n" if close else ""))
+        else:
+            cell.append(line)
+    if cell:
+        row.append(" ".join(cell))
+    flush_row()
+    flush_plain()
+    # cells outside task tables were joined with " " and "\n" markers: split them again
+    result: list[tuple[str, list[str], list[bool]]] = []
+    for kind, content, flags in blocks:
+        if kind == "row":
+            result.append((kind, [re.sub(r"\s*\n\s*", " ", content[0]).strip()], flags))
+            continue
+        split_lines: list[str] = []
+        split_flags: list[bool] = []
+        for line, flag in zip(content, flags, strict=True):
+            parts = line.split("\n")
+            for position, part in enumerate(parts):
+                part = part.strip()
+                last = position == len(parts) - 1
+                split_lines.append(part)
+                split_flags.append(flag if last else True)
+        result.append((kind, split_lines, split_flags))
+    return result
+
+
+def _join(lines: list[str], closes: list[bool], wrapped: bool) -> list[str]:
+    """Join wrapped lines into paragraphs.
+
+    In wrapped text a line that does not end a sentence goes on in the next one; in any
+    text a sentence cut by a blank line (a page break) goes on when the next line starts
+    in lower case. An outline marker, a table row or a header line always starts anew.
+    """
+    out: list[str] = []
+    current = ""
+    current_closed = True
+    blank = False
+    for line, close in zip(lines, closes, strict=True):
+        if not line:
+            blank = True
+            continue
+        opened = (
+            current
+            and not current_closed
+            and not current.endswith(_SENTENCE_END)
+            and outline_depth(line) is None
+            and "|" not in line
+            and "|" not in current
+            and not _header_line(current)
+            and not _header_line(line)
+        )
+        if opened and blank:
+            opened = line[:1].islower() or current.endswith((",", "-", "–"))
+        elif opened:
+            opened = wrapped
+        if opened:
+            current = f"{current} {line}"
+        else:
+            if current:
+                out.append(current)
+            current = line
+        current_closed = close
+        blank = False
+    if current:
+        out.append(current)
+    return [re.sub(r"\s{2,}", " ", line).strip() for line in out]
+
+
+_DATE_LINE = re.compile(r"ngay\s+\d{1,2}\s+thang\s+\d{1,2}\s+nam\s+\d{4}\W*$")
+
+
+def _header_line(line: str) -> bool:
+    """Lines of the header block stay lines: capitals, "Số: …", the place and date."""
+    letters = [c for c in line if c.isalpha()]
+    if letters and not any(c.islower() for c in letters):
+        return True
+    folded = fold_keep_length(line)
+    return folded.startswith("so:") or bool(_DATE_LINE.search(folded))
+
+
+def _records(lines: list[str]) -> list[str]:
+    """Turn "content / Đơn vị chủ trì: … / phối hợp: … / Thời gian: …" into table rows.
+
+    The record's content is the lines since the last record, table row or section
+    heading; the row replaces them, so the labelled deadline applies to this record only.
+    """
+    out: list[str] = []
+    content: list[str] = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        label = _label(line)
+        if label is None or label[0] == "content":
+            out.append(line)
+            depth = outline_depth(line)
+            if label is not None or (depth is not None and depth <= 3):
+                content = [line]
+            elif "|" in line:
+                content = []
+            else:
+                content.append(line)
+            content = content[-12:]
+            index += 1
+            continue
+        fields: dict[str, str] = {}
+        run_end = index
+        while run_end < len(lines):
+            found = _label(lines[run_end])
+            if found is None or found[0] == "content":
+                break
+            name, value = found
+            if value or name != "group":
+                fields.setdefault(name, value)
+            run_end += 1
+        if "lead" not in fields or not content:
+            out.extend(lines[index:run_end])
+            content = []
+            index = run_end
+            continue
+        text = " ".join(_content_text(c) for c in content)
+        del out[len(out) - len(content) :]
+        out.append(TABLE_HEADER)
+        out.append(f"{text} | {fields['lead']} | {fields.get('co', '')} | {fields.get('due', '')}")
+        content = []
+        index = run_end
+    return out
+
+
+def _content_text(line: str) -> str:
+    line = _strip_outline(line)
+    label = _label(line)
+    if label is not None and label[0] == "content":
+        return label[1]
+    return line.replace("|", "/")
+
+
+def _strip_outline(line: str) -> str:
+    match = OUTLINE.match(line)
+    return line[match.end() :].strip() if match else line
+
+
+def _label(line: str) -> tuple[str, str] | None:
+    """(field, value) of a labelled line of a task record, else None."""
+    folded = fold_keep_length(line)
+    match = _LABEL.match(folded)
+    if match is None:
+        return None
+    label = match.group("label")
+    value = line[match.end() :].strip()
+    if label.startswith(("nhiem vu", "noi dung")):
+        return ("content", value)
+    if label.startswith(("thoi gian", "thoi han", "tien do")):
+        return ("due", value)
+    if label == "co quan thuc hien":
+        return ("group", value) if not value else ("lead", value)
+    if "phoi hop" in label:
+        return ("co", value)
+    if "chu tri" in label or "thuc hien" in label:
+        return ("lead", value)
+    if label.startswith("san pham"):
+        return ("product", value)
+    return ("due", value)
