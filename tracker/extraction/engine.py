@@ -91,6 +91,7 @@ _ASSIGNMENT_OPENING = re.compile(
     r"(?:ket luan|yeu cau|chi thi|chi dao|giao nhiem vu|de nghi|nhiem vu|to chuc thuc hien"
     r"|nhu sau|sau day|noi dung sau)(?: cu the)?(?: nhu sau)?\s*:\s*$"
 )
+_TOPIC = re.compile(r"^\W*(?:ve|doi voi|rieng|trong do|nhiem vu|ve viec)\b")
 _ISSUER_LIKE = re.compile(r"^(?:uy ban nhan dan|hoi dong nhan dan|ubnd|hdnd) (?:tinh|thanh pho)$")
 
 
@@ -432,6 +433,14 @@ def _own_subject(sentence: _Text, context: _Context, state: _ParagraphState) -> 
                 rest = span.folded[span.tokens[end].start :]
                 if _NARRATIVE_AFTER_SUBJECT.match(rest):
                     best = None
+    if best is None:
+        # "Về dự án …: Ủy ban nhân dân tỉnh X rà soát …": the subject follows the topic
+        colon = sentence.folded.find(": ", 0, 600)
+        if colon > 0 and _TOPIC.match(sentence.folded):
+            _, items, _ = sentence.parse(registry, colon + 2)
+            items = [item for item in items if not _ISSUER_LIKE.match(_folded_name(item))]
+            if items:
+                best = _Subject(items, "sentence")
     for match in _TRIGGER.finditer(sentence.folded):
         pre = (match.group("pre") or "").strip()
         if pre in _NOT_TRIGGER_PRE or (lead and match.end() <= lead.end()):
@@ -800,8 +809,9 @@ def _table_row(row: _Pair, context: _Context, carried: _Subject | None) -> None:
     for raw in row.text.split("|"):
         pairs.append(row[start : start + len(raw)].strip())
         start += len(raw) + 1
-    cells = [pair.text for pair in pairs]
-    folded = [pair.folded for pair in pairs]
+    # an agency cell lists with ";" and ends with ".": "Sở KH&CN; Sở Tư pháp."
+    cells = [_list_cell(pair.text) for pair in pairs]
+    folded = [_list_cell(pair.folded) for pair in pairs]
     roles: dict[str, int] = {}
     for index, cell in enumerate(folded):
         for role, pattern in _COLUMN_ROLES:
@@ -822,9 +832,11 @@ def _table_row(row: _Pair, context: _Context, carried: _Subject | None) -> None:
             lists[index] = items
     lead_index = roles.get("lead")
     if lead_index is not None and lead_index < len(cells) and cells[lead_index]:
-        if lead_index not in lists:  # the "chủ trì" column names an agency we do not know
+        if lead_index not in lists:
             cell = cells[lead_index]
-            lists[lead_index] = [Item("unknown", 0, 0, cell, match=Match(None))]
+            partial = _cell_items(cell, folded[lead_index], context.registry)
+            # the "chủ trì" cell names agencies then goes on, or names one we do not know
+            lists[lead_index] = partial or [Item("unknown", 0, 0, cell, match=Match(None))]
     elif lead_index is None or lead_index not in lists:
         lead_index = next(iter(lists), None)
     leads = lists.get(lead_index, []) if lead_index is not None else []
@@ -874,6 +886,34 @@ def _table_row(row: _Pair, context: _Context, carried: _Subject | None) -> None:
             task = _task(context, item, content)
             task["co_agencies"] = _co_names(co, task["agency"])
             context.tasks.append(task)
+
+
+def _cell_items(cell: str, folded: str, registry: Registry) -> list[Item]:
+    """The agencies a cell lists before it goes on in prose, one list per "," piece."""
+    items: list[Item] = []
+    start = 0
+    while start < len(cell):
+        while start < len(cell) and cell[start] in " ,":
+            start += 1
+        if start >= len(cell):
+            break
+        span, found, end = _Text(cell, folded).parse(registry, start)
+        named = [i for i in found if i.kind != "unknown" or len(i.surface) < 60]
+        if not named:
+            break
+        items.extend(named)
+        if end >= len(span.tokens):
+            break
+        rest = span.text[span.tokens[end].start :] if end < len(span.tokens) else ""
+        stripped = rest.lstrip()
+        if not stripped.startswith(","):
+            break
+        start += span.tokens[end].start
+    return items
+
+
+def _list_cell(cell: str) -> str:
+    return cell.replace(";", ",").rstrip(" .")
 
 
 def _cell_anchors(cell: str, context: _Context) -> list[_Anchor]:

@@ -310,7 +310,7 @@ def _join(lines: list[str], closes: list[bool], wrapped: bool) -> list[str]:
     return [re.sub(r"\s{2,}", " ", line).strip() for line in out]
 
 
-_DATE_LINE = re.compile(r"ngay\s+\d{1,2}\s+thang\s+\d{1,2}\s+nam\s+\d{4}\W*$")
+_DATE_LINE = re.compile(r",\s*ngay\s+\d{1,2}(?:\s+thang\s+\d{1,2}\s+nam\s+\d{4})?\W*$")
 
 
 def _header_line(line: str) -> bool:
