@@ -118,7 +118,7 @@ MONTH_CUE = re.compile(
 )
 QUARTER_CUE = re.compile(
     _B + r"(?P<cue>(?:hoan thanh |thuc hien xong |xong )?(?:trong|truoc|cuoi|vao)"
-    r"|hoan thanh|thoi gian[\w ]{0,20}?:)\s*quy\s+(?P<q>iv|i{1,3}|[1-4])(?!\w)"
+    r"|hoan thanh|thoi gian[\w ]{0,20}?:)\s*(?:quy|qui)\s+(?P<q>iv|i{1,3}|[1-4])(?!\w)"
     r"(?:\s*(?:/|-|nam|,\s*nam)\s*(?P<y>\d{4}))?"
 )
 YEAR_CUE = re.compile(_B + r"hoan thanh(?: trong)? nam (?P<y>\d{4})(?!\d)")

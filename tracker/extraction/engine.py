@@ -24,7 +24,7 @@ from datetime import date
 
 from tracker.extraction.dates import Cadence, Deadline, find_cadences, find_deadlines
 from tracker.extraction.header import parse_header
-from tracker.extraction.layout import normalise_layout
+from tracker.extraction.layout import normalise_layout, outline_depth
 from tracker.extraction.registry import Match, Registry
 from tracker.extraction.subjects import Item, Span, parse_list
 from tracker.extraction.textutil import clean_text, expand_words, fold_keep_length
@@ -99,6 +99,7 @@ _ISSUER_LIKE = re.compile(r"^(?:uy ban nhan dan|hoi dong nhan dan|ubnd|hdnd) (?:
 class _Subject:
     items: list[Item]
     source: str  # heading | sentence | trigger | inherited
+    depth: int = 99  # outline depth of the item that named it (99: not an outline item)
 
     def key(self) -> tuple[str, ...]:
         return tuple(item.name for item in self.items)
@@ -250,11 +251,18 @@ def _paragraph(paragraph: _Pair, context: _Context, carried: _Subject | None) ->
     if body.text.count("|") >= 2:
         _table_row(body, context, carried)
         return carried
+    depth = outline_depth(paragraph.text)
     heading, body = _heading(body, context.registry)
+    if heading is None and depth is not None and depth <= 5:
+        heading, body = _bare_heading(body, context.registry)
+    if heading is not None and depth is not None:
+        heading.depth = depth
+    # an outline item deeper than the one that named the subject stays in its scope
+    inside = carried is not None and depth is not None and depth > carried.depth
     subject = heading or carried
     if heading is not None:
         carried = heading
-    elif is_section:
+    elif is_section and not inside:
         carried = None
         subject = None
     state = _ParagraphState(subject=subject, heading=heading)
@@ -265,11 +273,29 @@ def _paragraph(paragraph: _Pair, context: _Context, carried: _Subject | None) ->
     named = [item for item in state.leads if item.kind != "collective"]
     if named:
         context.last_group = named
+    if inside:
+        return carried
     if heading is None and state.first_subject is not None:
         carried = None  # a paragraph that names its own subjects ends the heading's reach
     if body.text.rstrip().endswith(":") and heading is None and state.first_subject is None:
         carried = None  # "Chủ tịch Ủy ban nhân dân tỉnh yêu cầu:" opens a new section
     return carried
+
+
+def _bare_heading(body: _Pair, registry: Registry) -> tuple[_Subject | None, _Pair]:
+    """ "1. Sở Khoa học và Công nghệ" alone on its line heads the sub-items below it."""
+    text = body.text.rstrip(" .:")
+    if not text or text.endswith((";", ",")) or len(text) > 300:
+        return None, body
+    lead = _LEAD_IN.match(text)
+    offset = lead.end() if lead else 0
+    span = Span(text[offset:], body.folded[offset : len(text)])
+    if not span.tokens:
+        return None, body
+    items, end = parse_list(span, registry, 0)
+    if not items or end != len(span.tokens):
+        return None, body
+    return _Subject(items, "heading"), body[len(body.text) :]
 
 
 def _heading(body: _Pair, registry: Registry) -> tuple[_Subject | None, _Pair]:
