@@ -127,6 +127,7 @@ RELATIVE = re.compile(
     r"|khong qua|sau)\s+(?P<n>\d{1,3})\s+(?P<unit>ngay lam viec|ngay|tuan|thang)"
     r"(?:\s+(?P<from>(?:ke|tinh) tu)(?P<tail>[^.;]{0,80}))?"
 )
+_AND_DATE = re.compile(r"\s*(?:,|va)\s*(?:ngay\s*)?" + _DATE)
 _TAIL_DATE = re.compile(r"ngay\s*(?:" + _DATE + r"|" + _DATE_WORDS + r")")
 
 
@@ -145,6 +146,11 @@ def find_deadlines(folded: str, year: int | None, base: date | None) -> list[Dea
         # is only a deadline with its year or the directive's, handled below)
     for match in DATE_CUE.finditer(folded):
         found.append(_from_date_match(match, year))
+        # "trước ngày 01/6 và 15/11 hằng năm": the days after the first share its cue
+        position = match.end()
+        while more := _AND_DATE.match(folded, position):
+            found.append(_from_date_match(more, year))
+            position = more.end()
     for match in DAY_CUE.finditer(folded):
         day = int(match.group("d"))
         what = match.group("what")
@@ -355,8 +361,13 @@ def find_cadences(folded: str) -> list[Cadence]:
     return result
 
 
+_DAY_BEFORE = re.compile(r"(?<![\d/])\d{1,2}\s*/\s*\d{1,2}\s*$")
+
+
 def _governs_action(text: str, match: re.Match[str]) -> bool:
     before = text[max(0, match.start() - 120) : match.start()]
+    if _DAY_BEFORE.search(before):
+        return True  # "trước ngày 15/12 hằng năm": the day of a yearly deadline
     if _CLAUSE_START.search(before) or _REPORT_BEFORE.search(before[-100:]):
         return True
     return bool(_ACTION_AFTER.match(text, match.end()))

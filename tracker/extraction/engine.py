@@ -564,6 +564,9 @@ def _anchors(span: _Text, context: _Context) -> list[_Anchor]:
                 via_due[later] = (via, first)
                 break
 
+    # "trước ngày 01/6 và 15/11 hằng năm": several days of the year, one recurring task
+    joined = _joined_days(folded, deadlines)
+    chained |= set(joined)
     used: set[int] = set()
     for index, deadline in enumerate(deadlines):
         if index in chained:
@@ -579,6 +582,11 @@ def _anchors(span: _Text, context: _Context) -> list[_Anchor]:
             if first.due is None and first.has_year is False and not first.invalid:
                 anchor.via_due = None
         cadence = _pair_cadence(folded, deadline, deadlines, index, cadences, used)
+        days = [deadlines[i] for i in sorted(i for i, j in joined.items() if j == index)]
+        if cadence == "annual" and days:
+            days.append(deadline)
+            cadence = {2: "semiannual", 4: "quarterly", 12: "monthly"}.get(len(days), cadence)
+            anchor.start = min(anchor.start, days[0].start)
         if cadence is not None:
             anchor.cadence = cadence
             anchor.period_due_day = _period_day(deadline)
@@ -599,6 +607,34 @@ def _anchors(span: _Text, context: _Context) -> list[_Anchor]:
     anchors.sort(key=lambda a: a.start)
     _assign_vias(span, anchors, vias)
     return anchors
+
+
+_DAYS_BETWEEN = re.compile(r"^\s*(?:(?:,|va)\s*(?:ngay\s*)?)?$")
+
+
+def _joined_days(folded: str, deadlines: list[Deadline]) -> dict[int, int]:
+    """Map each day of "ngày 01/6 và 15/11 hằng năm" but the last to the last one."""
+    joined: dict[int, int] = {}
+    run: list[int] = []
+    for index, deadline in enumerate(deadlines):
+        yearless = deadline.kind == "date" and not deadline.has_year
+        if (
+            run
+            and yearless
+            and _DAYS_BETWEEN.match(folded[deadlines[run[-1]].end : deadline.start])
+        ):
+            run.append(index)
+        else:
+            _close_run(run, joined)
+            run = [index] if yearless else []
+    _close_run(run, joined)
+    return joined
+
+
+def _close_run(run: list[int], joined: dict[int, int]) -> None:
+    if len(run) > 1:
+        for index in run[:-1]:
+            joined[index] = run[-1]
 
 
 def _pair_cadence(
