@@ -91,6 +91,14 @@ _ASSIGNMENT_OPENING = re.compile(
     r"(?:ket luan|yeu cau|chi thi|chi dao|giao nhiem vu|de nghi|nhiem vu|to chuc thuc hien"
     r"|nhu sau|sau day|noi dung sau)(?: cu the)?(?: nhu sau)?\s*:\s*$"
 )
+_TITLE = re.compile(
+    r"\s*(?:bo truong|tong giam doc|giam doc|chu tich|thu truong|truong ban|chanh van phong"
+    r"|chanh thanh tra|tong cuc truong|cuc truong)\s+"
+)
+_CLAUSE_COMMA = re.compile(r", (?=\w)")
+_LEAD_ROLE = re.compile(
+    r"(?:chu tri|co trach nhiem|chiu trach nhiem|khan truong|tham muu|la co quan dau moi)\b"
+)
 _TOPIC = re.compile(r"^\W*(?:ve|doi voi|rieng|trong do|nhiem vu|ve viec)\b")
 _ISSUER_LIKE = re.compile(r"^(?:uy ban nhan dan|hoi dong nhan dan|ubnd|hdnd) (?:tinh|thanh pho)$")
 
@@ -450,7 +458,11 @@ def _own_subject(sentence: _Text, context: _Context, state: _ParagraphState) -> 
     registry = context.registry
     best: _Subject | None = None
     lead = _LEAD_IN.match(sentence.text)
-    span, items, end = sentence.parse(registry, lead.end() if lead else 0)
+    start = lead.end() if lead else 0
+    title = _TITLE.match(sentence.folded, start)
+    if title and sentence.text[title.end() : title.end() + 1].isupper():
+        start = title.end()  # "Bộ trưởng Bộ Tài chính …" is the ministry's task
+    span, items, end = sentence.parse(registry, start)
     if items:
         items = [item for item in items if not _ISSUER_LIKE.match(_folded_name(item))]
         if items:
@@ -467,6 +479,16 @@ def _own_subject(sentence: _Text, context: _Context, state: _ParagraphState) -> 
             items = [item for item in items if not _ISSUER_LIKE.match(_folded_name(item))]
             if items:
                 best = _Subject(items, "sentence")
+    if best is None:
+        # "Trên cơ sở kết quả khảo sát, Sở Xây dựng chủ trì, …": after an opening clause
+        for comma in _CLAUSE_COMMA.finditer(sentence.folded, 0, 300):
+            span, items, end = sentence.parse(registry, comma.end())
+            items = [item for item in items if item.kind == "named"]
+            if not items or end >= len(span.tokens):
+                continue
+            if _LEAD_ROLE.match(span.folded, span.tokens[end].start):
+                best = _Subject(items, "sentence")
+                break
     for match in _TRIGGER.finditer(sentence.folded):
         pre = (match.group("pre") or "").strip()
         if pre in _NOT_TRIGGER_PRE or (lead and match.end() <= lead.end()):

@@ -171,14 +171,19 @@ def _is_wrapped(lines: list[str]) -> bool:
 
 
 def _tables(lines: list[str], closes: list[bool]) -> list[tuple[str, list[str], list[bool]]]:
-    """Split lines into plain runs and task-table rows drawn with lone "|" lines."""
+    """Split lines into plain runs and task-table rows drawn with lone "|" lines.
+
+    A lone "|" opens or closes a cell; two in a row end a table row. A task table (its
+    header names the "chủ trì" column) gives one " | "-joined line per row; any other
+    pipe-drawn table is page layout, and its cells go back to being plain lines.
+    """
     blocks: list[tuple[str, list[str], list[bool]]] = []
     plain: list[str] = []
     plain_close: list[bool] = []
     in_table = False
-    header: int | None = None  # cells of a task table's header row
-    row: list[str] = []
-    cell: list[str] = []
+    header: int | None = None  # number of cells of a task table's header row
+    row: list[list[tuple[str, bool]]] = []
+    cell: list[tuple[str, bool]] = []
 
     def flush_plain() -> None:
         if plain:
@@ -190,28 +195,27 @@ def _tables(lines: list[str], closes: list[bool]) -> list[tuple[str, list[str], 
         nonlocal header
         cells = [c for c in row]
         row.clear()
-        if not any(cells):
+        texts = [" ".join(line for line, _ in c if line).strip() for c in cells]
+        if not any(texts):
             return
-        folded = [fold_keep_length(c) for c in cells]
-        if (
-            len(cells) >= 3
+        folded = [fold_keep_length(t) for t in texts]
+        is_header = (
+            len(texts) >= 3
             and any(_TASK_HEADER.search(f) and len(f) < 60 for f in folded)
             and any(_TASK_HEADER_OTHER.search(f) and len(f) < 60 for f in folded)
-        ):
-            header = len(cells)
+        )
+        if is_header:
+            header = len(texts)
+        if is_header or (header is not None and len([t for t in texts if t]) >= 2):
             flush_plain()
-            blocks.append(("row", [" | ".join(cells)], [True]))
-            return
-        if header is not None and len([c for c in cells if c]) >= 2:
-            flush_plain()
-            blocks.append(("row", [" | ".join(cells)], [True]))
+            blocks.append(("row", [" | ".join(t.replace("|", "/") for t in texts)], [True]))
             return
         for c in cells:
-            if c:
-                plain.append(c)
-                plain_close.append(True)
-                plain.append("")
-                plain_close.append(False)
+            for line, close in c:
+                plain.append(line)
+                plain_close.append(close)
+            plain.append("")
+            plain_close.append(False)
 
     for line, close in zip(lines, closes, strict=True):
         if line == "|":
@@ -219,11 +223,11 @@ def _tables(lines: list[str], closes: list[bool]) -> list[tuple[str, list[str], 
                 in_table = True
                 flush_plain()
                 continue
-            if cell:
-                row.append(" ".join(cell))
+            if any(text for text, _ in cell):
+                row.append(list(cell))
                 cell.clear()
             elif header is not None and 1 < len(row) < header:
-                row.append("")  # an empty cell, not the end of the row
+                row.append([])  # an empty cell, not the end of the row
             else:
                 flush_row()
             continue
@@ -231,41 +235,18 @@ def _tables(lines: list[str], closes: list[bool]) -> list[tuple[str, list[str], 
             plain.append(line)
             plain_close.append(close)
             continue
-        if not line:
-            if not cell:  # a blank line after a closing "|": the table is over
-                flush_row()
-                in_table = False
-                header = None
-            else:
-                # a blank line inside a cell: keep paragraphs of a long cell apart
-                cell.append("\n")
+        if not line and not any(text for text, _ in cell):
+            # a blank line after a closing "|": the table is over
+            flush_row()
+            in_table = False
+            header = None
             continue
-        if header is None:
-            # outside a task table a "cell" is ordinary text: keep its lines
-            cell.append(line + ("\n" if close else ""))
-        else:
-            cell.append(line)
+        cell.append((line, close))
     if cell:
-        row.append(" ".join(cell))
+        row.append(list(cell))
     flush_row()
     flush_plain()
-    # cells outside task tables were joined with " " and "\n" markers: split them again
-    result: list[tuple[str, list[str], list[bool]]] = []
-    for kind, content, flags in blocks:
-        if kind == "row":
-            result.append((kind, [re.sub(r"\s*\n\s*", " ", content[0]).strip()], flags))
-            continue
-        split_lines: list[str] = []
-        split_flags: list[bool] = []
-        for line, flag in zip(content, flags, strict=True):
-            parts = line.split("\n")
-            for position, part in enumerate(parts):
-                part = part.strip()
-                last = position == len(parts) - 1
-                split_lines.append(part)
-                split_flags.append(flag if last else True)
-        result.append((kind, split_lines, split_flags))
-    return result
+    return blocks
 
 
 def _join(lines: list[str], closes: list[bool], wrapped: bool) -> list[str]:
