@@ -597,15 +597,14 @@ def _anchors(span: _Text, context: _Context) -> list[_Anchor]:
         if index in chained:
             continue
         anchor = _Anchor(deadline.start, deadline.end, deadline=deadline)
+        # two hops: the lead's own deadline is the first ("gửi Sở X trước 05/7"), the via
+        # agency's the later one ("báo cáo UBND tỉnh trước 10/7")
+        own, hop = deadline, None
         if index in via_due:
-            via, first = via_due[index]
+            via, own = via_due[index]
+            hop = deadline
             anchor.start = min(anchor.start, via.start)
             anchor.via = via.item
-            anchor.via_due = first.due
-            if first.invalid:
-                anchor.invalid.append(span.text[first.start : first.end])
-            if first.due is None and first.has_year is False and not first.invalid:
-                anchor.via_due = None
         cadence = _pair_cadence(folded, deadline, deadlines, index, cadences, used)
         days = [deadlines[i] for i in sorted(i for i, j in joined.items() if j == index)]
         if cadence == "annual" and days:
@@ -614,13 +613,18 @@ def _anchors(span: _Text, context: _Context) -> list[_Anchor]:
             anchor.start = min(anchor.start, days[0].start)
         if cadence is not None:
             anchor.cadence = cadence
-            anchor.period_due_day = _period_day(deadline)
-            anchor.via_due = None
+            anchor.period_due_day = _period_day(own)
         else:
-            anchor.due = deadline.due
-        if deadline.invalid:
-            anchor.invalid.append(span.text[deadline.start : deadline.end])
+            anchor.due = own.due
+            if hop is not None and not (hop.due is None and hop.has_year is False):
+                anchor.via_due = hop.due
+        for part in (own, hop):
+            if part is not None and part.invalid:
+                anchor.invalid.append(span.text[part.start : part.end])
+        if own.invalid:
             anchor.due = None
+        if own is not deadline:
+            anchor.notes.extend(own.notes)
         anchor.notes.extend(deadline.notes)
         anchors.append(anchor)
     seen: set[str] = {a.cadence for a in anchors if a.cadence}
@@ -763,11 +767,13 @@ def _emit(context: _Context, item: Item, anchor: _Anchor, co: list[Item], text: 
     task["due"] = anchor.due.isoformat() if anchor.due else None
     task["cadence"] = anchor.cadence
     task["period_due_day"] = anchor.period_due_day
-    if anchor.via is not None:
+    if anchor.via is not None and anchor.via.name != task["agency"]:
+        # "Sở Nội vụ … (qua Sở Nội vụ tổng hợp)": an agency does not report through itself
         task["via"] = anchor.via.name
         if anchor.via.match is not None and anchor.via.match.note:
             task["notes"].append(anchor.via.match.note)
-    task["via_due"] = anchor.via_due.isoformat() if anchor.via_due else None
+    if task["via"] is not None and anchor.via_due:
+        task["via_due"] = anchor.via_due.isoformat()
     task["notes"].extend(anchor.notes)
     for raw in anchor.invalid:
         written = _WRITTEN_DATE.search(raw)
