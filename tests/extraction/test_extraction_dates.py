@@ -49,9 +49,10 @@ def test_one_off_deadline(registry, phrase, due):
     ("phrase", "due"),
     [
         ("trong vòng 60 ngày kể từ ngày ký", "2025-07-16"),  # issue date 17/5/2025
-        ("trong vòng 30 ngày kể từ ngày 01/8/2025", "2025-08-31"),
+        # 31/8/2025 is a Sunday and 1-2/9 Quốc khánh: the period ends on the next working day
+        ("trong vòng 30 ngày kể từ ngày 01/8/2025", "2025-09-03"),
         ("trong thời hạn 10 ngày làm việc kể từ ngày ký", "2025-05-30"),
-        ("trong 2 tháng kể từ ngày 31/12/2025", "2026-02-28"),
+        ("trong 2 tháng kể từ ngày 31/12/2025", "2026-03-02"),  # 28/02/2026 is a Saturday
     ],
 )
 def test_relative_deadline(registry, phrase, due):
@@ -173,3 +174,62 @@ def test_deadline_only_sentence_completes_the_previous_one(registry):
 
 def test_working_days_skip_weekends():
     assert add_working_days(date(2025, 5, 16), 1) == date(2025, 5, 19)  # Friday -> Monday
+
+
+# -- the office's working calendar, events, several days of a year -------------------------
+
+
+def test_working_days_skip_tet():
+    """10 working days from 10/02/2026 jump the Tết Bính Ngọ break: 03/03, not 24/02."""
+    assert add_working_days(date(2026, 2, 10), 10) == date(2026, 3, 3)
+
+
+def test_a_period_in_working_days_uses_the_calendar(registry):
+    out = extract(
+        "Thông báo số 5/TB-UBND ngày 10/02/2026.\n\n"
+        "Sở Tài chính báo cáo trong vòng 10 ngày làm việc kể từ ngày ký.",
+        registry,
+    )
+    [task] = out["tasks"]
+    assert task["due"] == "2026-03-03"
+
+
+def test_an_explicit_date_on_a_weekend_is_not_moved(registry):
+    task = one_task(registry, "Sở Tài chính báo cáo trước ngày 14/9/2025.")  # a Sunday
+    assert task["due"] == "2025-09-14"
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "trong vòng 30 ngày kể từ ngày Thông tư số 12/2025/TT-BTC có hiệu lực",
+        "trong thời hạn 15 ngày kể từ ngày Đề án được phê duyệt",
+    ],
+)
+def test_a_period_from_an_event_awaits_the_event(registry, phrase):
+    out = extract(ISSUED + f"Sở Tư pháp hướng dẫn thực hiện {phrase}.", registry)
+    [task] = out["tasks"]
+    assert task["due"] is None
+    assert task["warnings"] == ["awaiting-event"]
+    [warning] = out["warnings"]
+    assert "chờ sự kiện" in warning["message"] and "«ngày" in warning["message"]
+
+
+def test_a_period_from_this_document_is_not_an_event(registry):
+    task = one_task(
+        registry, "Sở Tư pháp hướng dẫn trong vòng 30 ngày kể từ ngày Quyết định này có hiệu lực."
+    )
+    assert task["warnings"] == []
+
+
+@pytest.mark.parametrize(
+    ("phrase", "cadence"),
+    [
+        ("trước ngày 01/6 và 15/11 hằng năm", "semiannual"),
+        ("trước ngày 15/12 hằng năm", "annual"),
+        ("trước ngày 15/3, 15/6, 15/9 và 15/12 hằng năm", "quarterly"),
+    ],
+)
+def test_days_of_the_year_make_one_recurring_task(registry, phrase, cadence):
+    task = one_task(registry, f"Sở Tài chính định kỳ {phrase} báo cáo UBND tỉnh.")
+    assert task["cadence"] == cadence

@@ -45,6 +45,7 @@ WARNING_CODES = (
     "deadline-without-agency",
     "invalid-date",
     "former-agency",
+    "awaiting-event",
 )
 
 _SECTION = re.compile(
@@ -125,6 +126,7 @@ class _Anchor:
     period_due_day: str | None = None
     via: Item | None = None
     via_due: date | None = None
+    event: str | None = None  # "kể từ ngày Thông tư … có hiệu lực": due when the event is known
     notes: list[str] = field(default_factory=list)
     invalid: list[str] = field(default_factory=list)
 
@@ -625,6 +627,8 @@ def _anchors(span: _Text, context: _Context) -> list[_Anchor]:
             anchor.due = None
         if own is not deadline:
             anchor.notes.extend(own.notes)
+        if own.event is not None:
+            anchor.event = " ".join(span.text[own.event[0] : own.event[1]].split())
         anchor.notes.extend(deadline.notes)
         anchors.append(anchor)
     seen: set[str] = {a.cadence for a in anchors if a.cadence}
@@ -775,6 +779,14 @@ def _emit(context: _Context, item: Item, anchor: _Anchor, co: list[Item], text: 
     if task["via"] is not None and anchor.via_due:
         task["via_due"] = anchor.via_due.isoformat()
     task["notes"].extend(anchor.notes)
+    if anchor.event:
+        _flag(
+            context,
+            task,
+            "awaiting-event",
+            f"Thời hạn tính từ một sự kiện chưa xảy ra («{anchor.event}»): chờ sự kiện, "
+            "chưa đề xuất ngày; nhập thời hạn khi biết ngày của sự kiện.",
+        )
     for raw in anchor.invalid:
         written = _WRITTEN_DATE.search(raw)
         raw = written.group() if written else raw
