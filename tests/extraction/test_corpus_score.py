@@ -105,7 +105,9 @@ def test_corpus_micro_f1_stays_above_the_floor(corpora, shared_dir, capsys):
         want, got, hit = want + w, got + g, hit + h
         slowest = max(slowest, slow)
     p, r, f1 = _micro(want, got, hit)
-    report.append(f"micro-averaged: {hit} of {want} pairs; precision {p:.3f} recall {r:.3f} F1 {f1:.3f}")
+    report.append(
+        f"micro-averaged: {hit} of {want} pairs; precision {p:.3f} recall {r:.3f} F1 {f1:.3f}"
+    )
     report.append(f"slowest notice: {slowest:.0f} ms")
     with capsys.disabled():
         print("\n" + "\n".join(report))

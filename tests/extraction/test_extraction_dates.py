@@ -81,21 +81,29 @@ def test_citation_dates_are_not_deadlines():
 
 
 @pytest.mark.parametrize(
-    ("sentence", "cadence", "day"),
+    ("sentence", "cadence", "day", "first_due"),
     [
-        ("Hằng tháng rà soát tình hình thực hiện nhiệm vụ.", "monthly", None),
-        ("Rà soát, báo cáo kết quả hàng tháng.", "monthly", None),
-        ("Báo cáo UBND tỉnh trước ngày 20 hằng tháng.", "monthly", "20"),
-        ("Định kỳ hàng quý báo cáo kết quả.", "quarterly", None),
-        ("Định kỳ quý I, 6 tháng, 9 tháng, cả năm báo cáo kết quả.", "quarterly-cumulative", None),
-        ("Định kỳ 6 tháng báo cáo kết quả.", "semiannual", None),
-        ("Hằng năm tổ chức đánh giá.", "annual", None),
-        ("Báo cáo trước ngày 15 của tháng cuối quý.", "quarterly", "15"),
+        ("Hằng tháng rà soát tình hình thực hiện nhiệm vụ.", "monthly", None, None),
+        ("Rà soát, báo cáo kết quả hàng tháng.", "monthly", None, None),
+        # issued 17/5/2025: the first period's deadline is the first such day after it
+        ("Báo cáo UBND tỉnh trước ngày 20 hằng tháng.", "monthly", "20", "2025-05-20"),
+        ("Báo cáo UBND tỉnh trước ngày 10 hằng tháng.", "monthly", "10", "2025-06-10"),
+        ("Định kỳ hàng quý báo cáo kết quả.", "quarterly", None, None),
+        (
+            "Định kỳ quý I, 6 tháng, 9 tháng, cả năm báo cáo kết quả.",
+            "quarterly-cumulative",
+            None,
+            None,
+        ),
+        ("Định kỳ 6 tháng báo cáo kết quả.", "semiannual", None, None),
+        ("Hằng năm tổ chức đánh giá.", "annual", None, None),
+        ("Báo cáo trước ngày 15 của tháng cuối quý.", "quarterly", "15", "2025-06-15"),
+        ("Báo cáo trước ngày 15/5 hằng năm.", "annual", "15/05", "2026-05-15"),
     ],
 )
-def test_cadence(registry, sentence, cadence, day):
+def test_cadence(registry, sentence, cadence, day, first_due):
     task = one_task(registry, f"Sở Nội vụ: {sentence}")
-    assert (task["cadence"], task["period_due_day"], task["due"]) == (cadence, day, None)
+    assert (task["cadence"], task["period_due_day"], task["due"]) == (cadence, day, first_due)
 
 
 def test_semiannual_and_annual_report_days(registry):

@@ -22,7 +22,13 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from tracker.extraction.dates import Cadence, Deadline, find_cadences, find_deadlines
+from tracker.extraction.dates import (
+    Cadence,
+    Deadline,
+    find_cadences,
+    find_deadlines,
+    last_day_of_month,
+)
 from tracker.extraction.header import parse_header
 from tracker.extraction.layout import normalise_layout, outline_depth
 from tracker.extraction.registry import Match, Registry
@@ -616,6 +622,8 @@ def _anchors(span: _Text, context: _Context) -> list[_Anchor]:
         if cadence is not None:
             anchor.cadence = cadence
             anchor.period_due_day = _period_day(own)
+            # the first period's deadline: the first such day after the issue date
+            anchor.due = _first_due(context.issued, cadence, [*days, own] if days else [own])
         else:
             anchor.due = own.due
             if hop is not None and not (hop.due is None and hop.has_year is False):
@@ -708,6 +716,32 @@ def _pair_cadence(
         used.add(nearest)
         return attached or cadences[nearest].cadence
     return attached
+
+
+def _first_due(issued: date | None, cadence: str, days: list[Deadline]) -> date | None:
+    """The first deadline after `issued` of "trước ngày 20 hằng tháng", "trước ngày 15 của
+    tháng cuối quý", "trước ngày 01/6 và 15/11 hằng năm"; None when the text fixes no day."""
+    if issued is None:
+        return None
+    candidates: list[date] = []
+    for deadline in days:
+        if deadline.day is None or deadline.invalid:
+            continue
+        if deadline.month is not None:
+            months = [deadline.month]
+        elif cadence == "monthly":
+            months = list(range(1, 13))
+        elif cadence in ("quarterly", "quarterly-cumulative"):
+            months = [3, 6, 9, 12]
+        else:
+            continue
+        for year in (issued.year, issued.year + 1):
+            for month in months:
+                day = min(deadline.day, last_day_of_month(year, month).day)
+                candidate = date(year, month, day)
+                if candidate > issued:
+                    candidates.append(candidate)
+    return min(candidates) if candidates else None
 
 
 def _period_day(deadline: Deadline) -> str | None:

@@ -296,8 +296,9 @@ _DATE_LINE = re.compile(r",\s*ngay\s+\d{1,2}(?:\s+thang\s+\d{1,2}\s+nam\s+\d{4})
 
 def _header_line(line: str) -> bool:
     """Lines of the header block stay lines: capitals, "Số: …", the place and date."""
-    letters = [c for c in line if c.isalpha()]
-    if letters and not any(c.islower() for c in letters):
+    if len(line) > 160:
+        return False  # a header line is short; paragraphs grow long while being joined
+    if not any(c.islower() for c in line) and any(c.isupper() for c in line):
         return True
     folded = fold_keep_length(line)
     return folded.startswith("so:") or bool(_DATE_LINE.search(folded))
