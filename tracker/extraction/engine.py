@@ -133,6 +133,7 @@ class _Anchor:
     via: Item | None = None
     via_due: date | None = None
     event: str | None = None  # "kể từ ngày Thông tư … có hiệu lực": due when the event is known
+    written: str = ""  # the deadline or cadence phrase as the text writes it
     notes: list[str] = field(default_factory=list)
     invalid: list[str] = field(default_factory=list)
 
@@ -646,6 +647,8 @@ def _anchors(span: _Text, context: _Context) -> list[_Anchor]:
         seen.add(cadence.cadence)
         anchors.append(_Anchor(cadence.start, cadence.end, cadence=cadence.cadence))
     anchors.sort(key=lambda a: a.start)
+    for anchor in anchors:
+        anchor.written = span.text[anchor.start : anchor.end].strip()
     _assign_vias(span, anchors, vias)
     return anchors
 
@@ -810,6 +813,10 @@ def _emit(context: _Context, item: Item, anchor: _Anchor, co: list[Item], text: 
         task["via"] = anchor.via.name
         if anchor.via.match is not None and anchor.via.match.note:
             task["notes"].append(anchor.via.match.note)
+    if anchor.written:
+        task["sources"]["cadence" if anchor.cadence else "due"] = anchor.written
+    if task["via"] is not None:
+        task["sources"]["via"] = anchor.via.surface
     if task["via"] is not None and anchor.via_due:
         task["via_due"] = anchor.via_due.isoformat()
     task["notes"].extend(anchor.notes)
@@ -851,6 +858,8 @@ def _task(context: _Context, item: Item, text: str) -> dict:
         "cadence": None,
         "period_due_day": None,
         "text": text,
+        # the words of the text that justified each field, for the review screen
+        "sources": {"agency": item.surface},
         "warnings": [],
         "notes": [],
     }
