@@ -151,6 +151,7 @@ class _Context:
     table_roles: dict[str, int] | None = None
     table_group: list[Item] = field(default_factory=list)
     last_flushed: tuple[tuple[str, ...], str, list[dict]] | None = None
+    last_flushed_subject: _Subject | None = None
 
 
 def extract(text: str, registry: Registry, *, base_date: date | None = None) -> dict:
@@ -441,6 +442,12 @@ def _sentence(pair: _Pair, context: _Context, state: _ParagraphState) -> None:
                 text = f"{previous} {sentence}"
         elif not state.seen_sentence and subject is not None:
             text = _reclaim_undated(context, subject, sentence)
+        elif not state.seen_sentence and context.last_flushed_subject is not None:
+            # "Thời gian hoàn thành trước ngày …" on its own line closes the item before it
+            subject = context.last_flushed_subject
+            text = _reclaim_undated(context, subject, sentence)
+            if text == sentence:
+                subject = None
     state.last_undated = None
 
     if subject is None:
@@ -898,6 +905,7 @@ def _warning(code: str, message: str, text: str) -> dict:
 
 def _flush_undated(context: _Context, state: _ParagraphState) -> None:
     context.last_flushed = None
+    context.last_flushed_subject = None
     for subject, sentences, co in state.undated.values():
         if not sentences:
             continue
@@ -909,6 +917,7 @@ def _flush_undated(context: _Context, state: _ParagraphState) -> None:
             context.tasks.append(task)
             tasks.append(task)
         context.last_flushed = (subject.key(), text, tasks)
+        context.last_flushed_subject = subject
 
 
 def _reclaim_undated(context: _Context, subject: _Subject, sentence: str) -> str:
@@ -924,6 +933,7 @@ def _reclaim_undated(context: _Context, subject: _Subject, sentence: str) -> str
         return sentence
     del context.tasks[-len(tasks) :]
     context.last_flushed = None
+    context.last_flushed_subject = None
     return f"{text} {sentence}"
 
 

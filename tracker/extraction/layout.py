@@ -94,7 +94,7 @@ def _letter_bounds(lines: list[str]) -> tuple[int, int]:
         ):
             start = _issuer_start(lines, index)
             # a bare letter starts with its issuer: only a page's chrome is cut
-            if sum(1 for line in lines[:start] if line not in ("", "|")) < 10:
+            if sum(1 for line in lines[:start] if line not in ("", "|")) < 6:
                 start = 0
             break
     for index in range(start + 1, len(lines)):
@@ -167,7 +167,7 @@ def _is_wrapped(lines: list[str]) -> bool:
             and outline_depth(following) is None
         ):
             open_lines += 1
-    return long_lines >= 8 and open_lines >= 0.3 * long_lines
+    return long_lines >= 5 and open_lines >= 0.3 * long_lines
 
 
 def _tables(lines: list[str], closes: list[bool]) -> list[tuple[str, list[str], list[bool]]]:
@@ -274,7 +274,9 @@ def _join(lines: list[str], closes: list[bool], wrapped: bool) -> list[str]:
             and not _header_line(current)
             and not _header_line(line)
         )
-        if opened and blank:
+        if current and _DATE_CUT.search(current) and _DATE_REST.match(line):
+            opened = True  # "Hà Nội, ngày 22" / "tháng 11 năm 2025": one date
+        elif opened and blank:
             opened = line[:1].islower() or current.endswith((",", "-", "–"))
         elif opened:
             opened = wrapped
@@ -291,6 +293,8 @@ def _join(lines: list[str], closes: list[bool], wrapped: bool) -> list[str]:
     return [re.sub(r"\s{2,}", " ", line).strip() for line in out]
 
 
+_DATE_CUT = re.compile(r",\s*ngày\s+\d{1,2}$")
+_DATE_REST = re.compile(r"tháng\s+\d{1,2}\s+năm\s+\d{4}\W*$")
 _DATE_LINE = re.compile(r",\s*ngay\s+\d{1,2}(?:\s+thang\s+\d{1,2}\s+nam\s+\d{4})?\W*$")
 
 

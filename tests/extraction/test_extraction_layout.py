@@ -1,0 +1,162 @@
+"""Stage 1, reading the document: page chrome, markdown, pipe tables, records, wrapped lines."""
+
+from __future__ import annotations
+
+import pytest
+
+from tracker.extraction.layout import TABLE_HEADER, normalise_layout, outline_depth
+
+CHROME = "\n".join(
+    [
+        "|",
+        "Bản dịch này thuộc quyền sở hữu của **",
+        "THƯ VIỆN PHÁP LUẬT**. Mọi hành vi sao chép đều vi phạm.",
+        "**Số hiệu:**",
+        "|",
+        "12/UBND-KT",
+        "|",
+        "**Ngày ban hành:**",
+        "|",
+        "01/12/2025",
+        "|",
+        "## Tóm tắt",
+        "Sở Tài chính báo cáo trước ngày 15/12/2025.",
+        "Xem thêm chi tiết tại Công văn 12/UBND-KT.",
+        "|",
+        "**ỦY BAN NHÂN DÂN**",
+        "TỈNH HÒA BÌNH",
+        "-------",
+        "|",
+        "**CỘNG HÒA XÃ HỘI",
+        "CHỦ NGHĨA VIỆT NAM**",
+        "Độc lập - Tự do - Hạnh phúc",
+        "|",
+        "Số: 12/UBND-KT",
+        "|",
+        "*Hòa Bình, ngày 01",
+        "tháng 12 năm 2025*",
+        "|",
+        "",
+        "Sở Tài chính tổng hợp, báo cáo UBND tỉnh trước ngày 15/12/2025.",
+        "",
+        "Công văn 12/UBND-KT năm 2025 về báo cáo tài chính",
+        "Văn bản này chưa cập nhật nội dung Tiếng Anh",
+        "## Văn bản liên quan",
+        "Ban hành: 12/09/2025",
+    ]
+)
+
+
+def test_a_law_library_page_keeps_only_the_letter():
+    text = normalise_layout(CHROME)
+    assert text.startswith("ỦY BAN NHÂN DÂN\nTỈNH HÒA BÌNH\nCỘNG HÒA XÃ HỘI")
+    assert text.count("trước ngày 15/12/2025") == 1  # the summary does not count twice
+    assert "Bản dịch" not in text and "Văn bản liên quan" not in text
+    assert "**" not in text and "Hòa Bình, ngày 01 tháng 12 năm 2025" in text
+
+
+def test_a_bare_letter_is_not_cut():
+    letter = "ỦY BAN NHÂN DÂN TỈNH HÒA BÌNH\nSố: 5/TB-UBND\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+    assert normalise_layout(letter).split("\n")[:2] == [
+        "ỦY BAN NHÂN DÂN TỈNH HÒA BÌNH",
+        "Số: 5/TB-UBND",
+    ]
+
+
+def test_a_pipe_drawn_task_table_gives_one_line_per_row():
+    lines = ["|", "**STT**", "|", "**Nội dung**", "|", "**Cơ quan chủ trì**", "|"]
+    lines += ["**Cơ quan phối hợp**", "|", "**Thời gian hoàn thành**", "|", "|"]
+    lines += ["**I. CẢI CÁCH**", "|", "|", "1", "|", "Rà soát thủ tục", "hành chính", "|"]
+    lines += ["Sở Tư pháp", "|", "|", "Quý II/2025", "|", "", "Đoạn sau bảng."]
+    text = normalise_layout("\n".join(lines))
+    assert text.split("\n") == [
+        "STT | Nội dung | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian hoàn thành",
+        "I. CẢI CÁCH",
+        "1 | Rà soát thủ tục hành chính | Sở Tư pháp |  | Quý II/2025",
+        "Đoạn sau bảng.",
+    ]
+
+
+def test_a_layout_table_goes_back_to_lines():
+    text = normalise_layout("|\n**ỦY BAN NHÂN DÂN**\n|\n**CỘNG HÒA XÃ HỘI**\n|\n")
+    assert text.split("\n") == ["ỦY BAN NHÂN DÂN", "CỘNG HÒA XÃ HỘI"]
+
+
+def test_a_labelled_record_becomes_a_table_row():
+    text = normalise_layout(
+        "1.1. Xây dựng chiến lược dữ liệu:\n"
+        "a) Nhiệm vụ: Rà soát, hoàn thiện chiến lược dữ liệu.\n"
+        "b) Cơ quan thực hiện:\n"
+        "- Đơn vị chủ trì: Sở Khoa học và Công nghệ.\n"
+        "- Đơn vị phối hợp: Các Sở, ban, ngành.\n"
+        "c) Thời gian thực hiện: Hoàn thành trong năm 2025.\n"
+        "1.2. Mục sau."
+    )
+    assert text.split("\n") == [
+        "1.1. Xây dựng chiến lược dữ liệu:",
+        TABLE_HEADER,
+        "Rà soát, hoàn thiện chiến lược dữ liệu. | Sở Khoa học và Công nghệ. | "
+        "Các Sở, ban, ngành. | Hoàn thành trong năm 2025.",
+        "1.2. Mục sau.",
+    ]
+
+
+WRAPPED = """Chủ tịch Ủy ban nhân dân tỉnh có ý kiến chỉ đạo như sau về công tác
+rà soát dữ liệu số nhà sau sắp xếp đơn vị hành chính trên địa bàn toàn
+tỉnh, cụ thể:
+1.1. Giao Sở Nông nghiệp
+và Môi trường
+Khẩn trương chia sẻ toàn bộ cơ sở dữ liệu đất đai đã được cập nhật cùng
+các tờ bản đồ địa chính có thông tin địa chỉ của tỉnh đến Ủy ban nhân dân
+các xã, phường để tiếp tục rà soát, đối chiếu, cập nhật dữ liệu số nhà.
+Thời gian hoàn thành trước ngày 05 tháng 12
+năm 2025.
+1.2. Giao Sở Xây dựng theo dõi, đôn đốc các xã, phường thực hiện cập nhật
+thông tin số nhà vào cơ sở dữ liệu đất đai trên toàn địa bàn tỉnh."""
+
+
+def test_hard_wrapped_lines_are_joined_into_outline_items():
+    lines = normalise_layout(WRAPPED).split("\n")
+    assert len(lines) == 4
+    assert lines[1].startswith("1.1. Giao Sở Nông nghiệp và Môi trường Khẩn trương")
+    assert lines[2] == "Thời gian hoàn thành trước ngày 05 tháng 12 năm 2025."
+    assert lines[3].startswith("1.2.")
+
+
+def test_a_deadline_line_dates_the_item_before_it(registry):
+    from tracker.extraction import extract
+
+    out = extract("Số: 1/UBND\nHòa Bình, ngày 01 tháng 11 năm 2025\n" + WRAPPED, registry)
+    tasks = [(t["agency"], t["due"]) for t in out["tasks"]]
+    assert tasks == [("Sở Nông nghiệp và Môi trường", "2025-12-05"), ("Sở Xây dựng", None)]
+
+
+def test_a_sentence_cut_by_a_page_break_goes_on():
+    text = normalise_layout("Bộ Nội vụ nghiên cứu, báo cáo Chính phủ\n\ntrước ngày 30/11/2025.")
+    assert text == "Bộ Nội vụ nghiên cứu, báo cáo Chính phủ trước ngày 30/11/2025."
+
+
+def test_one_paragraph_a_line_stays_as_it_is():
+    text = "Sở Tài chính: Tham mưu bố trí kinh phí\n\nSở Nội vụ: Hướng dẫn thực hiện"
+    assert (
+        normalise_layout(text)
+        == "Sở Tài chính: Tham mưu bố trí kinh phí\nSở Nội vụ: Hướng dẫn thực hiện"
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "depth"),
+    [
+        ("II. NHIỆM VỤ", 1),
+        ("3. Bộ Tài chính", 2),
+        ("3.1. Hoàn thiện", 3),
+        ("3.1.2. Rà soát", 4),
+        ("a) Nhiệm vụ", 5),
+        ("- Phối hợp", 6),
+        ("+ Báo cáo", 7),
+        ("Sở Tài chính", None),
+        ("2025 là năm", None),
+    ],
+)
+def test_outline_depth(line, depth):
+    assert outline_depth(line) == depth
