@@ -295,7 +295,7 @@ def _paragraph(paragraph: _Pair, context: _Context, carried: _Subject | None) ->
         return carried
     if heading is None and state.first_subject is not None:
         carried = None  # a paragraph that names its own subjects ends the heading's reach
-        if depth is not None and depth <= 5 and body.text.rstrip().endswith(":"):
+        if depth is not None and depth <= 5 and not body.text.rstrip().endswith((".", ";", "!")):
             # "3. Bộ Tài chính … thực hiện các nhiệm vụ sau:" heads 3.1., 3.2., …
             carried = _Subject(state.first_subject.items, "heading", depth)
     if body.text.rstrip().endswith(":") and heading is None and state.first_subject is None:

@@ -48,7 +48,7 @@ _TASK_HEADER_OTHER = re.compile(r"noi dung|nhiem vu|cong viec|thoi gian|thoi han
 _LABEL = re.compile(
     r"^\s*(?:[-–+•]\s*)?(?:[a-zđ]\)\s*)?"
     r"(?P<label>(?:don vi|co quan)\s+(?:chu tri|thuc hien|phoi hop)[\w ]{0,30}?"
-    r"|thoi gian(?:\s+(?:thuc hien|hoan thanh|trien khai))?|thoi han(?:\s+hoan thanh)?"
+    r"|thoi (?:gian|han)(?:\s+[a-z]+){0,3}?"
     r"|tien do(?:\s+thuc hien)?|nhiem vu|noi dung|co quan thuc hien|san pham[\w ]{0,20}?)"
     r"\s*:\s*"
 )
