@@ -125,7 +125,9 @@ QUARTER_CUE = re.compile(
     r"|hoan thanh|thoi gian[\w ]{0,20}?:)\s*(?:quy|qui)\s+(?P<q>iv|i{1,3}|[1-4])(?!\w)"
     r"(?:\s*(?:/|-|nam|,\s*nam)\s*(?P<y>\d{4}))?"
 )
-YEAR_CUE = re.compile(_B + r"hoan thanh(?: trong)? nam (?P<y>\d{4})(?!\d)")
+YEAR_CUE = re.compile(
+    _B + r"hoan thanh(?: trong)? nam (?P<y>\d{4})(?:\s*[-–]\s*(?:nam\s*)?(?P<last>\d{4}))?(?!\d)"
+)
 RELATIVE = re.compile(
     _B + r"(?:trong vong|trong thoi han|trong thoi gian|trong|cham nhat(?: la)?(?: sau)?"
     r"|khong qua|sau)\s+(?P<n>\d{1,3})\s+(?P<unit>ngay lam viec|ngay|tuan|thang)"
@@ -185,7 +187,8 @@ def find_deadlines(folded: str, year: int | None, base: date | None) -> list[Dea
     for match in QUARTER_CUE.finditer(folded):
         found.append(_from_quarter_match(match, year))
     for match in YEAR_CUE.finditer(folded):
-        value = int(match.group("y"))
+        # "năm 2026 - 2027": a range ends with its last year
+        value = int(match.group("last") or match.group("y"))
         found.append(
             Deadline(match.start(), match.end(), safe_date(value, 12, 31), match.group(), "year")
         )
