@@ -23,7 +23,7 @@ import pytest
 from tracker.extraction import Registry, extract, read_document
 
 #: The level reached (micro-F1, rounded down to 0.01); raise it, never lower it.
-FLOOR = 0.96
+FLOOR = 0.97
 #: Reading one notice must stay interactive (the issue's bar is 100 ms).
 MAX_MS_PER_NOTICE = 400  # generous for a loaded CI machine; docs/benchmarks.md has the figure
 

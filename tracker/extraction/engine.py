@@ -104,7 +104,8 @@ _TITLE = re.compile(
 )
 _CLAUSE_COMMA = re.compile(r", (?=\w)")
 _LEAD_ROLE = re.compile(
-    r"(?:chu tri|co trach nhiem|chiu trach nhiem|khan truong|tham muu|la co quan dau moi)\b"
+    r"(?:chu tri|co trach nhiem|chiu trach nhiem|khan truong|tham muu|la co quan dau moi"
+    r"|phoi hop voi)\b"
 )
 _TOPIC = re.compile(r"^\W*(?:ve|doi voi|rieng|trong do|nhiem vu|ve viec)\b")
 _ISSUER_LIKE = re.compile(r"^(?:uy ban nhan dan|hoi dong nhan dan|ubnd|hdnd) (?:tinh|thanh pho)$")
