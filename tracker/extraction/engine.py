@@ -501,7 +501,8 @@ def _own_subject(sentence: _Text, context: _Context, state: _ParagraphState) -> 
                 best = _Subject(items, "sentence")
     if best is None:
         # "Trên cơ sở kết quả khảo sát, Sở Xây dựng chủ trì, …": after an opening clause
-        for comma in _CLAUSE_COMMA.finditer(sentence.folded, 0, 300):
+        role = _LEAD_ROLE.search(sentence.folded, 0, 400)
+        for comma in _CLAUSE_COMMA.finditer(sentence.folded, 0, role.start() if role else 0):
             span, items, end = sentence.parse(registry, comma.end())
             items = [item for item in items if item.kind == "named"]
             if not items or end >= len(span.tokens):
