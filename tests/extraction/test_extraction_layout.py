@@ -160,3 +160,30 @@ def test_one_paragraph_a_line_stays_as_it_is():
 )
 def test_outline_depth(line, depth):
     assert outline_depth(line) == depth
+
+
+def test_a_tab_separated_task_table_gives_pipe_rows_and_other_tabs_stay_spaces():
+    from tracker.extraction.layout import tab_rows
+
+    text = tab_rows(
+        "ỦY BAN NHÂN DÂN\t\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "STT\tNội dung\tCơ quan chủ trì\tCơ quan phối hợp\tThời gian hoàn thành\n"
+        "1\tRà soát thủ tục\tSở Tư pháp\t\tQuý II/2025\n"
+        "\n"
+        "Đoạn\tsau bảng."
+    )
+    assert text.split("\n") == [
+        "ỦY BAN NHÂN DÂN\t\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "STT | Nội dung | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian hoàn thành",
+        "1 | Rà soát thủ tục | Sở Tư pháp |  | Quý II/2025",
+        "",
+        "Đoạn\tsau bảng.",
+    ]
+
+
+def test_kinh_gui_and_noi_nhan_blocks_are_not_text_to_read():
+    text = normalise_layout(
+        "Kính gửi:\n- Sở Y tế;\n- Sở Xây dựng.\nSở Tài chính báo cáo trước ngày 15/8/2025.\n"
+        "Nơi nhận:\n- Như trên;\n- Sở Nội vụ;\n- Lưu: VT."
+    )
+    assert text == "Sở Tài chính báo cáo trước ngày 15/8/2025."

@@ -30,7 +30,7 @@ from tracker.extraction.dates import (
     last_day_of_month,
 )
 from tracker.extraction.header import parse_header
-from tracker.extraction.layout import normalise_layout, outline_depth
+from tracker.extraction.layout import normalise_layout, outline_depth, tab_rows
 from tracker.extraction.registry import Match, Registry
 from tracker.extraction.subjects import Item, Span, parse_list
 from tracker.extraction.textutil import clean_text, expand_words, fold_keep_length
@@ -162,6 +162,8 @@ def extract(text: str, registry: Registry, *, base_date: date | None = None) -> 
     issue date is used when it is not given. Never raises on any text; the same input
     always gives the same output.
     """
+    if isinstance(text, str):  # tabs are table cells only until clean_text turns them to spaces
+        text = tab_rows(text[:MAX_CHARS].replace("\r\n", "\n").replace("\r", "\n"))
     text = normalise_layout(clean_text(text)[:MAX_CHARS])
     document = _Pair(text, fold_keep_length(text))  # folded once: the costliest step
     header = parse_header(text, document.folded)

@@ -29,7 +29,7 @@ import re
 
 from tracker.extraction.textutil import fold_keep_length
 
-__all__ = ["OUTLINE", "TABLE_HEADER", "normalise_layout", "outline_depth"]
+__all__ = ["OUTLINE", "TABLE_HEADER", "normalise_layout", "outline_depth", "tab_rows"]
 
 #: An outline marker at the start of a line: I., 1., 1.1., a), -, +, •
 OUTLINE = re.compile(
@@ -148,7 +148,55 @@ def normalise_layout(text: str) -> str:
             out.append(content[0])
             continue
         out.extend(_join(content, close_flags, wrapped))
-    return "\n".join(_records(out))
+    return "\n".join(_records(_drop_address_blocks(out)))
+
+
+_ADDRESS = re.compile(r"^(?:(?:dong )?kinh gui|noi nhan)\b")
+_LIST_ITEM = re.compile(r"^\s*[-–+•*]")
+
+
+def _drop_address_blocks(lines: list[str]) -> list[str]:
+    """Drop the Kính gửi and Nơi nhận blocks: addressees and copies are not assignees."""
+    out: list[str] = []
+    dropping = False
+    for line in lines:
+        if _ADDRESS.match(fold_keep_length(line)):
+            dropping = True
+            continue
+        if dropping and (_LIST_ITEM.match(line) or line.endswith(";")):
+            continue
+        dropping = False
+        out.append(line)
+    return out
+
+
+_TAB_ROW = re.compile(r"[^\t\n]\t+[^\t\n]")
+
+
+def tab_rows(text: str) -> str:
+    """Tab-separated task tables (a Phụ lục pasted from Word or converted from .doc) become
+    " | " rows, from a header row that names the "chủ trì" column to the first line without
+    a tab; tabs elsewhere (the header's two columns) are left to become spaces."""
+    if "\t" not in text:
+        return text
+    lines = text.split("\n")
+    in_table = False
+    for index, line in enumerate(lines):
+        cells = [cell.strip() for cell in line.split("\t")]
+        filled = [cell for cell in cells if cell]
+        if len(filled) < 2 or not _TAB_ROW.search(line):
+            in_table = False if not line.strip() or len(filled) < 1 else in_table
+            if not filled:
+                in_table = False
+            continue
+        folded = [fold_keep_length(cell) for cell in filled]
+        if any(_TASK_HEADER.search(f) and len(f) < 60 for f in folded) and any(
+            _TASK_HEADER_OTHER.search(f) and len(f) < 60 for f in folded
+        ):
+            in_table = True
+        if in_table:
+            lines[index] = " | ".join(cell.replace("|", "/") for cell in cells)
+    return "\n".join(lines)
 
 
 def _is_wrapped(lines: list[str]) -> bool:
