@@ -241,3 +241,17 @@ def test_a_period_from_this_document_is_not_an_event(registry):
 def test_days_of_the_year_make_one_recurring_task(registry, phrase, cadence):
     task = one_task(registry, f"Sở Tài chính định kỳ {phrase} báo cáo UBND tỉnh.")
     assert task["cadence"] == cadence
+
+
+def test_a_list_of_cadences_shares_its_via(registry):
+    out = extract(
+        ISSUED + "Các Sở: Y tế, Xây dựng báo cáo định kỳ 6 tháng, hằng năm (qua Sở Tài chính).",
+        registry,
+    )
+    got = sorted((t["agency"], t["cadence"], t["via"]) for t in out["tasks"])
+    assert got == [
+        ("Sở Xây dựng", "annual", "Sở Tài chính"),
+        ("Sở Xây dựng", "semiannual", "Sở Tài chính"),
+        ("Sở Y tế", "annual", "Sở Tài chính"),
+        ("Sở Y tế", "semiannual", "Sở Tài chính"),
+    ]

@@ -18,6 +18,7 @@ The output is a proposal; every doubt becomes a warning with a Vietnamese messag
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -661,9 +662,20 @@ def _anchors(span: _Text, context: _Context) -> list[_Anchor]:
     for anchor in anchors:
         anchor.written = span.text[anchor.start : anchor.end].strip()
     _assign_vias(span, anchors, vias)
+    # "định kỳ 6 tháng, hằng năm (qua Sở Tài chính)": a list of cadences shares its via
+    for first, second in reversed(list(itertools.pairwise(anchors))):
+        if (
+            first.via is None
+            and second.via is not None
+            and first.cadence
+            and second.cadence
+            and _CADENCE_JOIN.match(folded[first.end : second.start])
+        ):
+            first.via = second.via
     return anchors
 
 
+_CADENCE_JOIN = re.compile(r"^\s*(?:,|va|hoac)?\s*$")
 _DAYS_BETWEEN = re.compile(r"^\s*(?:(?:,|va)\s*(?:ngay\s*)?)?$")
 
 
