@@ -117,10 +117,30 @@ thông tin số nhà vào cơ sở dữ liệu đất đai trên toàn địa b�
 
 def test_hard_wrapped_lines_are_joined_into_outline_items():
     lines = normalise_layout(WRAPPED).split("\n")
-    assert len(lines) == 4
-    assert lines[1].startswith("1.1. Giao Sở Nông nghiệp và Môi trường Khẩn trương")
-    assert lines[2] == "Thời gian hoàn thành trước ngày 05 tháng 12 năm 2025."
-    assert lines[3].startswith("1.2.")
+    assert len(lines) == 5
+    assert lines[0].endswith("trên địa bàn toàn tỉnh, cụ thể:")
+    # a short line that the next does not continue in lower case ends its paragraph
+    assert lines[1] == "1.1. Giao Sở Nông nghiệp và Môi trường"
+    assert lines[2].startswith("Khẩn trương") and lines[2].endswith("cập nhật dữ liệu số nhà.")
+    assert lines[3] == "Thời gian hoàn thành trước ngày 05 tháng 12 năm 2025."
+    assert lines[4].startswith("1.2.") and lines[4].endswith("trên toàn địa bàn tỉnh.")
+
+
+def test_a_pasted_notice_without_final_stops_keeps_its_paragraphs():
+    text = normalise_layout(
+        "Sở Nội vụ hướng dẫn các cơ quan, đơn vị rà soát, sắp xếp lại đội ngũ công chức làm\n"
+        "công tác tư pháp tại các xã, phường sau sắp xếp đơn vị hành chính theo quy định.\n"
+        "Sở Tài chính chủ trì, phối hợp với các cơ quan liên quan rà soát toàn bộ hồ sơ\n"
+        "đất đai đang lưu trữ tại các huyện trước đây, hoàn thành trước ngày 15/8/2025\n"
+        "Sở Y tế chủ trì\n"
+        "Sở Xây dựng hướng dẫn các xã, phường lập quy hoạch chung, hoàn thành trong\n"
+        "tháng 9/2025 và báo cáo kết quả thực hiện cho Ủy ban nhân dân tỉnh theo quy\n"
+        "định hiện hành về quy hoạch đô thị và nông thôn trên địa bàn toàn tỉnh."
+    )
+    lines = text.split("\n")
+    # a task sentence ending with its date, a capital after it: a new paragraph
+    assert lines[1].endswith("hoàn thành trước ngày 15/8/2025")
+    assert lines[2].startswith("Sở Y tế chủ trì")
 
 
 def test_a_deadline_line_dates_the_item_before_it(registry):

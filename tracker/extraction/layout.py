@@ -140,7 +140,7 @@ def normalise_layout(text: str) -> str:
     closes = [close for _, close in cleaned]
     start, end = _letter_bounds(lines)
     lines, closes = lines[start:end], closes[start:end]
-    wrapped = _is_wrapped(lines)
+    wrapped = _wrap_width(lines) if _is_wrapped(lines) else 0
     blocks = _tables(lines, closes)
     out: list[str] = []
     for kind, content, close_flags in blocks:
@@ -197,6 +197,14 @@ def tab_rows(text: str) -> str:
         if in_table:
             lines[index] = " | ".join(cell.replace("|", "/") for cell in cells)
     return "\n".join(lines)
+
+
+def _wrap_width(lines: list[str]) -> int:
+    """The width the text was wrapped at: a high percentile of its line lengths."""
+    lengths = sorted(len(line) for line in lines if len(line) >= 20 and "|" not in line)
+    if not lengths:
+        return 80
+    return lengths[min(len(lengths) - 1, int(len(lengths) * 0.8))]
 
 
 def _is_wrapped(lines: list[str]) -> bool:
@@ -297,7 +305,7 @@ def _tables(lines: list[str], closes: list[bool]) -> list[tuple[str, list[str], 
     return blocks
 
 
-def _join(lines: list[str], closes: list[bool], wrapped: bool) -> list[str]:
+def _join(lines: list[str], closes: list[bool], wrapped: int) -> list[str]:
     """Join wrapped lines into paragraphs.
 
     In wrapped text a line that does not end a sentence goes on in the next one; in any
@@ -308,6 +316,8 @@ def _join(lines: list[str], closes: list[bool], wrapped: bool) -> list[str]:
     current = ""
     current_closed = True
     blank = False
+    last_length = 0  # the last physical line of the paragraph being built
+    current_lines = 0
     for line, close in zip(lines, closes, strict=True):
         if not line:
             blank = True
@@ -327,20 +337,35 @@ def _join(lines: list[str], closes: list[bool], wrapped: bool) -> list[str]:
         elif opened and blank:
             opened = line[:1].islower() or current.endswith((",", "-", "–"))
         elif opened:
-            opened = wrapped
+            # a wrapped line reached the wrap width; a short one ended its paragraph unless
+            # the next line goes on in lower case
+            # (a paragraph's first line may be short: pages indent it)
+            # (a paragraph's first line may be short: pages indent it); a task sentence that
+            # ends with its date and a capital after it is a new paragraph without its stop
+            opened = bool(wrapped) and (
+                line[:1].islower()
+                or (
+                    (last_length >= 0.6 * wrapped or current_lines == 1)
+                    and not _ENDS_WITH_DATE.search(current)
+                )
+            )
         if opened:
             current = f"{current} {line}"
+            current_lines += 1
         else:
             if current:
                 out.append(current)
             current = line
+            current_lines = 1
         current_closed = close
         blank = False
+        last_length = len(line)
     if current:
         out.append(current)
     return [re.sub(r"\s{2,}", " ", line).strip() for line in out]
 
 
+_ENDS_WITH_DATE = re.compile(r"(?:\d{1,2}/\d{1,2}/\d{4}|năm \d{4})$")
 _DATE_CUT = re.compile(r",\s*ngày\s+\d{1,2}$")
 _DATE_REST = re.compile(r"tháng\s+\d{1,2}\s+năm\s+\d{4}\W*$")
 _DATE_LINE = re.compile(r",\s*ngay\s+\d{1,2}(?:\s+thang\s+\d{1,2}\s+nam\s+\d{4})?\W*$")
