@@ -255,3 +255,37 @@ def test_a_list_of_cadences_shares_its_via(registry):
         ("Sở Y tế", "annual", "Sở Tài chính"),
         ("Sở Y tế", "semiannual", "Sở Tài chính"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("cell", "due", "cadence"),
+    [
+        ("Năm 2026", "2026-12-31", None),
+        ("2026", "2026-12-31", None),
+        ("Quí IV-2025", "2025-12-31", None),
+        ("6 tháng đầu năm 2026", "2026-06-30", None),
+        ("Cuối năm 2025", "2025-12-31", None),
+        ("Năm 2025 - 2026", "2026-12-31", None),
+        ("Tháng 10 năm 2025", "2025-10-31", None),
+        ("Trước ngày 15/10 hằng năm", "2025-10-15", "annual"),
+        ("Hằng năm", None, "annual"),
+        ("Thường xuyên", None, None),
+    ],
+)
+def test_the_time_column_of_a_markdown_table(registry, cell, due, cadence):
+    out = extract(
+        "Số: 9/KH-UBND\nHòa Bình, ngày 02 tháng 4 năm 2025\n\n"
+        "| STT | Nội dung | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian hoàn thành |\n"
+        "|---|---|---|---|---|\n"
+        f"| 1 | Rà soát thủ tục | Sở Tư pháp | Sở Nội vụ | {cell} |\n",
+        registry,
+    )
+    [task] = out["tasks"]
+    assert (task["agency"], task["due"], task["cadence"]) == ("Sở Tư pháp", due, cadence)
+
+
+def test_the_last_months_of_a_year_are_a_period_not_a_deadline(registry):
+    out = extract(
+        ISSUED + "Sở Y tế tập trung thực hiện các nhiệm vụ trong 02 tháng cuối năm 2025.", registry
+    )
+    assert [t["due"] for t in out["tasks"]] == [None]

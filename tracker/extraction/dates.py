@@ -126,7 +126,13 @@ QUARTER_CUE = re.compile(
     r"(?:\s*(?:/|-|nam|,\s*nam)\s*(?P<y>\d{4}))?"
 )
 YEAR_CUE = re.compile(
-    _B + r"hoan thanh(?: trong)? nam (?P<y>\d{4})(?:\s*[-–]\s*(?:nam\s*)?(?P<last>\d{4}))?(?!\d)"
+    _B + r"(?:hoan thanh(?: trong| vao| truoc)?(?: cuoi)?|(?:truoc|den|vao) cuoi|den het|truoc het)"
+    r" nam (?P<y>\d{4})"
+    r"(?:\s*[-–]\s*(?:nam\s*)?(?P<last>\d{4}))?(?!\d)"
+)
+# "6 tháng đầu năm 2026": the first half ends on 30/6
+HALF_CUE = re.compile(
+    _B + r"(?:hoan thanh(?: trong)? |trong )?(?:6|sau) thang dau nam (?P<y>\d{4})(?!\d)"
 )
 RELATIVE = re.compile(
     _B + r"(?:trong vong|trong thoi han|trong thoi gian|trong|cham nhat(?: la)?(?: sau)?"
@@ -191,6 +197,11 @@ def find_deadlines(folded: str, year: int | None, base: date | None) -> list[Dea
         value = int(match.group("last") or match.group("y"))
         found.append(
             Deadline(match.start(), match.end(), safe_date(value, 12, 31), match.group(), "year")
+        )
+    for match in HALF_CUE.finditer(folded):
+        value = int(match.group("y"))
+        found.append(
+            Deadline(match.start(), match.end(), safe_date(value, 6, 30), match.group(), "year")
         )
     for match in RELATIVE.finditer(folded):
         deadline = _from_relative_match(match, year, base)

@@ -1092,6 +1092,8 @@ def _list_cell(cell: str) -> str:
 
 def _cell_anchors(cell: str, context: _Context) -> list[_Anchor]:
     """Deadlines of a "Thời hạn" cell, where "Tháng 9/2025" or "30/6/2025" stand alone."""
+    if re.fullmatch(r"\s*\d{4}\s*", cell):
+        cell = f"năm {cell.strip()}"  # a year alone in the "Thời gian" column
     for prefix in ("hoàn thành ", "; "):
         text = prefix + cell
         anchors = _anchors(_Text(text, fold_keep_length(text)), context)

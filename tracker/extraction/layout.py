@@ -40,7 +40,7 @@ OUTLINE = re.compile(
 TABLE_HEADER = "Nội dung | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian hoàn thành"
 
 _MOTTO = re.compile(r"cong\s+hoa\s+xa\s+hoi\s+chu\s+nghia\s+viet\s+nam")
-_RULE = re.compile(r"^[\s\-–—_=.]{3,}$")
+_RULE = re.compile(r"^[\s\-–—_=.:|]{3,}$")  # also a markdown table's "|---|:---|" line
 _TAIL = re.compile(r"^(?:#{1,6}\s|.*chua cap nhat noi dung tieng anh)")
 _SENTENCE_END = (".", ":", ";", "!", "?", "…")
 _TASK_HEADER = re.compile(r"chu tri")
