@@ -289,3 +289,18 @@ def test_the_last_months_of_a_year_are_a_period_not_a_deadline(registry):
         ISSUED + "Sở Y tế tập trung thực hiện các nhiệm vụ trong 02 tháng cuối năm 2025.", registry
     )
     assert [t["due"] for t in out["tasks"]] == [None]
+
+
+def test_a_time_cell_after_an_event_awaits_it(registry):
+    out = extract(
+        "Số: 9/KH-UBND\nHòa Bình, ngày 02 tháng 4 năm 2025\n\n"
+        "| STT | Nội dung | Cơ quan chủ trì | Thời gian hoàn thành |\n"
+        "| 1 | Triển khai Nghị định | Sở Tư pháp | Sau khi Nghị định hướng dẫn được ban hành |\n",
+        registry,
+    )
+    [task] = out["tasks"]
+    assert (task["agency"], task["due"], task["warnings"]) == (
+        "Sở Tư pháp",
+        None,
+        ["awaiting-event"],
+    )

@@ -207,3 +207,8 @@ def test_kinh_gui_and_noi_nhan_blocks_are_not_text_to_read():
         "Nơi nhận:\n- Như trên;\n- Sở Nội vụ;\n- Lưu: VT."
     )
     assert text == "Sở Tài chính báo cáo trước ngày 15/8/2025."
+
+
+def test_an_outline_marker_alone_and_a_wrapped_capital_heading_are_joined():
+    text = normalise_layout("II. NỘI\nDUNG KẾ HOẠCH\n2.\nRà soát văn bản quy phạm pháp luật\n")
+    assert text.split("\n") == ["II. NỘI DUNG KẾ HOẠCH", "2. Rà soát văn bản quy phạm pháp luật"]

@@ -675,6 +675,7 @@ def _anchors(span: _Text, context: _Context) -> list[_Anchor]:
     return anchors
 
 
+_AFTER_EVENT = re.compile(r"\s*(?:hoan thanh |trong vong [^,;]{1,30} )?(?:sau khi|ke tu khi)\b")
 _CADENCE_JOIN = re.compile(r"^\s*(?:,|va|hoac)?\s*$")
 _DAYS_BETWEEN = re.compile(r"^\s*(?:(?:,|va)\s*(?:ngay\s*)?)?$")
 
@@ -1099,4 +1100,8 @@ def _cell_anchors(cell: str, context: _Context) -> list[_Anchor]:
         anchors = _anchors(_Text(text, fold_keep_length(text)), context)
         if anchors:
             return anchors
+    if _AFTER_EVENT.match(fold_keep_length(cell)):
+        # "Sau khi Nghị định … ban hành": due when the event is known
+        event = " ".join(cell.split()).rstrip(".")
+        return [_Anchor(0, len(cell), event=event, written=cell.strip())]
     return []

@@ -334,6 +334,8 @@ def _join(lines: list[str], closes: list[bool], wrapped: int) -> list[str]:
         )
         if current and _DATE_CUT.search(current) and _DATE_REST.match(line):
             opened = True  # "Hà Nội, ngày 22" / "tháng 11 năm 2025": one date
+        elif current and "|" not in line and _bare_marker(current, line):
+            opened = True  # "2." / "Rà soát …", "II. NỘI" / "DUNG KẾ HOẠCH": one heading
         elif opened and blank:
             opened = line[:1].islower() or current.endswith((",", "-", "–"))
         elif opened:
@@ -363,6 +365,18 @@ def _join(lines: list[str], closes: list[bool], wrapped: int) -> list[str]:
     if current:
         out.append(current)
     return [re.sub(r"\s{2,}", " ", line).strip() for line in out]
+
+
+def _bare_marker(current: str, line: str) -> bool:
+    """An outline marker alone on its line, or a capitalised heading wrapped in two."""
+    marker = OUTLINE.match(current)
+    if marker is None or outline_depth(line) is not None:
+        return False
+    rest = current[marker.end() :].strip()
+    if not rest:
+        return True
+    upper = not any(c.islower() for c in rest) and not any(c.islower() for c in line)
+    return upper and any(c.isupper() for c in line) and len(current) + len(line) < 160
 
 
 _ENDS_WITH_DATE = re.compile(r"(?:\d{1,2}/\d{1,2}/\d{4}|năm \d{4})$")
