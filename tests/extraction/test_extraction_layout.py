@@ -212,3 +212,11 @@ def test_kinh_gui_and_noi_nhan_blocks_are_not_text_to_read():
 def test_an_outline_marker_alone_and_a_wrapped_capital_heading_are_joined():
     text = normalise_layout("II. NỘI\nDUNG KẾ HOẠCH\n2.\nRà soát văn bản quy phạm pháp luật\n")
     assert text.split("\n") == ["II. NỘI DUNG KẾ HOẠCH", "2. Rà soát văn bản quy phạm pháp luật"]
+
+
+@pytest.mark.parametrize("number", ["2", "- 2 -", "Trang 2/5"])
+def test_a_page_number_inside_a_sentence_is_dropped(number):
+    text = normalise_layout(
+        f"Bộ Nội vụ nghiên cứu, báo cáo Chính phủ\n\n{number}\n\ntrước ngày 30/11/2025."
+    )
+    assert text == "Bộ Nội vụ nghiên cứu, báo cáo Chính phủ trước ngày 30/11/2025."

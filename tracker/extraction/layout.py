@@ -319,6 +319,8 @@ def _join(lines: list[str], closes: list[bool], wrapped: int) -> list[str]:
     last_length = 0  # the last physical line of the paragraph being built
     current_lines = 0
     for line, close in zip(lines, closes, strict=True):
+        if _PAGE_NUMBER.match(line):
+            continue  # a page number between two halves of a sentence
         if not line:
             blank = True
             continue
@@ -379,6 +381,7 @@ def _bare_marker(current: str, line: str) -> bool:
     return upper and any(c.isupper() for c in line) and len(current) + len(line) < 160
 
 
+_PAGE_NUMBER = re.compile(r"^(?:[-–—\s]*\d{1,3}[-–—\s]*|trang \d{1,3}(?:\s*/\s*\d{1,3})?)$", re.I)
 _ENDS_WITH_DATE = re.compile(r"(?:\d{1,2}/\d{1,2}/\d{4}|năm \d{4})$")
 _DATE_CUT = re.compile(r",\s*ngày\s+\d{1,2}$")
 _DATE_REST = re.compile(r"tháng\s+\d{1,2}\s+năm\s+\d{4}\W*$")
