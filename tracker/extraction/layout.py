@@ -311,61 +311,61 @@ def _join(lines: list[str], closes: list[bool], wrapped: int) -> list[str]:
     In wrapped text a line that does not end a sentence goes on in the next one; in any
     text a sentence cut by a blank line (a page break) goes on when the next line starts
     in lower case. An outline marker, a table row or a header line always starts anew.
+    A paragraph is built as a list of lines and tested on its first line and its tail,
+    so a huge paste costs linear time.
     """
     out: list[str] = []
-    current = ""
+    parts: list[str] = []  # the lines of the paragraph being built
+    tail = ""  # its last 200 characters
     current_closed = True
     blank = False
-    last_length = 0  # the last physical line of the paragraph being built
-    current_lines = 0
     for line, close in zip(lines, closes, strict=True):
         if _PAGE_NUMBER.match(line):
             continue  # a page number between two halves of a sentence
         if not line:
             blank = True
             continue
+        one_line = len(parts) == 1
         opened = (
-            current
+            parts
             and not current_closed
-            and not current.endswith(_SENTENCE_END)
+            and not tail.endswith(_SENTENCE_END)
             and outline_depth(line) is None
             and "|" not in line
-            and "|" not in current
-            and not _header_line(current)
+            and "|" not in tail
+            and not (one_line and _header_line(parts[0]))
             and not _header_line(line)
         )
-        if current and _DATE_CUT.search(current) and _DATE_REST.match(line):
+        if parts and _DATE_CUT.search(tail) and _DATE_REST.match(line):
             opened = True  # "Hà Nội, ngày 22" / "tháng 11 năm 2025": one date
-        elif current and "|" not in line and _bare_marker(current, line):
+        elif one_line and "|" not in line and _bare_marker(parts[0], line):
             opened = True  # "2." / "Rà soát …", "II. NỘI" / "DUNG KẾ HOẠCH": one heading
         elif opened and blank:
-            opened = line[:1].islower() or current.endswith((",", "-", "–"))
+            opened = line[:1].islower() or tail.endswith((",", "-", "–"))
         elif opened:
             # a wrapped line reached the wrap width; a short one ended its paragraph unless
-            # the next line goes on in lower case
-            # (a paragraph's first line may be short: pages indent it)
-            # (a paragraph's first line may be short: pages indent it); a task sentence that
-            # ends with its date and a capital after it is a new paragraph without its stop
+            # the next line goes on in lower case (a paragraph's first line may be short:
+            # pages indent it); a task sentence that ends with its date and a capital after
+            # it is a new paragraph without its stop
             opened = bool(wrapped) and (
                 line[:1].islower()
                 or (
-                    (last_length >= 0.6 * wrapped or current_lines == 1)
-                    and not _ENDS_WITH_DATE.search(current)
+                    (len(parts[-1]) >= 0.6 * wrapped or one_line)
+                    and not _ENDS_WITH_DATE.search(tail)
                 )
             )
         if opened:
-            current = f"{current} {line}"
-            current_lines += 1
+            parts.append(line)
+            tail = (tail + " " + line)[-200:]
         else:
-            if current:
-                out.append(current)
-            current = line
-            current_lines = 1
+            if parts:
+                out.append(" ".join(parts))
+            parts = [line]
+            tail = line[-200:]
         current_closed = close
         blank = False
-        last_length = len(line)
-    if current:
-        out.append(current)
+    if parts:
+        out.append(" ".join(parts))
     return [re.sub(r"\s{2,}", " ", line).strip() for line in out]
 
 
