@@ -1,6 +1,19 @@
 """Turn the text of a directive into a proposed header and task list for human review.
 
-The engine reads a document paragraph by paragraph and sentence by sentence:
+Four stages, each with its own tests:
+
+1. reading the document (layout.py): page chrome, markdown, pipe-drawn, tab and .docx
+   tables, labelled task records and hard-wrapped lines become one logical line per
+   paragraph, outline item or table row; the header is read from it (header.py);
+2. subjects and their scope (subjects.py and below): agency lists, shared heads ("các Bộ:
+   Công an, Tài chính"), and the outline — a subject named by an item (I., 1., 1.1., a))
+   reaches that item's deeper sub-items and stops at the next item of its level;
+3. dates and cadences (dates.py): deadlines through the office's working calendar
+   (tracker.deadlines.calendar), cadences with their first due date after the issue date,
+   periods from an event that has not happened ("chờ sự kiện"), two-hop reports;
+4. proposed tasks, each with the words that justified its fields (`sources`).
+
+Within a paragraph the engine reads sentence by sentence:
 
 * a paragraph may open with its subject ("Sở Tài chính: ...", "Các Sở Tài chính, Nội vụ,
   Nông nghiệp và Môi trường: ..."); a sentence may name its own ("Sở Nội vụ theo dõi ...",
