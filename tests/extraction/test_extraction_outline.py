@@ -145,3 +145,25 @@ def test_an_agency_is_not_its_own_via(gazetteer):
     )
     vias = {t["agency"]: t["via"] for t in out["tasks"]}
     assert vias == {"Sở Tài chính": None, "Sở Xây dựng": "Sở Tài chính"}
+
+
+def test_a_shared_head_with_a_colon_reads_members_the_registry_lacks(gazetteer):
+    got = tasks(
+        "2. Bộ trưởng các Bộ: Quốc phòng, Công an chỉ đạo lực lượng sẵn sàng; báo cáo Thủ "
+        "tướng trước ngày 08/12/2025.",
+        gazetteer,
+    )
+    assert got == [("Bộ Quốc phòng", "2025-12-08"), ("Bộ Công an", "2025-12-08")]
+
+
+def test_ubnd_of_several_levels_with_a_colon(gazetteer):
+    out = extract(
+        ISSUED + "Chủ tịch Ủy ban nhân dân các tỉnh, thành phố: Thanh Hóa, Nghệ An chỉ đạo sơ "
+        "tán dân, báo cáo trước ngày 10/12/2025.",
+        gazetteer,
+    )
+    got = [(t["agency"], t["due"], t["warnings"]) for t in out["tasks"]]
+    assert got == [
+        ("Ủy ban nhân dân tỉnh Thanh Hóa", "2025-12-10", []),
+        ("Ủy ban nhân dân tỉnh Nghệ An", "2025-12-10", ["unknown-agency"]),
+    ]

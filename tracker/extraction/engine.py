@@ -116,6 +116,8 @@ _TITLE = re.compile(
     r"\s*(?:bo truong|tong giam doc|giam doc|chu tich|thu truong|truong ban|chanh van phong"
     r"|chanh thanh tra|tong cuc truong|cuc truong)\s+"
 )
+# "Bộ trưởng các Bộ: Quốc phòng, Công an": the ministers' ministries (a shared-head list)
+_TITLE_OF_LIST = re.compile(r"cac (?:(?:bo|tap doan|tong cong ty|so|cuc)\s*:|(?:bo|tap doan)\b)")
 _CLAUSE_COMMA = re.compile(r", (?=\w)")
 _LEAD_ROLE = re.compile(
     r"(?:chu tri|co trach nhiem|chiu trach nhiem|khan truong|tham muu|la co quan dau moi"
@@ -496,7 +498,10 @@ def _own_subject(sentence: _Text, context: _Context, state: _ParagraphState) -> 
     lead = _LEAD_IN.match(sentence.text)
     start = lead.end() if lead else 0
     title = _TITLE.match(sentence.folded, start)
-    if title and sentence.text[title.end() : title.end() + 1].isupper():
+    if title and (
+        sentence.text[title.end() : title.end() + 1].isupper()
+        or _TITLE_OF_LIST.match(sentence.folded, title.end())
+    ):
         start = title.end()  # "Bộ trưởng Bộ Tài chính …" is the ministry's task
     span, items, end = sentence.parse(registry, start)
     if items:

@@ -548,9 +548,16 @@ def _shared_head(
             return None
         prefix = _UBND + level
         after = word + 5 + len(level)
+        # "UBND các tỉnh, thành phố: …": more levels before the colon
+        while after < n and span.gap_before(span.word_token[after]).strip() in (",", ""):
+            more = after + 1 if words[after] == "va" else after
+            extra = _match_seq(span, more, _SHARED_LEVELS)
+            if not extra or span.gap_before(span.word_token[after]).strip() == "" and more == after:
+                break
+            after = more + len(extra)
         head_surface = span.slice(span.word_token[start], span.word_token[word + 3] + 1)
         level_first = span.word_token[word + 5]
-        level_surface = span.slice(level_first, span.word_token[after - 1] + 1)
+        level_surface = span.slice(level_first, span.word_token[word + 5 + len(level) - 1] + 1)
         surface = f"{head_surface} {level_surface}"
     else:
         if words[word] != "cac":
@@ -572,8 +579,8 @@ def _shared_head(
     if gap == "" and prefix == ("so",):
         return None  # "các Sở Tài chính, Nội vụ": read by the shared-"Sở" rule already
     found = registry.longest(words, span.ends, span.breaks, after, prefix)
-    if found is None:
-        return None
+    if found is None and gap != ":":
+        return None  # without the colon only a registry name confirms the shared head
     return after, prefix, surface
 
 
