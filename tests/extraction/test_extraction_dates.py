@@ -304,3 +304,14 @@ def test_a_time_cell_after_an_event_awaits_it(registry):
         None,
         ["awaiting-event"],
     )
+
+
+def test_a_table_whose_lead_column_is_don_vi_thuc_hien(registry):
+    out = extract(
+        "Số: 9/KH-UBND\nHòa Bình, ngày 02 tháng 4 năm 2025\n\n"
+        "| TT | Nhiệm vụ | Đơn vị thực hiện | Thời gian thực hiện |\n|---|---|---|---|\n"
+        "| 1 | Rà soát thủ tục | Sở Tư pháp, Sở Nội vụ | Quý III/2025 |\n",
+        registry,
+    )
+    got = [(t["agency"], t["due"]) for t in out["tasks"]]
+    assert got == [("Sở Tư pháp", "2025-09-30"), ("Sở Nội vụ", "2025-09-30")]

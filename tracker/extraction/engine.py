@@ -984,7 +984,7 @@ def _dedupe(warnings: list[dict]) -> list[dict]:
 
 
 _COLUMN_ROLES = (
-    ("lead", re.compile(r"chu tri")),
+    ("lead", re.compile(r"chu tri|(?:don vi|co quan) thuc hien|chiu trach nhiem")),
     ("co", re.compile(r"phoi hop")),
     ("due", re.compile(r"thoi gian|thoi han|tien do|han hoan thanh")),
     ("content", re.compile(r"noi dung|nhiem vu|cong viec|ten")),

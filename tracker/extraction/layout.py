@@ -43,7 +43,7 @@ _MOTTO = re.compile(r"cong\s+hoa\s+xa\s+hoi\s+chu\s+nghia\s+viet\s+nam")
 _RULE = re.compile(r"^[\s\-–—_=.:|]{3,}$")  # also a markdown table's "|---|:---|" line
 _TAIL = re.compile(r"^(?:#{1,6}\s|.*chua cap nhat noi dung tieng anh)")
 _SENTENCE_END = (".", ":", ";", "!", "?", "…")
-_TASK_HEADER = re.compile(r"chu tri")
+_TASK_HEADER = re.compile(r"chu tri|(?:don vi|co quan) thuc hien|chiu trach nhiem")
 _TASK_HEADER_OTHER = re.compile(r"noi dung|nhiem vu|cong viec|thoi gian|thoi han|tien do|san pham")
 _LABEL = re.compile(
     r"^\s*(?:[-–+•]\s*)?(?:[a-zđ]\)\s*)?"
