@@ -19,6 +19,7 @@ from tracker.deadlines import services as deadline_services
 from tracker.deadlines.models import ReportingPeriod
 from tracker.extensions import db
 from tracker.files.storage import store
+from tracker.notifications.models import Notification
 from tracker.reminders.models import OutboxEmail
 from tracker.tasks import services as task_services
 
@@ -116,6 +117,10 @@ def build_world() -> dict[str, int]:
         "other_file": other_file.id,
     }
     ids.update({k: f.id for k, f in files.items()})
+    # the request above told the office (tracker.notifications)
+    ids["notification"] = db.session.execute(
+        select(Notification.id).where(Notification.kind == "extension_requested")
+    ).scalar_one()
     return ids
 
 

@@ -74,6 +74,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.extraction.views import bp as extraction_bp
     from tracker.files.views import bp as files_bp
     from tracker.main.views import bp as main_bp
+    from tracker.notifications.views import bp as notifications_bp
     from tracker.reminders.views import bp as reminders_bp
     from tracker.reports.views import bp as reports_bp
     from tracker.tasks.views import bp as tasks_bp
@@ -89,6 +90,7 @@ def register_blueprints(app: Flask) -> None:
         reminders_bp,
         deadlines_bp,
         reports_bp,
+        notifications_bp,
     )
     for bp in blueprints:
         app.register_blueprint(bp)

@@ -6,6 +6,7 @@ from tracker.auth.models import OFFICE_ROLES, LoginFailure, Role, User
 from tracker.deadlines.models import CalendarException, ExtensionRequest, ReportingPeriod
 from tracker.directives.models import Directive, DirectiveKind
 from tracker.files.models import Attachment
+from tracker.notifications.models import Notification, NotificationCursor, NotificationRead
 from tracker.reminders.models import OutboxEmail, ReminderRecord
 from tracker.reports import indexes as report_indexes  # noqa: F401  (indexes for the reports)
 from tracker.settings.models import Setting
@@ -24,6 +25,9 @@ __all__ = [
     "DirectiveKind",
     "ExtensionRequest",
     "LoginFailure",
+    "Notification",
+    "NotificationCursor",
+    "NotificationRead",
     "OutboxEmail",
     "ProgressUpdate",
     "ReminderRecord",

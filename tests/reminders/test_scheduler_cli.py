@@ -77,6 +77,8 @@ def test_create_app_starts_no_scheduler(app):
 def test_cli_dry_run_json_on_demo_data(app, runner):
     loaded = runner.invoke(args=["demo", "load"])
     assert loaded.exit_code == 0, loaded.output
+    with app.app_context():  # the demo's directive told its agencies (giao nhiệm vụ)
+        queued = db.session.execute(select(func.count(OutboxEmail.id))).scalar()
     result = runner.invoke(
         args=["reminders", "run", "--today", "2025-08-08", "--dry-run", "--json"]
     )
@@ -92,7 +94,7 @@ def test_cli_dry_run_json_on_demo_data(app, runner):
     for key in ("due_soon", "due_today", "overdue", "escalated", "update_requested"):
         assert key in stc
     with app.app_context():  # a dry run writes nothing
-        assert db.session.execute(select(func.count(OutboxEmail.id))).scalar() == 0
+        assert db.session.execute(select(func.count(OutboxEmail.id))).scalar() == queued
 
 
 def test_cli_run_queues_once_and_outbox_send_without_mail_server(app, runner):

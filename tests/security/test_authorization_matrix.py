@@ -129,6 +129,13 @@ POLICY: dict[str, Rule] = {
     "reports.export": READERS,
     "reports.overdue_export": EVERYONE,  # filtered to what each user may see
     "reports.settings": OFFICE_ONLY,  # minimum sample and data ranges of the period report
+    # everyone has a list (filtered to their audience); <notification_id> is the office's
+    # notification of the world's extension request: anyone else gets 404, as for a task
+    "notifications.index": EVERYONE,
+    "notifications.mark_all_read": EVERYONE,
+    "notifications.mark_read": Rule(
+        ok=OFFICE, not_found=frozenset({"officer_own", "officer_other", "leader"})
+    ),
 }
 
 #: URL argument → the fixture id that fills it (tasks and attachments depend on the rule)
@@ -140,6 +147,7 @@ ARGUMENTS = {
     "request_id": "extension",
     "period_id": "period",
     "exception_id": "exception",
+    "notification_id": "notification",
 }
 
 _APP = create_app(make_config("sqlite://", Path("/nonexistent")))

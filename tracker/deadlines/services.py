@@ -40,6 +40,7 @@ from tracker.deadlines.periods import (
 from tracker.deadlines.relative import within_working_days
 from tracker.deadlines.status import Status, due_on_as_of, is_due_soon, status_as_of
 from tracker.extensions import db
+from tracker.notifications import services as notify
 from tracker.settings import get_setting, set_setting
 from tracker.tasks.models import Task
 from tracker.timeutil import local_date, today, utcnow
@@ -427,6 +428,7 @@ def reopen_period(period: ReportingPeriod) -> ReportingPeriod:
     """Undo a period's submission (office), e.g. a report sent to the wrong period."""
     if period.done_on is None:
         raise DeadlineError("report_number", _("Kỳ báo cáo chưa nộp."))
+    completed_at = period.done_at
     period.done_on = None
     period.done_at = None
     period.report_number = None
@@ -434,6 +436,7 @@ def reopen_period(period: ReportingPeriod) -> ReportingPeriod:
     period.note = None
     period.done_by_id = None
     db.session.flush()
+    notify.period_reopened(period, completed_at=completed_at)
     return period
 
 
@@ -719,6 +722,7 @@ def request_extension(
         if not _is_pending_conflict(error):
             raise
         raise _already_pending() from None
+    notify.extension_requested(request)
     return request
 
 
@@ -783,6 +787,7 @@ def approve_extension(
         task.due_on = new_due
         task.updated_by_id = user_id
     db.session.flush()
+    notify.extension_decided(request)
     return request
 
 
@@ -797,6 +802,7 @@ def refuse_extension(
     request.decision_note = note.strip()
     _decided(request, user_id)
     db.session.flush()
+    notify.extension_decided(request)
     return request
 
 

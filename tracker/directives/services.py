@@ -8,6 +8,8 @@ from sqlalchemy import select
 
 from tracker.directives.models import Directive
 from tracker.extensions import db
+from tracker.notifications import services as notify
+from tracker.tasks.models import Task
 from tracker.tasks.services import TaskInput, create_task
 
 
@@ -70,9 +72,21 @@ def create_directive(data: DirectiveInput, *, created_by_id: int | None = None) 
     _apply(directive, data)
     db.session.add(directive)
     db.session.flush()
-    for task_data in data.tasks:
-        create_task(directive, task_data, created_by_id=created_by_id)
+    tasks = [create_task(directive, t, created_by_id=created_by_id) for t in data.tasks]
+    # each lead, co- and via agency hears of its tasks now, not 7 days before the deadline
+    notify.tasks_assigned(directive, tasks)
     return directive
+
+
+def add_task(directive: Directive, data: TaskInput, *, created_by_id: int | None = None) -> Task:
+    """The office adds a task to a saved directive; its agencies are told (the caller commits).
+
+    `create_task` alone stays silent: it is also the building block of a directive's save,
+    which tells each agency once for all its tasks.
+    """
+    task = create_task(directive, data, created_by_id=created_by_id)
+    notify.tasks_assigned(directive, [task], added=True)
+    return task
 
 
 def update_directive(directive: Directive, data: DirectiveInput) -> Directive:

@@ -12,6 +12,7 @@ from tracker.directives.models import Directive, DirectiveKind
 from tracker.directives.services import (
     DirectiveError,
     DirectiveInput,
+    add_task,
     create_directive,
     delete_directive,
     update_directive,
@@ -22,7 +23,7 @@ from tracker.forms import agency_choices
 from tracker.search import matches
 from tracker.tasks.models import Task
 from tracker.tasks.queries import directive_task_rows
-from tracker.tasks.services import TaskError, TaskInput, create_task
+from tracker.tasks.services import TaskError, TaskInput
 from tracker.timeutil import today
 
 bp = Blueprint("directives", __name__, url_prefix="/directives")
@@ -200,7 +201,7 @@ def new_task(directive_id: int):
     form = task_form()
     if form.validate_on_submit():
         try:
-            task = create_task(directive, task_input(form), created_by_id=current_user.id)
+            task = add_task(directive, task_input(form), created_by_id=current_user.id)
         except TaskError as error:
             db.session.rollback()
             getattr(form, error.field).errors.append(str(error))

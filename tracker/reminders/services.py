@@ -439,6 +439,7 @@ class SweepResult:
 
 def queue(p: Plan) -> SweepResult:
     """Put the plan in the outbox and record its reminders (the caller commits)."""
+    from tracker.notifications.services import reminders_sent
     from tracker.reminders.emails import render_digest, render_summary
 
     result = SweepResult(p.day, p.working_day, plan=p)
@@ -450,6 +451,7 @@ def queue(p: Plan) -> SweepResult:
         if not digest.recipients:
             # nobody to tell: nothing is recorded, so the reminder goes out once a mailbox exists
             result.agencies_without_mailbox.append(digest.agency_name)
+            reminders_sent(digest)  # the app still tells its officers (once: unique keys)
             continue
         subject, body_text, body_html = render_digest(digest, p.day)
         outbox_id = insert_ignore(
@@ -473,6 +475,7 @@ def queue(p: Plan) -> SweepResult:
             result.digests_skipped += 1
             continue
         result.digests_queued += 1
+        reminders_sent(digest)  # the same reminders in the agency's in-app list
         for notice in digest.notices:
             d = notice.deadline
             for t in notice.thresholds:

@@ -14,6 +14,7 @@ from tracker.agencies.models import Agency
 from tracker.deadlines.services import sync_task_periods
 from tracker.directives.models import Directive
 from tracker.extensions import db
+from tracker.notifications import services as notify
 from tracker.tasks.models import ProgressUpdate, Task
 from tracker.timeutil import today, utcnow
 
@@ -186,6 +187,7 @@ def update_task(task: Task, data: TaskInput, *, user_id: int | None = None) -> T
     problems = check_task(task.directive, data)
     if problems:
         raise problems[0]
+    involved = notify.involved_agencies(task)
     with db.session.no_autoflush:
         _apply(task, data)
     if data.due_on != task.original_due_on:
@@ -196,6 +198,10 @@ def update_task(task: Task, data: TaskInput, *, user_id: int | None = None) -> T
     task.updated_by_id = user_id
     db.session.flush()
     sync_task_periods(task)
+    # an agency the edit brings in (a new lead, co- or via agency) hears of the task now
+    newcomers = notify.involved_agencies(task) - involved
+    if newcomers:
+        notify.tasks_assigned(task.directive, [task], added=True, only=newcomers)
     return task
 
 
@@ -249,6 +255,7 @@ def reopen_task(task: Task, *, reason: str, user_id: int | None) -> Task:
         raise TaskError("reason", _("Nhiệm vụ chưa hoàn thành, không cần mở lại."))
     if not (reason or "").strip():
         raise TaskError("reason", _("Vui lòng nêu lý do mở lại."))
+    completed_at = task.done_at
     task.done_on = None
     task.done_at = None
     task.done_report_number = None
@@ -260,6 +267,7 @@ def reopen_task(task: Task, *, reason: str, user_id: int | None) -> Task:
         ProgressUpdate(task=task, body=f"Mở lại nhiệm vụ: {reason.strip()}", author_id=user_id)
     )
     db.session.flush()
+    notify.task_reopened(task, reason=reason, completed_at=completed_at)
     return task
 
 
