@@ -91,7 +91,7 @@ _NOT_TRIGGER_PRE = {"duoc", "ban", "chuyen", "da", "se", "dang", "bi", "noi", "t
 _CO = re.compile(r"(?<![\w])phoi hop(?:\s+chat che)?\s+(?:voi|cung)\s+(?=\w)")
 _VIA = re.compile(
     r"(?<![\w])(?P<how>thong qua|qua|gui(?:\s+(?:bao cao|ket qua|van ban|ho so|du thao|de xuat|"
-    r"y kien))?(?:\s+(?:ve|den|toi|cho))?)\s+(?=\w)"
+    r"y kien)(?:\s*,\s*(?:bao cao|ket qua|ho so|van ban))?)?(?:\s+(?:ve|den|toi|cho))?)\s+(?=\w)"
 )
 _VIA_CONFIRM = re.compile(r"^[^.;]{0,60}?(?:tong hop|tham dinh|theo doi|tiep nhan)")
 _WRITTEN_DATE = re.compile(
@@ -99,7 +99,7 @@ _WRITTEN_DATE = re.compile(
     re.IGNORECASE,
 )
 _SEND_THEN = re.compile(r"\s*(?:truoc|cham nhat|trong (?:vong|thang|quy))\b")
-_CHAIN_BETWEEN = re.compile(r"tong hop[^.;]{0,40}?(?:bao cao|trinh)")
+_CHAIN_BETWEEN = re.compile(r"(?:tong hop|tham dinh|xem xet)[^.;]{0,40}?(?:bao cao|trinh)")
 _DEADLINE_ONLY = re.compile(
     r"^\W*(?:thoi han|thoi gian|han|hoan thanh|xong|cham nhat|truoc|trong)\b", re.IGNORECASE
 )
@@ -123,6 +123,8 @@ _LEAD_ROLE = re.compile(
     r"(?:chu tri|co trach nhiem|chiu trach nhiem|khan truong|tham muu|la co quan dau moi"
     r"|phoi hop voi)\b"
 )
+_HEAD_DATE = re.compile(r"(?<![\d/])\d{1,2}/\d{1,2}/((?:19|20)\d{2})(?!\d)")
+_OPENING_BEFORE_COLON = re.compile(r"(?:nhu sau|y kien|chi dao|yeu cau|ket luan)\s*$")
 _TOPIC = re.compile(r"^\W*(?:ve|doi voi|rieng|trong do|nhiem vu|ve viec)\b")
 _ISSUER_LIKE = re.compile(r"^(?:uy ban nhan dan|hoi dong nhan dan|ubnd|hdnd) (?:tinh|thanh pho)$")
 
@@ -184,6 +186,11 @@ def extract(text: str, registry: Registry, *, base_date: date | None = None) -> 
     document = _Pair(text, fold_keep_length(text))  # folded once: the costliest step
     header = parse_header(text, document.folded)
     year = next((d.year for d in (header.issued, header.meeting, base_date) if d is not None), None)
+    if year is None:
+        # a news page quoting a letter: the year of the first full date at its head
+        # ("09:10, 14/10/2021") completes "trước ngày 28-10"
+        head = _HEAD_DATE.search(document.folded, 0, 400)
+        year = int(head.group(1)) if head else None
     context = _Context(
         registry=registry,
         year=year,
@@ -515,7 +522,9 @@ def _own_subject(sentence: _Text, context: _Context, state: _ParagraphState) -> 
     if best is None:
         # "Về dự án …: Ủy ban nhân dân tỉnh X rà soát …": the subject follows the topic
         colon = sentence.folded.find(": ", 0, 600)
-        if colon > 0 and _TOPIC.match(sentence.folded):
+        if colon > 0 and (
+            _TOPIC.match(sentence.folded) or _OPENING_BEFORE_COLON.search(sentence.folded[:colon])
+        ):
             _, items, _ = sentence.parse(registry, colon + 2)
             items = [item for item in items if not _ISSUER_LIKE.match(_folded_name(item))]
             if items:
