@@ -1120,8 +1120,10 @@ def _list_cell(cell: str) -> str:
 
 def _cell_anchors(cell: str, context: _Context) -> list[_Anchor]:
     """Deadlines of a "Thời hạn" cell, where "Tháng 9/2025" or "30/6/2025" stand alone."""
-    if re.fullmatch(r"\s*\d{4}\s*", cell):
-        cell = f"năm {cell.strip()}"  # a year alone in the "Thời gian" column
+    if re.fullmatch(r"\s*\d{4}(?:\s*[-–]\s*\d{4})?\s*", cell):
+        cell = f"năm {cell.strip()}"  # a year (or years) alone in the "Thời gian" column
+    elif re.fullmatch(r"\s*\d{1,2}\s*/\s*\d{4}\s*", cell):
+        cell = f"tháng {cell.strip()}"  # "12/2025": a month
     for prefix in ("hoàn thành ", "; "):
         text = prefix + cell
         anchors = _anchors(_Text(text, fold_keep_length(text)), context)
