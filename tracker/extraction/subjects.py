@@ -463,11 +463,27 @@ def _blocked(span: Span, token: int) -> bool:
     return not set(gap) <= set(" -–")
 
 
+#: Stop words whose folded form is also a name word: "làm" stops a name, "lâm" ("Viện Hàn
+#: lâm", "Lâm nghiệp") does not.
+_STOP_WITH_DIACRITICS = {"lam": "làm"}
+
+
+def _is_stop(span: Span, token: int) -> bool:
+    folded = span.tokens[token].folded
+    if folded not in _STOP:
+        return False
+    exact = _STOP_WITH_DIACRITICS.get(folded)
+    if exact is None:
+        return True
+    word = span.tokens[token]
+    return span.text[word.start : word.end].lower() == exact
+
+
 def _name_words(span: Span, token: int, first: int) -> int:
     """Extend a name from `token` until punctuation, a verb-like stop word or 7 words."""
     end = token
     while end < len(span.tokens) and end - first < 7:
-        if _blocked(span, end) or span.tokens[end].folded in _STOP:
+        if _blocked(span, end) or _is_stop(span, end):
             break
         if span.tokens[end].folded.isdigit():
             break
