@@ -381,7 +381,9 @@ def _bare_marker(current: str, line: str) -> bool:
     return upper and any(c.isupper() for c in line) and len(current) + len(line) < 160
 
 
-_PAGE_NUMBER = re.compile(r"^(?:[-–—\s]*\d{1,3}[-–—\s]*|trang \d{1,3}(?:\s*/\s*\d{1,3})?)$", re.I)
+_PAGE_NUMBER = re.compile(
+    r"^(?:[-–—\s]*\d{1,3}[-–—\s]*|trang \d{1,3}(?:\s*/\s*\d{1,3})?|[-=\s]*page break[-=\s]*)$", re.I
+)
 _ENDS_WITH_DATE = re.compile(r"(?:\d{1,2}/\d{1,2}/\d{4}|năm \d{4})$")
 _DATE_CUT = re.compile(r",\s*ngày\s+\d{1,2}$")
 _DATE_REST = re.compile(r"tháng\s+\d{1,2}\s+năm\s+\d{4}\W*$")
