@@ -48,6 +48,25 @@ FRAGMENTS = [
     "UBND xã ",
     "ngày 99/99/9999",
     "trong 999 tháng kể từ ngày 31/12/9999",
+    # the layout stage: page chrome, markdown, pipe-drawn and tab tables, records
+    "|\n",
+    "\t",
+    "**",
+    "## ",
+    "Kính gửi:\n",
+    "Nơi nhận:\n",
+    "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n",
+    "- Đơn vị chủ trì: ",
+    "c) Thời gian thực hiện: ",
+    "STT\tNội dung\tCơ quan chủ trì\tThời gian hoàn thành\n",
+    "1.1. ",
+    "II. ",
+    "Giao các Bộ: Công an, Tài chính ",
+    "UBND các huyện: ",
+    "trước ngày 01/6 và 15/11 hằng năm",
+    "trong vòng 10 ngày làm việc kể từ ngày Thông tư số 1/2025/TT-BTC có hiệu lực",
+    "Sau khi Nghị định được ban hành",
+    "6 tháng đầu năm 9999",
 ]
 
 texts = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=40)), max_size=40).map(

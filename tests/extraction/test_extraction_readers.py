@@ -136,3 +136,45 @@ def test_unsupported_content_is_refused_in_vietnamese(name, data):
 def test_pdf_without_text_layer_is_refused():
     with pytest.raises(UnsupportedDocument, match="lớp văn bản"):
         read_document("scan.pdf", make_pdf([]))
+
+
+def make_plan_docx() -> bytes:
+    """A Phụ lục table with a section row merged across and a "chủ trì" merged down."""
+    document = docx.Document()
+    document.add_paragraph("ỦY BAN NHÂN DÂN TỈNH HÒA BÌNH")
+    document.add_paragraph("Số: 77/KH-UBND")
+    document.add_paragraph("Hòa Bình, ngày 02 tháng 4 năm 2025")
+    document.add_paragraph("PHỤ LỤC")
+    table = document.add_table(rows=5, cols=4)
+    header = ["Nội dung", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian hoàn thành"]
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        cell.text = text
+    section = table.cell(1, 0).merge(table.cell(1, 3))
+    section.text = "I. CẢI CÁCH HÀNH CHÍNH"
+    rows = [
+        ["Rà soát thủ tục hành chính", "Sở Tư pháp", "Sở Nội vụ", "Quý II/2025"],
+        ["Công bố danh mục thủ tục", "", "Văn phòng UBND tỉnh", "Tháng 8/2025"],
+        ["Số hóa hồ sơ", "Sở Tài chính", "", "30/9/2025"],
+    ]
+    for index, values in enumerate(rows, start=2):
+        for cell, text in zip(table.rows[index].cells, values, strict=True):
+            cell.text = text
+    table.cell(2, 1).merge(table.cell(3, 1))  # Sở Tư pháp leads two rows
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_docx_merged_cells_keep_the_columns_and_give_each_row_its_lead(registry):
+    from tracker.extraction import extract
+
+    text = read_document("kh.docx", make_plan_docx())
+    lines = text.split("\n")
+    assert "I. CẢI CÁCH HÀNH CHÍNH" in lines  # one line, not four copies
+    assert "Số hóa hồ sơ | Sở Tài chính |  | 30/9/2025" in lines  # an empty cell stays
+    tasks = {(t["agency"], t["due"]) for t in extract(text, registry)["tasks"]}
+    assert tasks == {
+        ("Sở Tư pháp", "2025-06-30"),
+        ("Sở Tư pháp", "2025-08-31"),
+        ("Sở Tài chính", "2025-09-30"),
+    }

@@ -220,3 +220,33 @@ def test_pasting_the_readme_example_again_offers_the_saved_directive(app, runner
     page = response.get_data(as_text=True)
     assert "Đã có văn bản số 5016/TB-VPUBND năm 2025." in page
     assert f'href="/directives/{saved}"' in page
+
+
+def test_a_two_hop_report_saves_the_right_way_round(demo, client):
+    """'gửi Sở Tài chính trước 05/7 để tổng hợp, báo cáo UBND tỉnh trước 10/7': the lead's
+    own deadline is 05/7, the via agency's 10/7; the review saves it without a 422."""
+    login_as(client, "admin@tinh.gov.vn")
+    text = (
+        "Thông báo số 88/TB-VPUBND ngày 02/6/2025 kết luận của Chủ tịch UBND tỉnh.\n\n"
+        "Sở Y tế báo cáo kết quả thực hiện chính sách an sinh xã hội, gửi Sở Tài chính trước "
+        "ngày 05/7/2025 để tổng hợp, báo cáo UBND tỉnh trước ngày 10/7/2025.\n"
+    )
+    html = client.post("/directives/extract/", data={"text": text}).get_data(as_text=True)
+    fields = form_fields(html)
+    rows = sorted({int(m) for k in fields for m in re.findall(r"^tasks-(\d+)-", k)})
+    assert len(rows) == 1
+    [i] = rows
+    assert fields[f"tasks-{i}-due_on"] == ["05/07/2025"]
+    assert fields[f"tasks-{i}-via_due_on"] == ["10/07/2025"]
+    response = post_review(client, fields)
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    with demo.app_context():
+        task = db.session.execute(
+            select(Task).join(Task.directive).where(Directive.number == "88/TB-VPUBND")
+        ).scalar_one()
+        assert task.lead_agency.name == "Sở Y tế"
+        assert task.via_agency.name == "Sở Tài chính"
+        assert (task.due_on.isoformat(), task.via_due_on.isoformat()) == (
+            "2025-07-05",
+            "2025-07-10",
+        )

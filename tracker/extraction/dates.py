@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from tracker.deadlines.calendar import default_calendar
+
 __all__ = [
     "Cadence",
     "Deadline",
@@ -43,6 +45,8 @@ class Deadline:
     month: int | None = None
     period: str | None = None  # cadence a day-only phrase implies ("hằng tháng" -> monthly)
     notes: list[str] = field(default_factory=list)
+    # "kể từ ngày Thông tư … có hiệu lực": counted from an event; its offsets in the sentence
+    event: tuple[int, int] | None = None
 
 
 @dataclass
@@ -70,18 +74,18 @@ def safe_date(year: int, month: int, day: int) -> date | None:
 
 
 def add_working_days(start: date, days: int) -> date:
-    """Return the date `days` working days (Monday to Friday) after `start`.
+    """Return the date `days` working days after `start`, on the office's calendar.
 
-    Public holidays are not subtracted: the office's holiday swaps are announced yearly
-    and belong to the deadline rules, not to text extraction; the engine says so in a note.
+    Weekends, Tết and the other public holidays (with the announced swaps) are skipped:
+    tracker.deadlines.calendar is the one place that knows them.
     """
-    current = start
-    remaining = max(0, days)
-    while remaining:
-        current += timedelta(days=1)
-        if current.weekday() < 5:
-            remaining -= 1
-    return current
+    return default_calendar().add_working_days(start, max(0, days))
+
+
+def roll_to_working_day(day: date) -> date:
+    """A period counted in days that ends on a day off ends on the next working day
+    (Bộ luật Dân sự 2015 art. 148); an explicit date is never moved."""
+    return default_calendar().next_working_day(day)
 
 
 def _year(text: str | None) -> int | None:
@@ -118,15 +122,32 @@ MONTH_CUE = re.compile(
 )
 QUARTER_CUE = re.compile(
     _B + r"(?P<cue>(?:hoan thanh |thuc hien xong |xong )?(?:trong|truoc|cuoi|vao)"
-    r"|hoan thanh|thoi gian[\w ]{0,20}?:)\s*quy\s+(?P<q>iv|i{1,3}|[1-4])(?!\w)"
+    r"|hoan thanh|thoi gian[\w ]{0,20}?:)\s*(?:quy|qui)\s+(?P<q>iv|i{1,3}|[1-4])(?!\w)"
     r"(?:\s*(?:/|-|nam|,\s*nam)\s*(?P<y>\d{4}))?"
 )
-YEAR_CUE = re.compile(_B + r"hoan thanh(?: trong)? nam (?P<y>\d{4})(?!\d)")
+YEAR_CUE = re.compile(
+    _B + r"(?:hoan thanh(?: trong| vao| truoc)?(?: cuoi)?|(?:truoc|den|vao) cuoi|den het|truoc het)"
+    r" nam (?P<y>\d{4})"
+    r"(?:\s*[-–]\s*(?:nam\s*)?(?P<last>\d{4}))?(?!\d)"
+)
+# "6 tháng đầu năm 2026": the first half ends on 30/6
+HALF_CUE = re.compile(
+    _B + r"(?:hoan thanh(?: trong)? |trong )?(?:6|sau) thang dau nam (?P<y>\d{4})(?!\d)"
+)
 RELATIVE = re.compile(
     _B + r"(?:trong vong|trong thoi han|trong thoi gian|trong|cham nhat(?: la)?(?: sau)?"
     r"|khong qua|sau)\s+(?P<n>\d{1,3})\s+(?P<unit>ngay lam viec|ngay|tuan|thang)"
     r"(?:\s+(?P<from>(?:ke|tinh) tu)(?P<tail>[^.;]{0,80}))?"
 )
+#: "kể từ ngày Thông tư … có hiệu lực", "kể từ khi Đề án được phê duyệt": an event whose date
+#: the text does not give (not "kể từ ngày ký", not "kể từ ngày Quyết định này có hiệu lực").
+_EVENT = re.compile(
+    r"(?:thong tu|nghi dinh|luat|quyet dinh|nghi quyet|de an|du an|ke hoach|chuong trinh"
+    r"|van ban|quy dinh|huong dan)(?! nay)[^.;,]{0,80}?"
+    r"(?:co hieu luc|duoc (?:phe duyet|ban hanh|thong qua|cong bo)|ban hanh)"
+    r"|(?:nhan duoc|duoc giao|hoan thanh) (?:ket qua|ho so|de nghi|bao cao)"
+)
+_AND_DATE = re.compile(r"\s*(?:,|va)\s*(?:ngay\s*)?" + _DATE)
 _TAIL_DATE = re.compile(r"ngay\s*(?:" + _DATE + r"|" + _DATE_WORDS + r")")
 
 
@@ -145,6 +166,11 @@ def find_deadlines(folded: str, year: int | None, base: date | None) -> list[Dea
         # is only a deadline with its year or the directive's, handled below)
     for match in DATE_CUE.finditer(folded):
         found.append(_from_date_match(match, year))
+        # "trước ngày 01/6 và 15/11 hằng năm": the days after the first share its cue
+        position = match.end()
+        while more := _AND_DATE.match(folded, position):
+            found.append(_from_date_match(more, year))
+            position = more.end()
     for match in DAY_CUE.finditer(folded):
         day = int(match.group("d"))
         what = match.group("what")
@@ -167,9 +193,15 @@ def find_deadlines(folded: str, year: int | None, base: date | None) -> list[Dea
     for match in QUARTER_CUE.finditer(folded):
         found.append(_from_quarter_match(match, year))
     for match in YEAR_CUE.finditer(folded):
-        value = int(match.group("y"))
+        # "năm 2026 - 2027": a range ends with its last year
+        value = int(match.group("last") or match.group("y"))
         found.append(
             Deadline(match.start(), match.end(), safe_date(value, 12, 31), match.group(), "year")
+        )
+    for match in HALF_CUE.finditer(folded):
+        value = int(match.group("y"))
+        found.append(
+            Deadline(match.start(), match.end(), safe_date(value, 6, 30), match.group(), "year")
         )
     for match in RELATIVE.finditer(folded):
         deadline = _from_relative_match(match, year, base)
@@ -262,10 +294,18 @@ def _from_relative_match(
         end = match.end("from") + len(tail.split(",")[0].rstrip())
     deadline = Deadline(match.start(), end, None, match.group()[: end - match.start()], "relative")
     deadline.invalid = invalid
+    if not tail_match and match.group("from") and _EVENT.search(tail):
+        # the event has not happened yet: no date until the office knows it
+        first = tail.split(",")[0].rstrip()
+        deadline.event = (match.start("tail"), match.start("tail") + len(first))
+        deadline.notes.append("Hạn tính từ một sự kiện chưa xảy ra: chờ sự kiện.")
+        return deadline
     if start_date is None:
         if not invalid:
             deadline.notes.append("Hạn tương đối nhưng không có ngày làm căn cứ để tính.")
         return deadline
+    if not 1901 <= start_date.year <= 2199:
+        return deadline  # outside the calendar's years: no arithmetic on nonsense
     if unit == "ngay":
         due = start_date + timedelta(days=amount)
     elif unit == "tuan":
@@ -275,18 +315,21 @@ def _from_relative_match(
     else:
         month_index = start_date.month - 1 + amount
         target_year, target_month = start_date.year + month_index // 12, month_index % 12 + 1
-        if target_year > 9999:
+        if target_year > 2199:
             return deadline
         last = last_day_of_month(target_year, target_month).day
         due = date(target_year, target_month, min(start_date.day, last))
-    deadline.due = due
     unit_vi = {"ngay": "ngày", "tuan": "tuần", "thang": "tháng", "ngay lam viec": "ngày làm việc"}
-    note = (
-        f"Hạn tính bằng {amount} {unit_vi[unit]} kể từ {start_date:%d/%m/%Y} ({origin})"
-        + (", chưa trừ ngày nghỉ lễ" if unit == "ngay lam viec" else "")
-        + "."
-    )
-    deadline.notes.append(note)
+    note = f"Hạn tính bằng {amount} {unit_vi[unit]} kể từ {start_date:%d/%m/%Y} ({origin})"
+    if unit == "ngay lam viec":
+        note += ", đã trừ ngày nghỉ cuối tuần, lễ, Tết"
+    elif due.year <= 2199:
+        rolled = roll_to_working_day(due)
+        if rolled != due:
+            note += f"; ngày cuối {due:%d/%m/%Y} là ngày nghỉ nên hạn chuyển sang {rolled:%d/%m/%Y}"
+            due = rolled
+    deadline.due = due
+    deadline.notes.append(note + ".")
     return deadline
 
 
@@ -355,8 +398,13 @@ def find_cadences(folded: str) -> list[Cadence]:
     return result
 
 
+_DAY_BEFORE = re.compile(r"(?<![\d/])\d{1,2}\s*/\s*\d{1,2}\s*$")
+
+
 def _governs_action(text: str, match: re.Match[str]) -> bool:
     before = text[max(0, match.start() - 120) : match.start()]
+    if _DAY_BEFORE.search(before):
+        return True  # "trước ngày 15/12 hằng năm": the day of a yearly deadline
     if _CLAUSE_START.search(before) or _REPORT_BEFORE.search(before[-100:]):
         return True
     return bool(_ACTION_AFTER.match(text, match.end()))

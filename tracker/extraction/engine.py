@@ -1,6 +1,19 @@
 """Turn the text of a directive into a proposed header and task list for human review.
 
-The engine reads a document paragraph by paragraph and sentence by sentence:
+Four stages, each with its own tests:
+
+1. reading the document (layout.py): page chrome, markdown, pipe-drawn, tab and .docx
+   tables, labelled task records and hard-wrapped lines become one logical line per
+   paragraph, outline item or table row; the header is read from it (header.py);
+2. subjects and their scope (subjects.py and below): agency lists, shared heads ("các Bộ:
+   Công an, Tài chính"), and the outline — a subject named by an item (I., 1., 1.1., a))
+   reaches that item's deeper sub-items and stops at the next item of its level;
+3. dates and cadences (dates.py): deadlines through the office's working calendar
+   (tracker.deadlines.calendar), cadences with their first due date after the issue date,
+   periods from an event that has not happened ("chờ sự kiện"), two-hop reports;
+4. proposed tasks, each with the words that justified its fields (`sources`).
+
+Within a paragraph the engine reads sentence by sentence:
 
 * a paragraph may open with its subject ("Sở Tài chính: ...", "Các Sở Tài chính, Nội vụ,
   Nông nghiệp và Môi trường: ..."); a sentence may name its own ("Sở Nội vụ theo dõi ...",
@@ -18,12 +31,20 @@ The output is a proposal; every doubt becomes a warning with a Vietnamese messag
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from tracker.extraction.dates import Cadence, Deadline, find_cadences, find_deadlines
+from tracker.extraction.dates import (
+    Cadence,
+    Deadline,
+    find_cadences,
+    find_deadlines,
+    last_day_of_month,
+)
 from tracker.extraction.header import parse_header
+from tracker.extraction.layout import normalise_layout, outline_depth, tab_rows
 from tracker.extraction.registry import Match, Registry
 from tracker.extraction.subjects import Item, Span, parse_list
 from tracker.extraction.textutil import clean_text, expand_words, fold_keep_length
@@ -44,6 +65,7 @@ WARNING_CODES = (
     "deadline-without-agency",
     "invalid-date",
     "former-agency",
+    "awaiting-event",
 )
 
 _SECTION = re.compile(
@@ -69,7 +91,7 @@ _NOT_TRIGGER_PRE = {"duoc", "ban", "chuyen", "da", "se", "dang", "bi", "noi", "t
 _CO = re.compile(r"(?<![\w])phoi hop(?:\s+chat che)?\s+(?:voi|cung)\s+(?=\w)")
 _VIA = re.compile(
     r"(?<![\w])(?P<how>thong qua|qua|gui(?:\s+(?:bao cao|ket qua|van ban|ho so|du thao|de xuat|"
-    r"y kien))?(?:\s+(?:ve|den|toi|cho))?)\s+(?=\w)"
+    r"y kien)(?:\s*,\s*(?:bao cao|ket qua|ho so|van ban))?)?(?:\s+(?:ve|den|toi|cho))?)\s+(?=\w)"
 )
 _VIA_CONFIRM = re.compile(r"^[^.;]{0,60}?(?:tong hop|tham dinh|theo doi|tiep nhan)")
 _WRITTEN_DATE = re.compile(
@@ -77,7 +99,7 @@ _WRITTEN_DATE = re.compile(
     re.IGNORECASE,
 )
 _SEND_THEN = re.compile(r"\s*(?:truoc|cham nhat|trong (?:vong|thang|quy))\b")
-_CHAIN_BETWEEN = re.compile(r"tong hop[^.;]{0,40}?(?:bao cao|trinh)")
+_CHAIN_BETWEEN = re.compile(r"(?:tong hop|tham dinh|xem xet)[^.;]{0,40}?(?:bao cao|trinh)")
 _DEADLINE_ONLY = re.compile(
     r"^\W*(?:thoi han|thoi gian|han|hoan thanh|xong|cham nhat|truoc|trong)\b", re.IGNORECASE
 )
@@ -90,6 +112,20 @@ _ASSIGNMENT_OPENING = re.compile(
     r"(?:ket luan|yeu cau|chi thi|chi dao|giao nhiem vu|de nghi|nhiem vu|to chuc thuc hien"
     r"|nhu sau|sau day|noi dung sau)(?: cu the)?(?: nhu sau)?\s*:\s*$"
 )
+_TITLE = re.compile(
+    r"\s*(?:bo truong|tong giam doc|giam doc|chu tich|thu truong|truong ban|chanh van phong"
+    r"|chanh thanh tra|tong cuc truong|cuc truong)\s+"
+)
+# "Bộ trưởng các Bộ: Quốc phòng, Công an": the ministers' ministries (a shared-head list)
+_TITLE_OF_LIST = re.compile(r"cac (?:(?:bo|tap doan|tong cong ty|so|cuc)\s*:|(?:bo|tap doan)\b)")
+_CLAUSE_COMMA = re.compile(r", (?=\w)")
+_LEAD_ROLE = re.compile(
+    r"(?:chu tri|co trach nhiem|chiu trach nhiem|khan truong|tham muu|la co quan dau moi"
+    r"|phoi hop voi)\b"
+)
+_HEAD_DATE = re.compile(r"(?<![\d/])\d{1,2}/\d{1,2}/((?:19|20)\d{2})(?!\d)")
+_OPENING_BEFORE_COLON = re.compile(r"(?:nhu sau|y kien|chi dao|yeu cau|ket luan)\s*$")
+_TOPIC = re.compile(r"^\W*(?:ve|doi voi|rieng|trong do|nhiem vu|ve viec)\b")
 _ISSUER_LIKE = re.compile(r"^(?:uy ban nhan dan|hoi dong nhan dan|ubnd|hdnd) (?:tinh|thanh pho)$")
 
 
@@ -97,6 +133,7 @@ _ISSUER_LIKE = re.compile(r"^(?:uy ban nhan dan|hoi dong nhan dan|ubnd|hdnd) (?:
 class _Subject:
     items: list[Item]
     source: str  # heading | sentence | trigger | inherited
+    depth: int = 99  # outline depth of the item that named it (99: not an outline item)
 
     def key(self) -> tuple[str, ...]:
         return tuple(item.name for item in self.items)
@@ -114,6 +151,8 @@ class _Anchor:
     period_due_day: str | None = None
     via: Item | None = None
     via_due: date | None = None
+    event: str | None = None  # "kể từ ngày Thông tư … có hiệu lực": due when the event is known
+    written: str = ""  # the deadline or cadence phrase as the text writes it
     notes: list[str] = field(default_factory=list)
     invalid: list[str] = field(default_factory=list)
 
@@ -131,6 +170,7 @@ class _Context:
     table_roles: dict[str, int] | None = None
     table_group: list[Item] = field(default_factory=list)
     last_flushed: tuple[tuple[str, ...], str, list[dict]] | None = None
+    last_flushed_subject: _Subject | None = None
 
 
 def extract(text: str, registry: Registry, *, base_date: date | None = None) -> dict:
@@ -140,10 +180,17 @@ def extract(text: str, registry: Registry, *, base_date: date | None = None) -> 
     issue date is used when it is not given. Never raises on any text; the same input
     always gives the same output.
     """
-    text = clean_text(text)[:MAX_CHARS]
+    if isinstance(text, str):  # tabs are table cells only until clean_text turns them to spaces
+        text = tab_rows(text[:MAX_CHARS].replace("\r\n", "\n").replace("\r", "\n"))
+    text = normalise_layout(clean_text(text)[:MAX_CHARS])
     document = _Pair(text, fold_keep_length(text))  # folded once: the costliest step
     header = parse_header(text, document.folded)
     year = next((d.year for d in (header.issued, header.meeting, base_date) if d is not None), None)
+    if year is None:
+        # a news page quoting a letter: the year of the first full date at its head
+        # ("09:10, 14/10/2021") completes "trước ngày 28-10"
+        head = _HEAD_DATE.search(document.folded, 0, 400)
+        year = int(head.group(1)) if head else None
     context = _Context(
         registry=registry,
         year=year,
@@ -248,11 +295,18 @@ def _paragraph(paragraph: _Pair, context: _Context, carried: _Subject | None) ->
     if body.text.count("|") >= 2:
         _table_row(body, context, carried)
         return carried
+    depth = outline_depth(paragraph.text)
     heading, body = _heading(body, context.registry)
+    if heading is None and depth is not None and depth <= 5:
+        heading, body = _bare_heading(body, context.registry)
+    if heading is not None and depth is not None:
+        heading.depth = depth
+    # an outline item deeper than the one that named the subject stays in its scope
+    inside = carried is not None and depth is not None and depth > carried.depth
     subject = heading or carried
     if heading is not None:
         carried = heading
-    elif is_section:
+    elif is_section and not inside:
         carried = None
         subject = None
     state = _ParagraphState(subject=subject, heading=heading)
@@ -263,11 +317,32 @@ def _paragraph(paragraph: _Pair, context: _Context, carried: _Subject | None) ->
     named = [item for item in state.leads if item.kind != "collective"]
     if named:
         context.last_group = named
+    if inside:
+        return carried
     if heading is None and state.first_subject is not None:
         carried = None  # a paragraph that names its own subjects ends the heading's reach
+        if depth is not None and depth <= 5 and not body.text.rstrip().endswith((".", ";", "!")):
+            # "3. Bộ Tài chính … thực hiện các nhiệm vụ sau:" heads 3.1., 3.2., …
+            carried = _Subject(state.first_subject.items, "heading", depth)
     if body.text.rstrip().endswith(":") and heading is None and state.first_subject is None:
         carried = None  # "Chủ tịch Ủy ban nhân dân tỉnh yêu cầu:" opens a new section
     return carried
+
+
+def _bare_heading(body: _Pair, registry: Registry) -> tuple[_Subject | None, _Pair]:
+    """ "1. Sở Khoa học và Công nghệ" alone on its line heads the sub-items below it."""
+    text = body.text.rstrip(" .:")
+    if not text or text.endswith((";", ",")) or len(text) > 300:
+        return None, body
+    lead = _LEAD_IN.match(text)
+    offset = lead.end() if lead else 0
+    span = Span(text[offset:], body.folded[offset : len(text)])
+    if not span.tokens:
+        return None, body
+    items, end = parse_list(span, registry, 0)
+    if not items or end != len(span.tokens):
+        return None, body
+    return _Subject(items, "heading"), body[len(body.text) :]
 
 
 def _heading(body: _Pair, registry: Registry) -> tuple[_Subject | None, _Pair]:
@@ -282,6 +357,12 @@ def _heading(body: _Pair, registry: Registry) -> tuple[_Subject | None, _Pair]:
         return None, body
     items, end = parse_list(span, registry, 0)
     if not items or end != len(span.tokens):
+        return None, body
+    # "Giao các Bộ: Công an, Tài chính …": the colon is inside a shared-head list
+    _, whole, _ = _Text(body.text, body.folded).parse(registry, offset)
+    if len(whole) > len(items) or any(
+        a.surface != b.surface for a, b in zip(whole, items, strict=False)
+    ):
         return None, body
     return _Subject(items, "heading"), body[colon + 1 :].strip()
 
@@ -306,7 +387,8 @@ _LIST_STARTERS = frozenset(
 )
 # "các" starts a list only before an agency noun: "các Sở", "các cơ quan", "các xã"
 _AFTER_CAC = frozenset(
-    "so ban nganh co don dia xa phuong dac huyen thanh thi to doan hoi doanh chu".split()
+    "so ban nganh co don dia xa phuong dac huyen thanh thi to doan hoi doanh chu bo tap tong"
+    " cuc benh trung cong dai vien truong".split()
 )
 
 
@@ -386,6 +468,12 @@ def _sentence(pair: _Pair, context: _Context, state: _ParagraphState) -> None:
                 text = f"{previous} {sentence}"
         elif not state.seen_sentence and subject is not None:
             text = _reclaim_undated(context, subject, sentence)
+        elif not state.seen_sentence and context.last_flushed_subject is not None:
+            # "Thời gian hoàn thành trước ngày …" on its own line closes the item before it
+            subject = context.last_flushed_subject
+            text = _reclaim_undated(context, subject, sentence)
+            if text == sentence:
+                subject = None
     state.last_undated = None
 
     if subject is None:
@@ -415,7 +503,14 @@ def _own_subject(sentence: _Text, context: _Context, state: _ParagraphState) -> 
     registry = context.registry
     best: _Subject | None = None
     lead = _LEAD_IN.match(sentence.text)
-    span, items, end = sentence.parse(registry, lead.end() if lead else 0)
+    start = lead.end() if lead else 0
+    title = _TITLE.match(sentence.folded, start)
+    if title and (
+        sentence.text[title.end() : title.end() + 1].isupper()
+        or _TITLE_OF_LIST.match(sentence.folded, title.end())
+    ):
+        start = title.end()  # "Bộ trưởng Bộ Tài chính …" is the ministry's task
+    span, items, end = sentence.parse(registry, start)
     if items:
         items = [item for item in items if not _ISSUER_LIKE.match(_folded_name(item))]
         if items:
@@ -424,6 +519,27 @@ def _own_subject(sentence: _Text, context: _Context, state: _ParagraphState) -> 
                 rest = span.folded[span.tokens[end].start :]
                 if _NARRATIVE_AFTER_SUBJECT.match(rest):
                     best = None
+    if best is None:
+        # "Về dự án …: Ủy ban nhân dân tỉnh X rà soát …": the subject follows the topic
+        colon = sentence.folded.find(": ", 0, 600)
+        if colon > 0 and (
+            _TOPIC.match(sentence.folded) or _OPENING_BEFORE_COLON.search(sentence.folded[:colon])
+        ):
+            _, items, _ = sentence.parse(registry, colon + 2)
+            items = [item for item in items if not _ISSUER_LIKE.match(_folded_name(item))]
+            if items:
+                best = _Subject(items, "sentence")
+    if best is None:
+        # "Trên cơ sở kết quả khảo sát, Sở Xây dựng chủ trì, …": after an opening clause
+        role = _LEAD_ROLE.search(sentence.folded, 0, 400)
+        for comma in _CLAUSE_COMMA.finditer(sentence.folded, 0, role.start() if role else 0):
+            span, items, end = sentence.parse(registry, comma.end())
+            items = [item for item in items if item.kind == "named"]
+            if not items or end >= len(span.tokens):
+                continue
+            if _LEAD_ROLE.match(span.folded, span.tokens[end].start):
+                best = _Subject(items, "sentence")
+                break
     for match in _TRIGGER.finditer(sentence.folded):
         pre = (match.group("pre") or "").strip()
         if pre in _NOT_TRIGGER_PRE or (lead and match.end() <= lead.end()):
@@ -521,30 +637,46 @@ def _anchors(span: _Text, context: _Context) -> list[_Anchor]:
                 via_due[later] = (via, first)
                 break
 
+    # "trước ngày 01/6 và 15/11 hằng năm": several days of the year, one recurring task
+    joined = _joined_days(folded, deadlines)
+    chained |= set(joined)
     used: set[int] = set()
     for index, deadline in enumerate(deadlines):
         if index in chained:
             continue
         anchor = _Anchor(deadline.start, deadline.end, deadline=deadline)
+        # two hops: the lead's own deadline is the first ("gửi Sở X trước 05/7"), the via
+        # agency's the later one ("báo cáo UBND tỉnh trước 10/7")
+        own, hop = deadline, None
         if index in via_due:
-            via, first = via_due[index]
+            via, own = via_due[index]
+            hop = deadline
             anchor.start = min(anchor.start, via.start)
             anchor.via = via.item
-            anchor.via_due = first.due
-            if first.invalid:
-                anchor.invalid.append(span.text[first.start : first.end])
-            if first.due is None and first.has_year is False and not first.invalid:
-                anchor.via_due = None
         cadence = _pair_cadence(folded, deadline, deadlines, index, cadences, used)
+        days = [deadlines[i] for i in sorted(i for i, j in joined.items() if j == index)]
+        if cadence == "annual" and days:
+            days.append(deadline)
+            cadence = {2: "semiannual", 4: "quarterly", 12: "monthly"}.get(len(days), cadence)
+            anchor.start = min(anchor.start, days[0].start)
         if cadence is not None:
             anchor.cadence = cadence
-            anchor.period_due_day = _period_day(deadline)
-            anchor.via_due = None
+            anchor.period_due_day = _period_day(own)
+            # the first period's deadline: the first such day after the issue date
+            anchor.due = _first_due(context.issued, cadence, [*days, own] if days else [own])
         else:
-            anchor.due = deadline.due
-        if deadline.invalid:
-            anchor.invalid.append(span.text[deadline.start : deadline.end])
+            anchor.due = own.due
+            if hop is not None and not (hop.due is None and hop.has_year is False):
+                anchor.via_due = hop.due
+        for part in (own, hop):
+            if part is not None and part.invalid:
+                anchor.invalid.append(span.text[part.start : part.end])
+        if own.invalid:
             anchor.due = None
+        if own is not deadline:
+            anchor.notes.extend(own.notes)
+        if own.event is not None:
+            anchor.event = " ".join(span.text[own.event[0] : own.event[1]].split())
         anchor.notes.extend(deadline.notes)
         anchors.append(anchor)
     seen: set[str] = {a.cadence for a in anchors if a.cadence}
@@ -554,8 +686,50 @@ def _anchors(span: _Text, context: _Context) -> list[_Anchor]:
         seen.add(cadence.cadence)
         anchors.append(_Anchor(cadence.start, cadence.end, cadence=cadence.cadence))
     anchors.sort(key=lambda a: a.start)
+    for anchor in anchors:
+        anchor.written = span.text[anchor.start : anchor.end].strip()
     _assign_vias(span, anchors, vias)
+    # "định kỳ 6 tháng, hằng năm (qua Sở Tài chính)": a list of cadences shares its via
+    for first, second in reversed(list(itertools.pairwise(anchors))):
+        if (
+            first.via is None
+            and second.via is not None
+            and first.cadence
+            and second.cadence
+            and _CADENCE_JOIN.match(folded[first.end : second.start])
+        ):
+            first.via = second.via
     return anchors
+
+
+_AFTER_EVENT = re.compile(r"\s*(?:hoan thanh |trong vong [^,;]{1,30} )?(?:sau khi|ke tu khi)\b")
+_CADENCE_JOIN = re.compile(r"^\s*(?:,|va|hoac)?\s*$")
+_DAYS_BETWEEN = re.compile(r"^\s*(?:(?:,|va)\s*(?:ngay\s*)?)?$")
+
+
+def _joined_days(folded: str, deadlines: list[Deadline]) -> dict[int, int]:
+    """Map each day of "ngày 01/6 và 15/11 hằng năm" but the last to the last one."""
+    joined: dict[int, int] = {}
+    run: list[int] = []
+    for index, deadline in enumerate(deadlines):
+        yearless = deadline.kind == "date" and not deadline.has_year
+        if (
+            run
+            and yearless
+            and _DAYS_BETWEEN.match(folded[deadlines[run[-1]].end : deadline.start])
+        ):
+            run.append(index)
+        else:
+            _close_run(run, joined)
+            run = [index] if yearless else []
+    _close_run(run, joined)
+    return joined
+
+
+def _close_run(run: list[int], joined: dict[int, int]) -> None:
+    if len(run) > 1:
+        for index in run[:-1]:
+            joined[index] = run[-1]
 
 
 def _pair_cadence(
@@ -596,6 +770,32 @@ def _pair_cadence(
         used.add(nearest)
         return attached or cadences[nearest].cadence
     return attached
+
+
+def _first_due(issued: date | None, cadence: str, days: list[Deadline]) -> date | None:
+    """The first deadline after `issued` of "trước ngày 20 hằng tháng", "trước ngày 15 của
+    tháng cuối quý", "trước ngày 01/6 và 15/11 hằng năm"; None when the text fixes no day."""
+    if issued is None:
+        return None
+    candidates: list[date] = []
+    for deadline in days:
+        if deadline.day is None or deadline.invalid:
+            continue
+        if deadline.month is not None:
+            months = [deadline.month]
+        elif cadence == "monthly":
+            months = list(range(1, 13))
+        elif cadence in ("quarterly", "quarterly-cumulative"):
+            months = [3, 6, 9, 12]
+        else:
+            continue
+        for year in (issued.year, issued.year + 1):
+            for month in months:
+                day = min(deadline.day, last_day_of_month(year, month).day)
+                candidate = date(year, month, day)
+                if candidate > issued:
+                    candidates.append(candidate)
+    return min(candidates) if candidates else None
 
 
 def _period_day(deadline: Deadline) -> str | None:
@@ -659,12 +859,26 @@ def _emit(context: _Context, item: Item, anchor: _Anchor, co: list[Item], text: 
     task["due"] = anchor.due.isoformat() if anchor.due else None
     task["cadence"] = anchor.cadence
     task["period_due_day"] = anchor.period_due_day
-    if anchor.via is not None:
+    if anchor.via is not None and anchor.via.name != task["agency"]:
+        # "Sở Nội vụ … (qua Sở Nội vụ tổng hợp)": an agency does not report through itself
         task["via"] = anchor.via.name
         if anchor.via.match is not None and anchor.via.match.note:
             task["notes"].append(anchor.via.match.note)
-    task["via_due"] = anchor.via_due.isoformat() if anchor.via_due else None
+    if anchor.written:
+        task["sources"]["cadence" if anchor.cadence else "due"] = anchor.written
+    if task["via"] is not None:
+        task["sources"]["via"] = anchor.via.surface
+    if task["via"] is not None and anchor.via_due:
+        task["via_due"] = anchor.via_due.isoformat()
     task["notes"].extend(anchor.notes)
+    if anchor.event:
+        _flag(
+            context,
+            task,
+            "awaiting-event",
+            f"Thời hạn tính từ một sự kiện chưa xảy ra («{anchor.event}»): chờ sự kiện, "
+            "chưa đề xuất ngày; nhập thời hạn khi biết ngày của sự kiện.",
+        )
     for raw in anchor.invalid:
         written = _WRITTEN_DATE.search(raw)
         raw = written.group() if written else raw
@@ -695,6 +909,8 @@ def _task(context: _Context, item: Item, text: str) -> dict:
         "cadence": None,
         "period_due_day": None,
         "text": text,
+        # the words of the text that justified each field, for the review screen
+        "sources": {"agency": item.surface},
         "warnings": [],
         "notes": [],
     }
@@ -733,6 +949,7 @@ def _warning(code: str, message: str, text: str) -> dict:
 
 def _flush_undated(context: _Context, state: _ParagraphState) -> None:
     context.last_flushed = None
+    context.last_flushed_subject = None
     for subject, sentences, co in state.undated.values():
         if not sentences:
             continue
@@ -744,6 +961,7 @@ def _flush_undated(context: _Context, state: _ParagraphState) -> None:
             context.tasks.append(task)
             tasks.append(task)
         context.last_flushed = (subject.key(), text, tasks)
+        context.last_flushed_subject = subject
 
 
 def _reclaim_undated(context: _Context, subject: _Subject, sentence: str) -> str:
@@ -759,6 +977,7 @@ def _reclaim_undated(context: _Context, subject: _Subject, sentence: str) -> str
         return sentence
     del context.tasks[-len(tasks) :]
     context.last_flushed = None
+    context.last_flushed_subject = None
     return f"{text} {sentence}"
 
 
@@ -774,7 +993,7 @@ def _dedupe(warnings: list[dict]) -> list[dict]:
 
 
 _COLUMN_ROLES = (
-    ("lead", re.compile(r"chu tri")),
+    ("lead", re.compile(r"chu tri|(?:don vi|co quan) thuc hien|chiu trach nhiem")),
     ("co", re.compile(r"phoi hop")),
     ("due", re.compile(r"thoi gian|thoi han|tien do|han hoan thanh")),
     ("content", re.compile(r"noi dung|nhiem vu|cong viec|ten")),
@@ -792,8 +1011,9 @@ def _table_row(row: _Pair, context: _Context, carried: _Subject | None) -> None:
     for raw in row.text.split("|"):
         pairs.append(row[start : start + len(raw)].strip())
         start += len(raw) + 1
-    cells = [pair.text for pair in pairs]
-    folded = [pair.folded for pair in pairs]
+    # an agency cell lists with ";" and ends with ".": "Sở KH&CN; Sở Tư pháp."
+    cells = [_list_cell(pair.text) for pair in pairs]
+    folded = [_list_cell(pair.folded) for pair in pairs]
     roles: dict[str, int] = {}
     for index, cell in enumerate(folded):
         for role, pattern in _COLUMN_ROLES:
@@ -814,9 +1034,11 @@ def _table_row(row: _Pair, context: _Context, carried: _Subject | None) -> None:
             lists[index] = items
     lead_index = roles.get("lead")
     if lead_index is not None and lead_index < len(cells) and cells[lead_index]:
-        if lead_index not in lists:  # the "chủ trì" column names an agency we do not know
+        if lead_index not in lists:
             cell = cells[lead_index]
-            lists[lead_index] = [Item("unknown", 0, 0, cell, match=Match(None))]
+            partial = _cell_items(cell, folded[lead_index], context.registry)
+            # the "chủ trì" cell names agencies then goes on, or names one we do not know
+            lists[lead_index] = partial or [Item("unknown", 0, 0, cell, match=Match(None))]
     elif lead_index is None or lead_index not in lists:
         lead_index = next(iter(lists), None)
     leads = lists.get(lead_index, []) if lead_index is not None else []
@@ -868,11 +1090,47 @@ def _table_row(row: _Pair, context: _Context, carried: _Subject | None) -> None:
             context.tasks.append(task)
 
 
+def _cell_items(cell: str, folded: str, registry: Registry) -> list[Item]:
+    """The agencies a cell lists before it goes on in prose, one list per "," piece."""
+    items: list[Item] = []
+    start = 0
+    while start < len(cell):
+        while start < len(cell) and cell[start] in " ,":
+            start += 1
+        if start >= len(cell):
+            break
+        span, found, end = _Text(cell, folded).parse(registry, start)
+        named = [i for i in found if i.kind != "unknown" or len(i.surface) < 60]
+        if not named:
+            break
+        items.extend(named)
+        if end >= len(span.tokens):
+            break
+        rest = span.text[span.tokens[end].start :] if end < len(span.tokens) else ""
+        stripped = rest.lstrip()
+        if not stripped.startswith(","):
+            break
+        start += span.tokens[end].start
+    return items
+
+
+def _list_cell(cell: str) -> str:
+    return cell.replace(";", ",").rstrip(" .")
+
+
 def _cell_anchors(cell: str, context: _Context) -> list[_Anchor]:
     """Deadlines of a "Thời hạn" cell, where "Tháng 9/2025" or "30/6/2025" stand alone."""
+    if re.fullmatch(r"\s*\d{4}(?:\s*[-–]\s*\d{4})?\s*", cell):
+        cell = f"năm {cell.strip()}"  # a year (or years) alone in the "Thời gian" column
+    elif re.fullmatch(r"\s*\d{1,2}\s*/\s*\d{4}\s*", cell):
+        cell = f"tháng {cell.strip()}"  # "12/2025": a month
     for prefix in ("hoàn thành ", "; "):
         text = prefix + cell
         anchors = _anchors(_Text(text, fold_keep_length(text)), context)
         if anchors:
             return anchors
+    if _AFTER_EVENT.match(fold_keep_length(cell)):
+        # "Sau khi Nghị định … ban hành": due when the event is known
+        event = " ".join(cell.split()).rstrip(".")
+        return [_Anchor(0, len(cell), event=event, written=cell.strip())]
     return []

@@ -121,12 +121,20 @@ def _read_docx(data: bytes) -> str:
                 elif tag == "tbl":
                     table = Table(child, parent)
                     for row in table.rows:
+                        # a merged cell comes back once per grid column it spans (across) and
+                        # once per row (down): down, each row keeps its copy (the "chủ trì" of
+                        # several rows); across, the copies become empty cells so the columns
+                        # stay aligned with the header's
                         cells: list[str] = []
+                        previous = None
                         for cell in row.cells:
                             text = " ".join(p.text.strip() for p in cell.paragraphs).strip()
-                            if not cells or text != cells[-1]:  # merged cells repeat
-                                cells.append(text)
-                        if any(cells):
+                            cells.append("" if cell._tc is previous else text.replace("|", "/"))
+                            previous = cell._tc
+                        filled = [c for c in cells if c]
+                        if len(filled) == 1:
+                            lines.append(filled[0])  # a section row spanning the table
+                        elif filled:
                             lines.append(" | ".join(cells))
                 elif tag == "sdt":
                     content = child.find(child.tag.replace("sdt", "sdtContent"))

@@ -57,6 +57,8 @@ class ProposedTask:
     period_due_day: str | None = None
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: the words of the text behind each field ("agency", "due", "cadence", "via")
+    sources: dict[str, str] = field(default_factory=dict)
 
 
 def _iso(text: str | None) -> date | None:
@@ -107,6 +109,7 @@ def proposed_tasks(result: dict, registry: Registry) -> list[ProposedTask]:
                 period_due_day=task.get("period_due_day"),
                 warnings=list(task.get("warnings") or []),
                 notes=list(task.get("notes") or []),
+                sources=dict(task.get("sources") or {}),
             )
         )
     return rows

@@ -463,11 +463,27 @@ def _blocked(span: Span, token: int) -> bool:
     return not set(gap) <= set(" -–")
 
 
+#: Stop words whose folded form is also a name word: "làm" stops a name, "lâm" ("Viện Hàn
+#: lâm", "Lâm nghiệp") does not.
+_STOP_WITH_DIACRITICS = {"lam": "làm"}
+
+
+def _is_stop(span: Span, token: int) -> bool:
+    folded = span.tokens[token].folded
+    if folded not in _STOP:
+        return False
+    exact = _STOP_WITH_DIACRITICS.get(folded)
+    if exact is None:
+        return True
+    word = span.tokens[token]
+    return span.text[word.start : word.end].lower() == exact
+
+
 def _name_words(span: Span, token: int, first: int) -> int:
     """Extend a name from `token` until punctuation, a verb-like stop word or 7 words."""
     end = token
     while end < len(span.tokens) and end - first < 7:
-        if _blocked(span, end) or span.tokens[end].folded in _STOP:
+        if _blocked(span, end) or _is_stop(span, end):
             break
         if span.tokens[end].folded.isdigit():
             break
@@ -496,9 +512,92 @@ def _named(
             best = (direct[0], direct[1], start)
     if prefix:
         shared = registry.longest(span.words, span.ends, span.breaks, word, prefix)
-        if shared and (best is None or shared[0] > best[0]):
+        if shared and (best is None or shared[0] >= best[0]):
             best = (shared[0], shared[1], None)
     return best
+
+
+#: Heads a list may share after "các": "Giao các Bộ: Công an, Tài chính", "các Tập đoàn:
+#: Bưu chính Viễn thông Việt Nam, …", "UBND các huyện: X, Y" (one item per member).
+_SHARED_HEADS = sorted(
+    [
+        ("so",),
+        ("bo",),
+        ("tap", "doan"),
+        ("tong", "cong", "ty"),
+        ("cuc",),
+        ("ban",),
+        ("hoi",),
+        ("truong",),
+        ("benh", "vien"),
+        ("trung", "tam"),
+        ("cong", "ty"),
+        ("dai",),
+        ("vien",),
+        ("co", "quan"),
+    ],
+    key=len,
+    reverse=True,
+)
+_SHARED_LEVELS = [("huyen",), ("xa",), ("phuong",), ("tinh",), ("thanh", "pho"), ("thi", "xa")]
+
+
+def _shared_head(
+    span: Span, registry: Registry, word: int
+) -> tuple[int, tuple[str, ...], str] | None:
+    """Read "các Bộ:", "các Tập đoàn:", "UBND các huyện:" before a list of member names.
+
+    Returns (first member's word, prefix words, prefix as written) when the first member
+    completes to a registry name with the head, else None: without the colon a head
+    followed by a capitalised name is read the same way ("các Bộ Công an, Tài chính").
+    """
+    words = span.words
+    n = len(words)
+    if word >= n:
+        return None
+    start = word
+    if _match_seq(span, word, _UBND_ONLY):
+        if word + 5 >= n or words[word + 4] != "cac":
+            return None
+        level = _match_seq(span, word + 5, _SHARED_LEVELS)
+        if not level:
+            return None
+        prefix = _UBND + level
+        after = word + 5 + len(level)
+        # "UBND các tỉnh, thành phố: …": more levels before the colon
+        while after < n and span.gap_before(span.word_token[after]).strip() in (",", ""):
+            more = after + 1 if words[after] == "va" else after
+            extra = _match_seq(span, more, _SHARED_LEVELS)
+            if not extra or span.gap_before(span.word_token[after]).strip() == "" and more == after:
+                break
+            after = more + len(extra)
+        head_surface = span.slice(span.word_token[start], span.word_token[word + 3] + 1)
+        level_first = span.word_token[word + 5]
+        level_surface = span.slice(level_first, span.word_token[word + 5 + len(level) - 1] + 1)
+        surface = f"{head_surface} {level_surface}"
+    else:
+        if words[word] != "cac":
+            return None
+        head = _match_seq(span, word + 1, _SHARED_HEADS)
+        if not head:
+            return None
+        prefix = head
+        after = word + 1 + len(head)
+        first = span.word_token[word + 1]
+        surface = span.slice(first, span.word_token[after - 1] + 1)
+        surface = surface[:1].upper() + surface[1:]
+    if after >= n:
+        return None
+    token = span.word_token[after]
+    gap = span.gap_before(token).strip()
+    if gap not in (":", "") or not span.tokens[token].upper:
+        return None
+    if gap == "" and prefix == ("so",):
+        return None  # "các Sở Tài chính, Nội vụ": read by the shared-"Sở" rule already
+    found = registry.longest(words, span.ends, span.breaks, after, prefix)
+    if found is None and gap != ":":
+        return None  # without the colon only a registry name confirms the shared head
+    return after, prefix, surface
 
 
 def _shared_prefix(words: Sequence[str]) -> tuple[str, ...]:
@@ -530,6 +629,9 @@ def parse_list(
         return items, token
     state = _ListState()
     word = span.first_word[token]
+    shared = _shared_head(span, registry, word)
+    if shared is not None:
+        word, state.prefix, state.prefix_surface = shared
     end_token = token
     while word < len(span.words):
         parsed = _item(span, registry, word, state, allow_unknown or bool(items))
@@ -588,7 +690,7 @@ def _item(
         return Item("named", token, end, surface, match=registry.resolve(index))
     if not allow_unknown:
         return None
-    shared = state.prefix_surface if state.prefix == ("so",) else None
+    shared = state.prefix_surface if state.prefix else None
     unknown = _unknown(span, token, shared)
     if unknown is None and span.words[word] == "cac" and token + 1 < len(span.tokens):
         unknown = _unknown(span, token + 1, None)
