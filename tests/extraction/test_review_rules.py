@@ -53,3 +53,21 @@ def test_bulk_actions():
     confirmed = apply_bulk(rows, "confirm-early", set(), issued_on=date(2025, 6, 2))
     assert [r.get("confirm_early_due") for r in confirmed] == [True, None]
     assert rows[0].get("confirm_early_due") is None  # the rows given are not changed
+
+
+def test_a_source_inside_a_longer_one_splits_it():
+    text = "Sở Y tế gửi Sở Tài chính trước ngày 05/7/2025 để tổng hợp."
+    pieces = highlight(
+        text,
+        {
+            "agency": "Sở Y tế",
+            "due": "gửi Sở Tài chính trước ngày 05/7/2025",
+            "via": "Sở Tài chính",
+        },
+    )
+    assert [(p, n) for p, n in pieces if n] == [
+        ("Sở Y tế", "agency"),
+        ("gửi ", "due"),
+        ("Sở Tài chính", "via"),
+        (" trước ngày 05/7/2025", "due"),
+    ]

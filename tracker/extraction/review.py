@@ -29,32 +29,34 @@ def load_sources(text: str | None) -> dict[str, str]:
 def highlight(text: str, sources: dict[str, str]) -> list[tuple[str, str | None]]:
     """Cut `text` into pieces, each either plain (None) or the words behind one field.
 
-    Each source is marked at its first place in the sentence that does not overlap one already
-    marked; a source not found in the sentence (rewritten by the office, say) is not marked,
+    Longer sources are placed first, each at its first place that is free or lies wholly inside
+    one longer source (the via agency inside "gửi Sở Tài chính trước ngày 05/7"), which it then
+    splits. A source not found in the sentence (rewritten by the office, say) is not marked,
     so the highlighting never shows words that are not there.
     """
-    spans: list[tuple[int, int, str]] = []
-    for name in SOURCE_FIELDS:
-        words = (sources.get(name) or "").strip()
+    labels: list[str | None] = [None] * len(text)
+    lengths: list[int] = [0] * len(text)
+    named = [(name, (sources.get(name) or "").strip()) for name in SOURCE_FIELDS]
+    for name, words in sorted(named, key=lambda pair: -len(pair[1])):
         if not words:
             continue
         start = text.find(words)
         while start != -1:
             end = start + len(words)
-            if all(end <= s or start >= e for s, e, _ in spans):
-                spans.append((start, end, name))
+            covering = set(zip(labels[start:end], lengths[start:end], strict=True))
+            free = covering == {(None, 0)}
+            inside = len(covering) == 1 and next(iter(covering))[1] > len(words)
+            if free or inside:
+                labels[start:end] = [name] * len(words)
+                lengths[start:end] = [len(words)] * len(words)
                 break
             start = text.find(words, start + 1)
-    spans.sort()
     pieces: list[tuple[str, str | None]] = []
-    cursor = 0
-    for start, end, name in spans:
-        if start > cursor:
-            pieces.append((text[cursor:start], None))
-        pieces.append((text[start:end], name))
-        cursor = end
-    if cursor < len(text):
-        pieces.append((text[cursor:], None))
+    for char, label in zip(text, labels, strict=True):
+        if pieces and pieces[-1][1] == label:
+            pieces[-1] = (pieces[-1][0] + char, label)
+        else:
+            pieces.append((char, label))
     return pieces
 
 
