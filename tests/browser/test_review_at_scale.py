@@ -93,4 +93,6 @@ def test_a_100_task_plan_is_reviewed_fixed_in_bulk_and_saved(live_app, new_page,
             "2025-07-05",
             "2025-07-10",
         )
-    assert page.js_errors == []
+    # the failed save answers 422 (and the console says so): expected, everything else is not
+    unexpected = [e for e in page.js_errors if "422" not in e and "UNPROCESSABLE" not in e]
+    assert unexpected == []
