@@ -19,6 +19,7 @@ from typing import Any
 from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, Select, String, func, literal, select, union_all
+from sqlalchemy.orm import aliased
 
 from tracker.agencies.models import Agency
 from tracker.deadlines import obligations as ob
@@ -265,12 +266,14 @@ def _with_directive_numbers(*lists: list) -> list[list[dict[str, Any]]]:
     ]
 
 
-def obligation_label(kind: str, period_label: str | None) -> str:
+def obligation_label(kind: str, period_label: str | None, via_agency: str | None = None) -> str:
     """Which obligation a row is: "" for a task's own deadline, else "Báo cáo tháng 7/2025" or
-    "Báo cáo tổng hợp" (the via agency's own deadline)."""
+    "Báo cáo tổng hợp" (the via agency's own deadline, naming that agency when given)."""
     if kind == ob.PERIOD:
         return _("Báo cáo %(period)s", period=(period_label or "").lower())
     if kind == ob.VIA:
+        if via_agency:
+            return _("Báo cáo tổng hợp của %(agency)s", agency=via_agency)
         return _("Báo cáo tổng hợp")
     return ""
 
@@ -519,8 +522,11 @@ def overdue_records(
     visibility: ColumnElement[bool], f: Filters, as_of: date
 ) -> Iterator[dict[str, Any]]:
     """Every overdue obligation (filters applied) — one-off tasks, reporting periods and via
-    agencies' own deadlines — streamed from one UNION ALL, by answerable agency then due date."""
+    agencies' own deadlines — streamed from one UNION ALL, by the agency it is answerable to
+    (the lead, or the via agency for its own deadline), then due date. Each row names its
+    obligation ("Báo cáo quý III/2025"); the lead agency column stays the task's lead."""
     co = co_agency_names()
+    answerable = aliased(Agency)
     parts = []
     for arm in ob.arms(as_of):
         parts.append(
@@ -535,23 +541,25 @@ def overdue_records(
                 Agency.name.label("lead_agency"),
                 co.c.names.label("co_agencies"),
                 arm.period_id.label("period_id"),
+                answerable.name.label("agency"),
             )
             .join(Directive, Directive.id == Task.directive_id)
-            .join(Agency, Agency.id == arm.agency_id)
+            .join(Agency, Agency.id == Task.lead_agency_id)
+            .join(answerable, answerable.id == arm.agency_id)
             .outerjoin(co, co.c.task_id == Task.id)
             .where(*_where(arm, visibility, f, as_of), is_overdue_sql(as_of, **arm.status_kwargs()))
         )
     union = union_all(*parts).subquery()
     stmt = (
         select(union)
-        .order_by(union.c.lead_agency, union.c.due_on, union.c.task_id, union.c.period_id)
+        .order_by(union.c.agency, union.c.due_on, union.c.task_id, union.c.period_id)
         .execution_options(yield_per=500)
     )
     for number, row in enumerate(db.session.execute(stmt), start=1):
         yield {
             **row._asdict(),
             "stt": number,
-            "obligation": obligation_label(row.kind, row.period_label),
+            "obligation": obligation_label(row.kind, row.period_label, row.agency),
             "co_agencies": row.co_agencies or "",
             "days_overdue": (as_of - row.due_on).days,
         }

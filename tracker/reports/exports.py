@@ -83,6 +83,9 @@ OVERDUE_COLUMNS: list[tuple[str, str, int]] = [
     ("stt", "STT", 6),
     ("task_id", "Mã nhiệm vụ", 10),
     ("content", "Nội dung nhiệm vụ", 60),
+    # which obligation of the task is overdue: "Báo cáo tháng 7/2025", "Báo cáo tổng hợp" (via
+    # agency's own deadline), empty for the task's own deadline (issue 12)
+    ("obligation", "Kỳ báo cáo", 22),
     ("directive", "Văn bản giao", 18),
     ("directive_issued_on", "Ngày văn bản", 12),
     ("lead_agency", "Đơn vị chủ trì", 30),

@@ -1,0 +1,38 @@
+"""indexes for the open reporting periods, counted and listed as obligations (issue 12)
+
+Revision ID: 0008_obligations
+Revises: 0007
+Create Date: 2026-12-07 19:00:00
+
+Tổng quan, the task list's state filter and the overdue export now count each begun reporting
+period of a recurring task as an obligation of its own. Today's open periods are a small part
+of the table (most periods are submitted), so, as for the open tasks (0006), partial indexes on
+``done_on IS NULL`` — the period's half of `deadlines.status.is_open_sql` for today — serve the
+overdue and due-soon lists and counts (by due date, and per task for the per-agency lists).
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0008_obligations"
+down_revision = "0007"
+branch_labels = None
+depends_on = None
+
+OPEN = sa.text("done_on IS NULL")
+INDEXES = {
+    "ix_reporting_period_open_due": ["due_on", "task_id"],
+    "ix_reporting_period_open_task": ["task_id", "due_on"],
+}
+
+
+def upgrade():
+    for name, columns in INDEXES.items():
+        op.create_index(
+            name, "reporting_period", columns, postgresql_where=OPEN, sqlite_where=OPEN
+        )
+
+
+def downgrade():
+    for name in INDEXES:
+        op.drop_index(name, table_name="reporting_period")
