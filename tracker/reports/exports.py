@@ -83,15 +83,15 @@ OVERDUE_COLUMNS: list[tuple[str, str, int]] = [
     ("stt", "STT", 6),
     ("task_id", "Mã nhiệm vụ", 10),
     ("content", "Nội dung nhiệm vụ", 60),
-    # which obligation of the task is overdue: "Báo cáo tháng 7/2025", "Báo cáo tổng hợp" (via
-    # agency's own deadline), empty for the task's own deadline (issue 12)
-    ("obligation", "Kỳ báo cáo", 22),
     ("directive", "Văn bản giao", 18),
     ("directive_issued_on", "Ngày văn bản", 12),
     ("lead_agency", "Đơn vị chủ trì", 30),
     ("co_agencies", "Đơn vị phối hợp", 30),
     ("due_on", "Thời hạn", 12),
     ("days_overdue", "Số ngày quá hạn", 10),
+    # which obligation of the task is overdue: "Báo cáo tháng 7/2025", "Báo cáo tổng hợp của Sở
+    # Nội vụ" (the via agency's own deadline); empty for the task's own deadline (issue 12)
+    ("obligation", "Kỳ báo cáo", 30),
 ]
 
 
