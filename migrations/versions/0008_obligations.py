@@ -31,8 +31,22 @@ def upgrade():
         op.create_index(
             name, "reporting_period", columns, postgresql_where=OPEN, sqlite_where=OPEN
         )
+    # the state counts per kind of obligation read only these columns: index-only scans (the
+    # task's counts now also read its cadence, one-off tasks being the task obligations)
+    op.drop_index("ix_task_done_due_cancelled", table_name="task")
+    op.create_index(
+        "ix_task_done_due_cancelled", "task", ["done_on", "due_on", "cancelled_on", "cadence"]
+    )
+    op.create_index("ix_task_cadence_cancelled", "task", ["cadence", "id", "cancelled_on"])
+    op.create_index(
+        "ix_reporting_period_states", "reporting_period", ["task_id", "starts_on", "due_on", "done_on"]
+    )
 
 
 def downgrade():
+    op.drop_index("ix_reporting_period_states", table_name="reporting_period")
+    op.drop_index("ix_task_cadence_cancelled", table_name="task")
+    op.drop_index("ix_task_done_due_cancelled", table_name="task")
+    op.create_index("ix_task_done_due_cancelled", "task", ["done_on", "due_on", "cancelled_on"])
     for name in INDEXES:
         op.drop_index(name, table_name="reporting_period")

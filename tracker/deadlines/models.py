@@ -49,6 +49,14 @@ Index("ix_reporting_period_original_due_on", ReportingPeriod.original_due_on)
 # Today's open periods (not submitted): the obligations Tổng quan counts and lists beside the
 # open tasks. Their predicate is the period's half of `deadlines.status.is_open_sql(today)` (the
 # other half, the task's cancellation, is on the task's row).
+# the state counts of the periods read only these columns (an index-only scan)
+Index(
+    "ix_reporting_period_states",
+    ReportingPeriod.task_id,
+    ReportingPeriod.starts_on,
+    ReportingPeriod.due_on,
+    ReportingPeriod.done_on,
+)
 _OPEN_PERIOD = ReportingPeriod.done_on.is_(None)
 Index(
     "ix_reporting_period_open_due",

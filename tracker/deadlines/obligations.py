@@ -211,6 +211,22 @@ class Arm:
             stmt = stmt.outerjoin(self.latest, self.latest.c.owner_id == owner)
         return stmt.where(self.exists)
 
+    def of_task(self, *where) -> ColumnElement[bool]:
+        """A WHERE clause on the task table: the task has an obligation of this kind passing
+        ``where``. On the task's own row for its deadline and its via item (so an agency's list
+        stays an index scan of its tasks); a correlated EXISTS for its periods (served by the
+        (task, due) index on open periods). Today only: a past day's due dates need the
+        extensions joined (`select`)."""
+        assert self.latest is None, "of_task() reads today's due dates"
+        if self.kind != PERIOD:
+            return and_(self.exists, *where)
+        return and_(
+            ~is_one_off_sql(Task.cadence),  # first: only recurring tasks look for periods
+            select(ReportingPeriod.id)
+            .where(ReportingPeriod.task_id == Task.id, self.exists, *where)
+            .exists(),
+        )
+
     def status_kwargs(self) -> dict[str, ColumnElement]:
         return {"due_on": self.due_on, "done_on": self.done_on, "cancelled_on": self.cancelled_on}
 
@@ -247,7 +263,8 @@ def arms(as_of: date) -> list[Arm]:
             agency_id=Task.lead_agency_id,
             period_id=ReportingPeriod.id,
             label=ReportingPeriod.label,
-            exists=period_has_begun_sql(as_of),
+            # a task turned one-off keeps its old periods in history, not as obligations
+            exists=and_(~is_one_off_sql(Task.cadence), period_has_begun_sql(as_of)),
             latest=period_latest,
         ),
         Arm(

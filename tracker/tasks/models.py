@@ -125,7 +125,9 @@ Index("ix_task_due_on", Task.due_on)
 Index("ix_task_original_due_on", Task.original_due_on)
 # done_on first (date ranges of completions), then what the dashboard's state counts read, so
 # the office's counts over every task are an index-only scan (issue 7)
-Index("ix_task_done_due_cancelled", Task.done_on, Task.due_on, Task.cancelled_on)
+Index("ix_task_done_due_cancelled", Task.done_on, Task.due_on, Task.cancelled_on, Task.cadence)
+# the periods' state counts join their task for its cadence and cancellation (issue 12)
+Index("ix_task_cadence_cancelled", Task.cadence, Task.id, Task.cancelled_on)
 Index("ix_task_directive", Task.directive_id)
 Index("ix_task_via_agency", Task.via_agency_id)
 

@@ -8,7 +8,7 @@ a begun reporting period, a via agency's own deadline), which is what the dashbo
 
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, select, union_all
+from sqlalchemy import ColumnElement, Select, or_, select, union_all
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from tracker.deadlines import obligations as ob
@@ -44,13 +44,22 @@ def obligation_filter(
 def with_obligation(
     as_of: date, *, status: str = "", due_from: date | None = None, due_to: date | None = None
 ) -> ColumnElement[bool] | None:
-    """Tasks with at least one obligation passing `obligation_filter` (None: no such filter)."""
-    parts = []
-    for arm in ob.arms(as_of):
-        where = obligation_filter(arm, as_of, status=status, due_from=due_from, due_to=due_to)
-        if not where:
-            return None
-        parts.append(arm.select(Task.id).where(*where))
+    """Tasks with at least one obligation passing `obligation_filter` (None: no such filter).
+
+    For today, written on the task's row (`Arm.of_task`), so that an agency's list reads its
+    own tasks rather than every overdue obligation of the province; a past day's due dates come
+    from the extensions, joined per kind of obligation.
+    """
+    arms = ob.arms(as_of)
+    wheres = [
+        obligation_filter(arm, as_of, status=status, due_from=due_from, due_to=due_to)
+        for arm in arms
+    ]
+    if not any(wheres):
+        return None
+    if all(arm.latest is None for arm in arms):
+        return or_(*(arm.of_task(*where) for arm, where in zip(arms, wheres, strict=True)))
+    parts = [arm.select(Task.id).where(*where) for arm, where in zip(arms, wheres, strict=True)]
     return in_ids(Task.id, union_all(*parts))
 
 
