@@ -20,6 +20,7 @@ branch_labels = None
 depends_on = None
 
 OPEN = sa.text("done_on IS NULL")
+OPEN_VIA = sa.text("via_done_on IS NULL AND cancelled_on IS NULL")
 INDEXES = {
     "ix_reporting_period_open_due": ["due_on", "task_id"],
     "ix_reporting_period_open_task": ["task_id", "due_on"],
@@ -37,7 +38,17 @@ def upgrade():
     op.create_index(
         "ix_task_done_due_cancelled", "task", ["done_on", "due_on", "cancelled_on", "cadence"]
     )
-    op.create_index("ix_task_cadence_cancelled", "task", ["cadence", "id", "cancelled_on"])
+    op.create_index(
+        "ix_task_cadence_cancelled", "task", ["cadence", "id", "cancelled_on", "lead_agency_id"]
+    )
+    # the via agencies' own open deadlines (two-hop reporting), by due date
+    op.create_index(
+        "ix_task_open_via_item",
+        "task",
+        ["via_due_on", "via_agency_id"],
+        postgresql_where=OPEN_VIA,
+        sqlite_where=OPEN_VIA,
+    )
     op.create_index(
         "ix_reporting_period_states", "reporting_period", ["task_id", "starts_on", "due_on", "done_on"]
     )
@@ -45,6 +56,7 @@ def upgrade():
 
 def downgrade():
     op.drop_index("ix_reporting_period_states", table_name="reporting_period")
+    op.drop_index("ix_task_open_via_item", table_name="task")
     op.drop_index("ix_task_cadence_cancelled", table_name="task")
     op.drop_index("ix_task_done_due_cancelled", table_name="task")
     op.create_index("ix_task_done_due_cancelled", "task", ["done_on", "due_on", "cancelled_on"])

@@ -31,7 +31,8 @@ def _overdue_in_cli(runner, *args) -> set[tuple[int, str]]:
             found.add((task["id"], "task"))
         for period in task.get("periods", []):
             if period["status"] == "open_overdue":
-                found.add((task["id"], period["label"].lower()))
+                label = period["label"]
+                found.add((task["id"], label[:1].lower() + label[1:]))
         if task.get("via_status") == "open_overdue":
             found.add((task["id"], "via"))
     return found

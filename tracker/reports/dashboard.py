@@ -270,7 +270,9 @@ def obligation_label(kind: str, period_label: str | None, via_agency: str | None
     """Which obligation a row is: "" for a task's own deadline, else "Báo cáo tháng 7/2025" or
     "Báo cáo tổng hợp" (the via agency's own deadline, naming that agency when given)."""
     if kind == ob.PERIOD:
-        return _("Báo cáo %(period)s", period=(period_label or "").lower())
+        label = period_label or ""
+        # "Quý III/2025" → "Báo cáo quý III/2025": only the first letter is lowered
+        return _("Báo cáo %(period)s", period=label[:1].lower() + label[1:])
     if kind == ob.VIA:
         if via_agency:
             return _("Báo cáo tổng hợp của %(agency)s", agency=via_agency)
@@ -428,24 +430,20 @@ def build_dashboard(visibility: ColumnElement[bool], f: Filters, as_of: date) ->
         key=lambda r: (r.due_on, r.id, r.period_id or 0),
         limit=DUE_SOON_LIMIT + 1,
     )
-    recent = _first(
-        [
-            _rows(
-                arm,
-                visibility,
-                f,
-                as_of,
-                arm.done_on.is_not(None),
-                arm.done_on <= as_of,
-                arm.cancelled_on.is_(None),
-                order=(arm.done_on.desc(), Task.id.desc()),
-                limit=10,
-            )
-            for arm in arms
-        ],
-        key=lambda r: (-r.done_on.toordinal(), -r.id),
-        limit=10,
-    )
+    # what was completed last: tasks (a submitted period shows on its task's page)
+    recent = db.session.execute(
+        _rows(
+            arms[0],
+            visibility,
+            f,
+            as_of,
+            arms[0].done_on.is_not(None),
+            arms[0].done_on <= as_of,
+            arms[0].cancelled_on.is_(None),
+            order=(arms[0].done_on.desc(), Task.id.desc()),
+            limit=10,
+        )
+    ).all()
     tasks = select(Task.id).select_from(Task)
     if needs_directive(f):
         tasks = tasks.join(Directive, Directive.id == Task.directive_id)

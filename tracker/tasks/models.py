@@ -127,7 +127,7 @@ Index("ix_task_original_due_on", Task.original_due_on)
 # the office's counts over every task are an index-only scan (issue 7)
 Index("ix_task_done_due_cancelled", Task.done_on, Task.due_on, Task.cancelled_on, Task.cadence)
 # the periods' state counts join their task for its cadence and cancellation (issue 12)
-Index("ix_task_cadence_cancelled", Task.cadence, Task.id, Task.cancelled_on)
+Index("ix_task_cadence_cancelled", Task.cadence, Task.id, Task.cancelled_on, Task.lead_agency_id)
 Index("ix_task_directive", Task.directive_id)
 Index("ix_task_via_agency", Task.via_agency_id)
 
@@ -151,6 +151,15 @@ Index(
     sqlite_where=_OPEN,
 )
 Index("ix_task_open_due", Task.due_on, postgresql_where=_OPEN, sqlite_where=_OPEN)
+# the via agencies' own open deadlines (`deadlines.obligations`, two-hop reporting)
+_OPEN_VIA = (Task.via_done_on.is_(None)) & (Task.cancelled_on.is_(None))
+Index(
+    "ix_task_open_via_item",
+    Task.via_due_on,
+    Task.via_agency_id,
+    postgresql_where=_OPEN_VIA,
+    sqlite_where=_OPEN_VIA,
+)
 
 
 class ProgressUpdate(db.Model):
