@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from tracker.agencies.services import find_by_name
+from tracker.deadlines.obligations import involves_agency_sql
 from tracker.deadlines.services import (
     ExtensionHistory,
     approved_extensions,
@@ -20,7 +21,6 @@ from tracker.deadlines.status import is_due_soon, status_as_of
 from tracker.directives.models import Directive
 from tracker.extensions import db
 from tracker.tasks.models import Task
-from tracker.tasks.queries import involving_agency
 from tracker.timeutil import today
 
 tasks_cli = AppGroup("tasks", help="Nhiệm vụ.")
@@ -46,7 +46,7 @@ def task_record(task: Task, as_of: date, history: ExtensionHistory | None = None
         "via": task.via_agency.name if task.via_agency else None,
         "due": due.isoformat() if due else None,
         "original_due": task.original_due_on.isoformat() if task.original_due_on else None,
-        "cadence": None if task.cadence in (None, "", "none") else task.cadence,
+        "cadence": task.cadence if task.is_recurring else None,
         "done": task.done_on.isoformat() if task.done_on and task.done_on <= as_of else None,
         "status": state.value,
         "due_soon": is_due_soon(as_of, due, task.done_on, cancelled_on=task.cancelled_on),
@@ -87,7 +87,7 @@ def list_command(agency: str | None, directive: str | None, as_of, as_json: bool
         found = find_by_name(agency)
         if found is None:
             raise click.ClickException(f"Không tìm thấy cơ quan, đơn vị “{agency}”.")
-        stmt = stmt.where(involving_agency(found.id))
+        stmt = stmt.where(involves_agency_sql(found.id))
     if directive:
         stmt = stmt.where(Directive.number == directive.strip())
     tasks = db.session.execute(stmt).scalars().all()

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.agencies.models import Agency
 from tracker.dbtypes import UTCDateTime
+from tracker.deadlines.status import is_one_off
 from tracker.directives.models import Directive
 from tracker.extensions import db
 from tracker.text import fold
@@ -101,7 +102,8 @@ class Task(db.Model):
 
     @property
     def is_recurring(self) -> bool:
-        return self.cadence not in (None, "", "none")
+        """A recurring task reports per period (`tracker.deadlines.status.is_one_off`)."""
+        return not is_one_off(self.cadence)
 
     @property
     def is_done(self) -> bool:
@@ -110,13 +112,6 @@ class Task(db.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.cancelled_on is not None
-
-    def agency_ids(self) -> set[int]:
-        """Agencies that may see and work on this task (lead, co-agencies, via)."""
-        ids = {self.lead_agency_id, *(a.id for a in self.co_agencies)}
-        if self.via_agency_id:
-            ids.add(self.via_agency_id)
-        return ids
 
     def __str__(self) -> str:
         return f"Nhiệm vụ #{self.id}"
@@ -130,14 +125,16 @@ Index("ix_task_due_on", Task.due_on)
 Index("ix_task_original_due_on", Task.original_due_on)
 # done_on first (date ranges of completions), then what the dashboard's state counts read, so
 # the office's counts over every task are an index-only scan (issue 7)
-Index("ix_task_done_due_cancelled", Task.done_on, Task.due_on, Task.cancelled_on)
+Index("ix_task_done_due_cancelled", Task.done_on, Task.due_on, Task.cancelled_on, Task.cadence)
+# the periods' state counts join their task for its cadence and cancellation (issue 12)
+Index("ix_task_cadence_cancelled", Task.cadence, Task.id, Task.cancelled_on, Task.lead_agency_id)
 Index("ix_task_directive", Task.directive_id)
 Index("ix_task_via_agency", Task.via_agency_id)
 
 # Today's work is the open tasks: a minority of the table that only shrinks relative to it as
 # years pass. These partial indexes hold only them, so an agency's overdue list, the office's
 # overdue counts per agency and the "due in 7 days" list read a few index pages instead of every
-# task due before today. Their predicate is `tasks.queries.open_condition(today)`, word for word.
+# task due before today. Their predicate is `deadlines.status.is_open_sql(today)`, word for word.
 _OPEN = (Task.done_on.is_(None)) & (Task.cancelled_on.is_(None))
 Index(
     "ix_task_open_lead_due",
@@ -154,6 +151,15 @@ Index(
     sqlite_where=_OPEN,
 )
 Index("ix_task_open_due", Task.due_on, postgresql_where=_OPEN, sqlite_where=_OPEN)
+# the via agencies' own open deadlines (`deadlines.obligations`, two-hop reporting)
+_OPEN_VIA = (Task.via_done_on.is_(None)) & (Task.cancelled_on.is_(None))
+Index(
+    "ix_task_open_via_item",
+    Task.via_due_on,
+    Task.via_agency_id,
+    postgresql_where=_OPEN_VIA,
+    sqlite_where=_OPEN_VIA,
+)
 
 
 class ProgressUpdate(db.Model):

@@ -281,11 +281,21 @@ def reopen_task(task: Task, *, reason: str, user_id: int | None) -> Task:
 
 
 def cancel_task(task: Task, *, reason: str, user_id: int | None) -> Task:
-    """Dừng/hủy a task (office); it stays in history and leaves the rates."""
+    """Dừng/hủy a task (office); it stays in history and leaves the rates.
+
+    A completed task cannot be cancelled: its completion is a fact the reports count (and a
+    cancellation after it would change nothing: `status_as_of` keeps it completed). The office
+    reopens it first if the completion was a mistake.
+    """
     if not (reason or "").strip():
         raise TaskError("reason", _("Vui lòng nêu lý do dừng/hủy."))
     if task.cancelled_on is not None:
         raise TaskError("reason", _("Nhiệm vụ đã dừng/hủy."))
+    if task.done_on is not None:
+        raise TaskError(
+            "reason",
+            _("Nhiệm vụ đã hoàn thành, không thể dừng/hủy. Mở lại nhiệm vụ trước nếu cần."),
+        )
     task.cancelled_on = today()
     task.cancel_reason = reason.strip()
     task.updated_by_id = user_id

@@ -13,14 +13,21 @@ from tracker.auth.permissions import (
     office_required,
     task_visibility,
 )
-from tracker.deadlines.status import Status, is_due_soon, status_as_of
+from tracker.deadlines.obligations import task_lines
+from tracker.deadlines.status import Status, is_due_soon
 from tracker.deadlines.views import task_panel
 from tracker.directives.views import task_form, task_input
 from tracker.extensions import db
 from tracker.files.models import Attachment
 from tracker.files.storage import UploadError, store
 from tracker.forms import validate_with_upload
-from tracker.reports.dashboard import Filters, filter_choices
+from tracker.reports.dashboard import (
+    Filters,
+    count_obligations,
+    filter_choices,
+    obligation_label,
+    obligation_matcher,
+)
 from tracker.tasks import services
 from tracker.tasks.forms import CompleteForm, ProgressForm, ReasonForm
 from tracker.tasks.models import Task
@@ -30,12 +37,6 @@ from tracker.tasks.timeline import build_timeline
 from tracker.timeutil import today
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")
-
-
-def task_state(task: Task, as_of):
-    return status_as_of(
-        as_of, due_on=task.due_on, done_on=task.done_on, cancelled_on=task.cancelled_on
-    )
 
 
 @bp.route("/")
@@ -65,11 +66,18 @@ def index():
         sort=request.args.get("sort", "due"),
     )
     page = db.paginate(stmt, per_page=25, error_out=False)
+    # with a state or a due-date filter the list counts what the dashboard's tile counts: the
+    # obligations in that state (a recurring task may have several overdue periods), and
+    # each row names them
+    by_obligation = bool(filters.status or filters.due_from or filters.due_to)
     return render_template(
         "tasks/index.html",
         page=page,
         as_of=as_of,
-        task_state=task_state,
+        lines=task_lines(page.items, as_of),
+        matches_filter=obligation_matcher(filters, as_of) if by_obligation else None,
+        obligations_total=count_obligations(visibility, filters, as_of) if by_obligation else None,
+        obligation_label=obligation_label,
         is_due_soon=is_due_soon,
         statuses=list(Status),
         f=filters,
@@ -104,8 +112,8 @@ def _task_page(task: Task, progress_form: ProgressForm | None = None, status: in
     page = render_template(
         "tasks/show.html",
         task=task,
-        state=task_state(task, as_of),
-        due_soon=is_due_soon(as_of, task.due_on, task.done_on),
+        state=task_lines([task], as_of)[task.id].status,
+        due_soon=is_due_soon(as_of, task.due_on, task.done_on, cancelled_on=task.cancelled_on),
         as_of=as_of,
         timeline=build_timeline(task),
         attachments=attachments,
