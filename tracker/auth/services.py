@@ -2,14 +2,15 @@
 
 Three defences around the password check:
 
-- per account: after LOGIN_MAX_FAILURES wrong passwords the account pauses for
-  LOGIN_LOCK_MINUTES;
+- per account and address: after LOGIN_MAX_FAILURES wrong passwords from one address within
+  LOGIN_LOCK_MINUTES the account pauses for that address (not for the office elsewhere);
 - per client address: after LOGIN_MAX_FAILURES_PER_ADDRESS refused logins within
   LOGIN_ADDRESS_WINDOW_MINUTES the address is refused until the oldest failure leaves the
   window (one address trying many emails); counted in the `login_failure` table, so every
   gunicorn worker sees the same count;
-- an unknown email costs one password-hash check, like a known one, so the response time does
-  not tell which emails have an account.
+- an unknown email costs one password-hash check, like a known one, and gets the same message
+  as a wrong password, a paused or a deactivated account, so neither the response time nor the
+  text tells which emails have an account.
 """
 
 from datetime import datetime, timedelta
@@ -70,6 +71,10 @@ def _address_window_start(now: datetime) -> datetime:
     return now - timedelta(minutes=current_app.config["LOGIN_ADDRESS_WINDOW_MINUTES"])
 
 
+def _account_window_start(now: datetime) -> datetime:
+    return now - timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
+
+
 def _address_is_throttled(address: str, now: datetime) -> bool:
     failures = db.session.execute(
         select(func.count())
@@ -79,10 +84,31 @@ def _address_is_throttled(address: str, now: datetime) -> bool:
     return failures >= current_app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"]
 
 
-def _record_address_failure(address: str, now: datetime) -> None:
-    """Count a refused login for `address` and drop the failures that left the window."""
-    db.session.execute(delete(LoginFailure).where(LoginFailure.at <= _address_window_start(now)))
-    db.session.add(LoginFailure(address=address, at=now))
+def _account_is_paused(user: User, address: str, now: datetime) -> bool:
+    """Whether this account had LOGIN_MAX_FAILURES wrong passwords from this address lately.
+
+    Counted per account *and* address: guessing from one address pauses that address for the
+    account, while the office, elsewhere, still logs in (5 requests used to lock any named
+    account, the admin too, for everyone).
+    """
+    failures = db.session.execute(
+        select(func.count())
+        .select_from(LoginFailure)
+        .where(
+            LoginFailure.user_id == user.id,
+            LoginFailure.address == address,
+            LoginFailure.at > _account_window_start(now),
+        )
+    ).scalar_one()
+    return failures >= current_app.config["LOGIN_MAX_FAILURES"]
+
+
+def _record_failure(address: str, user: User | None, now: datetime) -> None:
+    """Count a refused login for `address` (and the account) and drop the expired ones."""
+    oldest = min(_address_window_start(now), _account_window_start(now))
+    db.session.execute(delete(LoginFailure).where(LoginFailure.at <= oldest))
+    db.session.add(LoginFailure(address=address, at=now, user_id=user.id if user else None))
+    db.session.commit()
 
 
 def authenticate(
@@ -91,40 +117,29 @@ def authenticate(
     """Return (user, None) on success or (None, message) — and count failures.
 
     `address` is the client's address (`request.remote_addr`); None skips the per-address
-    throttle. After LOGIN_MAX_FAILURES wrong passwords the account is paused for
-    LOGIN_LOCK_MINUTES, which stops password guessing without locking anyone out for good.
+    throttle. An unknown email, a wrong password, an account paused for this address and a
+    deactivated account (even with its right password) all get the same message and cost the
+    same password check, so the answer never tells whether an account exists (issue 14).
 
     :raise TooManyFailures: the address is throttled; nothing was checked or counted.
     """
     generic = _("Thư điện tử hoặc mật khẩu không đúng.")
-    too_many = _("Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau ít phút.")
     now = utcnow()
-    address = address[:64] if address else None
+    address = address[:64] if address else ""
     if address and _address_is_throttled(address, now):
-        raise TooManyFailures(too_many)
+        raise TooManyFailures(_("Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau ít phút."))
     user = find_user(email)
-    if user is None:
+    if user is None or _account_is_paused(user, address, now):
         _check_dummy_password(password)  # the same cost as a known email's wrong password
-        if address:
-            _record_address_failure(address, now)
-            db.session.commit()
+        _record_failure(address, user, now)
         return None, generic
-    if user.locked_until and user.locked_until > now:
-        if address:
-            _record_address_failure(address, now)
-            db.session.commit()
-        return None, too_many
-    if not user.check_password(password):
-        user.failed_logins = (user.failed_logins or 0) + 1
-        if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
-            user.locked_until = now + timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
-            user.failed_logins = 0
-        if address:
-            _record_address_failure(address, now)
-        db.session.commit()
+    if not user.check_password(password) or not user.active:
+        _record_failure(address, user, now)
         return None, generic
-    if not user.active:
-        return None, _("Tài khoản đã bị khóa. Liên hệ Văn phòng UBND tỉnh.")
+    # a success from this address forgets its failures for this account
+    db.session.execute(
+        delete(LoginFailure).where(LoginFailure.user_id == user.id, LoginFailure.address == address)
+    )
     user.failed_logins = 0
     user.locked_until = None
     user.last_login_at = now

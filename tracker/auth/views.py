@@ -21,9 +21,11 @@ from tracker.auth import services
 from tracker.auth.forms import LoginForm, PasswordResetForm, UserForm
 from tracker.auth.models import Role, User
 from tracker.auth.permissions import admin_required
+from tracker.auth.sessions import start_session_clock
 from tracker.extensions import db, login_manager
 from tracker.forms import agency_choices
 from tracker.search import matches
+from tracker.timeutil import utcnow
 
 bp = Blueprint("auth", __name__)
 
@@ -77,6 +79,7 @@ def login():
             if lang:
                 session["lang"] = lang
             login_user(user, remember=form.remember.data)
+            start_session_clock(utcnow())
             flash(_("Xin chào %(name)s.", name=user.full_name), "success")
             return redirect(_safe_next(request.args.get("next")) or url_for("main.index"))
     return render_template("auth/login.html", form=form)
