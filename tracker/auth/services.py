@@ -19,6 +19,7 @@ from secrets import token_urlsafe
 
 from flask import current_app
 from flask_babel import gettext as _
+from itsdangerous import BadData, TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -210,3 +211,110 @@ def update_user(user: User, **fields) -> User:
         user.rotate_session_token()
     db.session.flush()
     return user
+
+
+# -- passwords: self-service change and reset by email --------------------------------------
+
+RESET_SALT = "tracker-password-reset"
+#: reset emails one account may receive within RESET_WINDOW (a flood of "forgot" posts
+#: must not become a flood of emails)
+RESET_MAX_EMAILS = 3
+RESET_WINDOW = timedelta(minutes=15)
+
+
+class _ClockSigner(TimestampSigner):
+    """itsdangerous' timestamp signer on the app's clock (`utcnow`, pinned in tests)."""
+
+    def get_timestamp(self) -> int:
+        return int(utcnow().timestamp())
+
+
+def _reset_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(
+        current_app.config["SECRET_KEY"], salt=RESET_SALT, signer=_ClockSigner
+    )
+
+
+def reset_token(user: User) -> str:
+    """A signed, expiring token for `user`'s reset link.
+
+    It carries the end of the current password hash: once the password changes (by this link
+    or otherwise) every earlier link stops working, so a link is good for one reset.
+    """
+    return _reset_serializer().dumps({"u": user.id, "h": user.password_hash[-16:]})
+
+
+def user_for_reset_token(token: str) -> User | None:
+    """The active account a reset link was made for, if it is genuine, unused and not expired."""
+    max_age = current_app.config["PASSWORD_RESET_MINUTES"] * 60
+    try:
+        data = _reset_serializer().loads(token, max_age=max_age)
+    except BadData:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("u"), int):
+        return None
+    user = db.session.get(User, data["u"])
+    if user is None or not user.active or user.password_hash[-16:] != data.get("h"):
+        return None
+    return user
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """The user's own change: the current password first; the caller commits.
+
+    The new password ends the account's other sessions (`User.set_password`).
+    """
+    if not user.check_password(current):
+        raise AccountError(_("Mật khẩu hiện tại không đúng."))
+    if current == new:
+        raise AccountError(_("Mật khẩu mới phải khác mật khẩu hiện tại."))
+    reset_password(user, new)
+
+
+def request_password_reset(email: str) -> None:
+    """Queue a reset link for an active account's owner, through the outbox; commits.
+
+    The caller says the same thing whether the email has an account or not. The link goes
+    only to the account's own address; the outbox page shows such an email's subject, never
+    its body (the office must not be able to read another user's link).
+    """
+    from flask import render_template, url_for
+
+    from tracker.reminders.models import OutboxEmail
+    from tracker.timeutil import today
+
+    user = find_user(email)
+    if user is None or not user.active:
+        return
+    now = utcnow()
+    recent = db.session.execute(
+        select(func.count(OutboxEmail.id)).where(
+            OutboxEmail.kind == PASSWORD_RESET_KIND,
+            OutboxEmail.dedup_key.like(f"reset:{user.id}:%"),
+            OutboxEmail.created_at > now - RESET_WINDOW,
+        )
+    ).scalar_one()
+    if recent >= RESET_MAX_EMAILS:
+        return
+    base = current_app.config["TRACKER_BASE_URL"].rstrip("/")
+    link = base + url_for("auth.reset_password", token=reset_token(user))
+    minutes = current_app.config["PASSWORD_RESET_MINUTES"]
+    context = {"user": user, "link": link, "minutes": minutes}
+    db.session.add(
+        OutboxEmail(
+            dedup_key=f"reset:{user.id}:{token_urlsafe(12)}",
+            kind=PASSWORD_RESET_KIND,
+            for_day=today(),
+            recipients=[user.email],
+            cc=[],
+            subject=_("[Theo dõi nhiệm vụ] Đặt lại mật khẩu"),
+            body_text=render_template("emails/password_reset.txt", **context),
+            body_html=render_template("emails/password_reset.html", **context),
+            created_at=now,
+        )
+    )
+    db.session.commit()
+
+
+#: the outbox kind of a reset email (its body is never shown in the web UI)
+PASSWORD_RESET_KIND = "password_reset"

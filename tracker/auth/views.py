@@ -18,7 +18,13 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from tracker.auth import services
-from tracker.auth.forms import LoginForm, PasswordResetForm, UserForm
+from tracker.auth.forms import (
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    LoginForm,
+    PasswordResetForm,
+    UserForm,
+)
 from tracker.auth.models import Role, User
 from tracker.auth.permissions import admin_required
 from tracker.auth.sessions import start_session_clock
@@ -179,6 +185,7 @@ def user_edit(user_id: int):
 def user_password(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
     form = PasswordResetForm()
+    form.account_email = user.email
     if form.validate_on_submit():
         services.reset_password(user, form.password.data)
         db.session.commit()
@@ -186,3 +193,67 @@ def user_password(user_id: int):
         flash(_("Đã đặt lại mật khẩu cho %(email)s.", email=user.email), "success")
         return redirect(url_for("auth.users"))
     return render_template("auth/password.html", form=form, user=user)
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    """Everyone's own account: change the password (the current one first)."""
+    user = current_user._get_current_object()  # the User itself, for login_user below
+    form = ChangePasswordForm()
+    form.account_email = user.email
+    if form.validate_on_submit():
+        try:
+            services.change_password(user, form.current.data, form.password.data)
+        except services.AccountError as error:
+            db.session.rollback()
+            form.current.errors.append(str(error))
+        else:
+            db.session.commit()
+            _keep_own_session(user)  # the other devices are logged out
+            flash(_("Đã đổi mật khẩu. Các phiên đăng nhập khác đã kết thúc."), "success")
+            return redirect(url_for("auth.account"))
+    return render_template("auth/account.html", form=form)
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+def forgot_password():
+    """Ask for a reset link by email; the answer is the same whether the account exists."""
+    if current_user.is_authenticated:
+        return redirect(url_for("auth.account"))
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        flash(
+            _(
+                "Nếu địa chỉ này có tài khoản đang hoạt động, một thư hướng dẫn đặt lại mật khẩu "
+                "đã được gửi đến. Liên kết trong thư có hiệu lực %(minutes)s phút.",
+                minutes=current_app.config["PASSWORD_RESET_MINUTES"],
+            ),
+            "info",
+        )
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot.html", form=form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    """Set a new password from an emailed link (signed, expiring, good for one reset)."""
+    user = services.user_for_reset_token(token)
+    if user is None:
+        flash(
+            _("Liên kết đặt lại mật khẩu không hợp lệ hoặc đã hết hạn. Vui lòng yêu cầu lại."),
+            "warning",
+        )
+        return redirect(url_for("auth.forgot_password"))
+    form = PasswordResetForm()
+    form.account_email = user.email
+    if form.validate_on_submit():
+        services.reset_password(user, form.password.data)
+        db.session.commit()
+        if current_user.is_authenticated:
+            logout_user()
+        session.clear()
+        flash(_("Đã đặt mật khẩu mới. Vui lòng đăng nhập."), "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset.html", form=form, user=user)
