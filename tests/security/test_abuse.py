@@ -210,3 +210,18 @@ def test_a_session_ends_after_its_absolute_lifetime_even_when_used(app, world):
 def test_the_settings_module_has_defaults(database_url, tmp_path):
     app = create_app(make_config(database_url, tmp_path))
     assert app.config["SESSION_IDLE_MINUTES"] == 120 and app.config["SESSION_MAX_HOURS"] == 12
+
+
+def test_the_admin_sets_the_session_limits(app, world):
+    admin = client_as(app, "office_admin")
+    page = admin.get("/settings/sessions").get_data(as_text=True)
+    assert 'value="120"' in page and 'value="12"' in page
+    bad = admin.post("/settings/sessions", data={"idle_minutes": "1", "absolute_hours": "x"})
+    assert bad.status_code == 200 and "Từ 5 đến 1440 phút" in bad.get_data(as_text=True)
+    done = admin.post("/settings/sessions", data={"idle_minutes": "30", "absolute_hours": "8"})
+    assert done.status_code == 302
+    with app.app_context():
+        from tracker.auth.sessions import session_limits
+
+        assert tuple(session_limits()) == (30, 8)
+    assert client_as(app, "office_staff").get("/settings/sessions").status_code == 403

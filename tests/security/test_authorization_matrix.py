@@ -79,6 +79,7 @@ POLICY: dict[str, Rule] = {
     "auth.account": EVERYONE,  # one's own account: change the password
     "auth.forgot_password": PUBLIC,  # ask for a reset link (logged in: sent to /account)
     "auth.reset_password": PUBLIC,  # the emailed link; the token is the credential
+    "auth.session_settings": ADMIN_ONLY,  # idle and absolute session lifetimes
     "agencies.index": OFFICE_ONLY,
     "agencies.search_json": EVERYONE,  # the pickers of every form
     "agencies.new": OFFICE_ONLY,

@@ -4,10 +4,19 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from tracker.auth.models import Role
 from tracker.auth.passwords import MIN_LENGTH, TOO_SHORT, password_problem
+from tracker.deadlines.forms import VNIntegerField
 from tracker.forms import REQUIRED, AgencyField, options
 
 
@@ -100,3 +109,20 @@ class ChangePasswordForm(PasswordResetForm):
 
 class ForgotPasswordForm(FlaskForm):
     email = EmailField(_l("Thư điện tử"), validators=[DataRequired(REQUIRED), Length(max=255)])
+
+
+class SessionLimitsForm(FlaskForm):
+    """The office's session lifetimes (tracker.auth.sessions)."""
+
+    idle_minutes = VNIntegerField(
+        _l("Tự đăng xuất sau bao nhiêu phút không thao tác"),
+        validators=[
+            DataRequired(REQUIRED),
+            NumberRange(5, 24 * 60, _l("Từ 5 đến 1440 phút.")),
+        ],
+    )
+    absolute_hours = VNIntegerField(
+        _l("Phiên đăng nhập dài nhất (giờ)"),
+        validators=[DataRequired(REQUIRED), NumberRange(1, 24 * 30, _l("Từ 1 đến 720 giờ."))],
+        description=_l("Hết thời gian này phải đăng nhập lại, dù vẫn đang làm việc."),
+    )

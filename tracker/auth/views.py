@@ -23,11 +23,12 @@ from tracker.auth.forms import (
     ForgotPasswordForm,
     LoginForm,
     PasswordResetForm,
+    SessionLimitsForm,
     UserForm,
 )
 from tracker.auth.models import Role, User
 from tracker.auth.permissions import admin_required
-from tracker.auth.sessions import start_session_clock
+from tracker.auth.sessions import save_session_limits, session_limits, start_session_clock
 from tracker.extensions import db, login_manager
 from tracker.forms import agency_choices
 from tracker.search import matches
@@ -257,3 +258,20 @@ def reset_password(token: str):
         flash(_("Đã đặt mật khẩu mới. Vui lòng đăng nhập."), "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", form=form, user=user)
+
+
+@bp.route("/settings/sessions", methods=["GET", "POST"])
+@admin_required
+def session_settings():
+    """How long a login lasts without activity, and at most (office setting)."""
+    form = SessionLimitsForm()
+    if request.method == "GET":
+        limits = session_limits()
+        form.idle_minutes.data = limits.idle_minutes
+        form.absolute_hours.data = limits.absolute_hours
+    if form.validate_on_submit():
+        save_session_limits(form.idle_minutes.data, form.absolute_hours.data)
+        db.session.commit()
+        flash(_("Đã lưu thời hạn phiên đăng nhập."), "success")
+        return redirect(url_for("auth.session_settings"))
+    return render_template("auth/session_settings.html", form=form)

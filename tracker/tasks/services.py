@@ -199,14 +199,12 @@ def update_task(task: Task, data: TaskInput, *, user_id: int | None = None) -> T
     return task
 
 
-def progress_by_key(task: Task, request_key: str | None) -> ProgressUpdate | None:
-    """The update a form with this idempotency key already posted on `task`, if any."""
+def progress_by_key(request_key: str | None) -> ProgressUpdate | None:
+    """The update a form with this idempotency key already posted, if any."""
     if not request_key:
         return None
     return db.session.execute(
-        select(ProgressUpdate).where(
-            ProgressUpdate.request_key == request_key, ProgressUpdate.task_id == task.id
-        )
+        select(ProgressUpdate).where(ProgressUpdate.request_key == request_key)
     ).scalar_one_or_none()
 
 

@@ -128,10 +128,13 @@ def progress(task_id: int):
     form = ProgressForm()
     if form.validate_on_submit():
         key = form.request_key.data or None
-        if services.progress_by_key(task, key) is not None:
+        posted = services.progress_by_key(key)
+        if posted is not None and posted.task_id == task.id:
             # the same form posted again (a retry after a lost response): already saved
             flash(_("Đã gửi báo cáo tiến độ."), "success")
             return redirect(url_for("tasks.show", task_id=task.id))
+        if posted is not None:
+            key = None  # a key from another task's form (crafted): an ordinary post
         try:
             checked = check_upload(form.attachment.data)
             update = services.add_progress(
@@ -153,7 +156,7 @@ def progress(task_id: int):
         except IntegrityError:
             # two copies of the same POST raced: the unique key let the first one through
             db.session.rollback()
-            if services.progress_by_key(task, key) is None:
+            if services.progress_by_key(key) is None:
                 raise
             flash(_("Đã gửi báo cáo tiến độ."), "success")
             return redirect(url_for("tasks.show", task_id=task.id))
