@@ -25,6 +25,7 @@ def create_app(config_object: object | str | None = None) -> Flask:
 
         config_object = os.environ.get("TRACKER_CONFIG", "config.Config")
     app.config.from_object(config_object)
+    check_secret_key(app)
     if app.config.get("PROXY_FIX_X_FOR"):
         # behind a reverse proxy: take the client's address from the proxy's X-Forwarded-For,
         # or the per-address login throttle would see one address for everybody
@@ -57,6 +58,25 @@ def ensure_folders(app: Flask) -> None:
             folders.append(Path(url.database).parent)
     for folder in folders:
         folder.mkdir(parents=True, exist_ok=True)
+
+
+def check_secret_key(app: Flask) -> None:
+    """Refuse to start a production config with the default, the example or a short SECRET_KEY.
+
+    Sessions, remember-me cookies, CSRF tokens and password-reset links are signed with it:
+    with the default, anyone who read the source could forge a login.
+    """
+    if not app.config.get("REQUIRE_STRONG_SECRET_KEY"):
+        return
+    from config import DEFAULT_SECRET_KEY
+
+    key = app.config.get("SECRET_KEY") or ""
+    if key == DEFAULT_SECRET_KEY or key.startswith("change-me") or len(key) < 32:
+        raise RuntimeError(
+            "SECRET_KEY is the development default or shorter than 32 characters: set a long "
+            'random value in the environment (python -c "import secrets; '
+            'print(secrets.token_urlsafe(48))").'
+        )
 
 
 def register_extensions(app: Flask) -> None:

@@ -2,6 +2,8 @@
 
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import BadRequest
 
 from tracker.extensions import db
 
@@ -9,7 +11,16 @@ from tracker.extensions import db
 def init_app(app: Flask) -> None:
     @app.errorhandler(400)
     def bad_request(error):
-        return render_template("errors/400.html", error=error), 400
+        # a reason given by the app (abort(400, description=...)), not werkzeug's English one
+        description = getattr(error, "description", None)
+        message = description if description != BadRequest.description else None
+        return render_template("errors/400.html", error=error, message=message), 400
+
+    @app.errorhandler(StaleDataError)
+    def changed_meanwhile(error):
+        """Someone else saved the same task first (optimistic locking, `Task.version`)."""
+        db.session.rollback()
+        return render_template("errors/409.html"), 409
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):

@@ -76,6 +76,10 @@ POLICY: dict[str, Rule] = {
     "auth.user_new": ADMIN_ONLY,
     "auth.user_edit": ADMIN_ONLY,
     "auth.user_password": ADMIN_ONLY,
+    "auth.account": EVERYONE,  # one's own account: change the password
+    "auth.forgot_password": PUBLIC,  # ask for a reset link (logged in: sent to /account)
+    "auth.reset_password": PUBLIC,  # the emailed link; the token is the credential
+    "auth.session_settings": ADMIN_ONLY,  # idle and absolute session lifetimes
     "agencies.index": OFFICE_ONLY,
     "agencies.search_json": EVERYONE,  # the pickers of every form
     "agencies.new": OFFICE_ONLY,
@@ -186,6 +190,8 @@ def build_url(rule, policy: Rule, ids: dict[str, int]) -> str:
     for arg in rule.arguments:
         if arg == "fmt":
             values[arg] = "xlsx"
+        elif arg == "token":
+            values[arg] = "not-a-valid-token"
         elif arg == "task_id":
             values[arg] = ids[policy.task]
         elif arg == "attachment_id":

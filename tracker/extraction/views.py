@@ -20,6 +20,7 @@ from tracker.extensions import db
 from tracker.extraction import UnsupportedDocument, extract, read_document
 from tracker.extraction.forms import PasteForm, ReviewForm
 from tracker.extraction.services import agencies_of_kind, proposed_tasks, registry_from_db
+from tracker.files.limits import FileTooComplex, check_text_length, current_limits
 from tracker.forms import agency_choices
 from tracker.tasks.services import TaskInput, check_task
 
@@ -78,8 +79,25 @@ def paste():
         if not text.strip():
             form.text.errors.append(_("Vui lòng dán nội dung văn bản hoặc chọn tệp."))
             return render_template("extraction/paste.html", form=form), 200
+        limits = current_limits()
+        try:
+            check_text_length(text, limits)
+        except FileTooComplex as error:
+            form.text.errors.append(error.message)
+            return render_template("extraction/paste.html", form=form), 200
         registry = registry_from_db()
         result = extract(text, registry, base_date=form.base_date.data)
+        if len(result.get("tasks") or ()) > limits.max_proposed_tasks:
+            # one review page holds a bounded number of rows (5,827 rows made a 64 MB page)
+            form.text.errors.append(
+                _(
+                    "Văn bản cho ra %(count)s nhiệm vụ, vượt giới hạn %(limit)s nhiệm vụ "
+                    "mỗi lần đọc; hãy chia văn bản thành nhiều phần.",
+                    count=len(result["tasks"]),
+                    limit=limits.max_proposed_tasks,
+                )
+            )
+            return render_template("extraction/paste.html", form=form), 200
         header = result.get("directive") or {}
         data = {
             "number": header.get("number") or "",
@@ -128,11 +146,24 @@ def review():
     form = ReviewForm()
     _set_choices(form)
     action = request.form.get("action", "save")
+    if len(form.tasks) > current_limits().max_proposed_tasks:
+        flash(
+            _(
+                "Mỗi lần lưu tối đa %(limit)s nhiệm vụ.",
+                limit=current_limits().max_proposed_tasks,
+            ),
+            "warning",
+        )
+        return _review(form, status=422)
     if action == "add":
         form.tasks.append_entry({"cadence": "none"})
         return _review(form)
     if action.startswith("fanout-"):
-        return _review(_fan_out(form, int(action.removeprefix("fanout-"))))
+        index = action.removeprefix("fanout-")
+        if not index.isdigit() or int(index) >= len(form.tasks):
+            flash(_("Không tìm thấy nhiệm vụ cần tách."), "warning")
+            return _review(form, status=422)
+        return _review(_fan_out(form, int(index)))
     if not form.validate_on_submit():
         return _review(form, status=422)
 

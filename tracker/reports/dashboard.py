@@ -511,9 +511,18 @@ def filter_choices(visibility: ColumnElement[bool], *, with_agencies: bool) -> d
     }
 
 
-def chosen_directive(directive_id: int | None) -> Directive | None:
-    """The directive of a `?directive=ID` filter, to name it on the page."""
-    return db.session.get(Directive, directive_id) if directive_id else None
+def chosen_directive(directive_id: int | None, visibility: ColumnElement[bool]) -> Directive | None:
+    """The directive of a `?directive=ID` filter, to name it on the page.
+
+    Only a directive with a task the user may see is named: otherwise an agency officer could
+    read every directive's number by counting up the id (issue 14).
+    """
+    if not directive_id:
+        return None
+    visible = select(Task.id).where(Task.directive_id == directive_id, visibility).exists()
+    return db.session.execute(
+        select(Directive).where(Directive.id == directive_id, visible)
+    ).scalar_one_or_none()
 
 
 def overdue_records(

@@ -8,6 +8,7 @@ from sqlalchemy import (
     Date,
     ForeignKey,
     Index,
+    Integer,
     String,
     Table,
     Text,
@@ -34,7 +35,7 @@ task_co_agency = Table(
 class Task(db.Model):
     __tablename__ = "task"
     __audited__ = True
-    __audit_exclude__ = frozenset({"search_text", "updated_at", "updated_by_id"})
+    __audit_exclude__ = frozenset({"search_text", "updated_at", "updated_by_id", "version"})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     directive_id: Mapped[int] = mapped_column(ForeignKey("directive.id", ondelete="CASCADE"))
@@ -87,11 +88,16 @@ class Task(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    #: bumped by every UPDATE, which says which version it read (optimistic locking): of two
+    #: completions racing, the second changes nothing and gets StaleDataError (issue 14)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     directive: Mapped[Directive] = relationship(back_populates="tasks")
     lead_agency: Mapped[Agency] = relationship(foreign_keys=[lead_agency_id])
     via_agency: Mapped[Agency | None] = relationship(foreign_keys=[via_agency_id])
     co_agencies: Mapped[list[Agency]] = relationship(secondary=task_co_agency, order_by=Agency.name)
+    __mapper_args__ = {"version_id_col": version}
+
     progress_updates: Mapped[list["ProgressUpdate"]] = relationship(
         back_populates="task", cascade="all, delete-orphan", order_by="ProgressUpdate.created_at"
     )
@@ -177,6 +183,8 @@ class ProgressUpdate(db.Model):
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    #: the random key of the form that posted it: a retried POST finds this row (issue 14)
+    request_key: Mapped[str | None] = mapped_column(String(64), index=True, unique=True)
 
     task: Mapped[Task] = relationship(back_populates="progress_updates")
     author: Mapped["User | None"] = relationship()  # noqa: F821

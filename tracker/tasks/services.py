@@ -210,16 +210,39 @@ def update_task(task: Task, data: TaskInput, *, user_id: int | None = None) -> T
     return task
 
 
+def progress_by_key(request_key: str | None) -> ProgressUpdate | None:
+    """The update a form with this idempotency key already posted, if any."""
+    if not request_key:
+        return None
+    return db.session.execute(
+        select(ProgressUpdate).where(ProgressUpdate.request_key == request_key)
+    ).scalar_one_or_none()
+
+
 def add_progress(
-    task: Task, *, body: str, author_id: int | None, agency_id: int | None
+    task: Task,
+    *,
+    body: str,
+    author_id: int | None,
+    agency_id: int | None,
+    request_key: str | None = None,
 ) -> ProgressUpdate:
-    """Record a progress report; a completed task has no progress left to report (its page
-    no longer offers the form, and an old tab's POST is refused here)."""
+    """Record a progress report; `request_key` (unique) makes a retried POST a no-op.
+
+    A completed task has no progress left to report (its page no longer offers the form, and
+    an old tab's POST is refused here).
+    """
     if task.done_on is not None:
         raise TaskError("body", _("Nhiệm vụ đã hoàn thành, không nhận thêm báo cáo tiến độ."))
     if not (body or "").strip():
         raise TaskError("body", _("Vui lòng nhập nội dung báo cáo tiến độ."))
-    update = ProgressUpdate(task=task, body=body.strip(), author_id=author_id, agency_id=agency_id)
+    update = ProgressUpdate(
+        task=task,
+        body=body.strip(),
+        author_id=author_id,
+        agency_id=agency_id,
+        request_key=request_key or None,
+    )
     db.session.add(update)
     db.session.flush()
     return update

@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from tracker.auth.permissions import (
     can_complete,
@@ -143,15 +144,25 @@ def progress(task_id: int):
     form = ProgressForm()
     valid, checked = validate_with_upload(form, form.attachment)
     if valid:
+        key = form.request_key.data or None
+        posted = services.progress_by_key(key)
+        if posted is not None and posted.task_id == task.id:
+            # the same form posted again (a retry after a lost response): already saved
+            flash(_("Đã gửi báo cáo tiến độ."), "success")
+            return redirect(url_for("tasks.show", task_id=task.id))
+        if posted is not None:
+            key = None  # a key from another task's form (crafted): an ordinary post
         try:
             update = services.add_progress(
                 task,
                 body=form.body.data,
                 author_id=current_user.id,
                 agency_id=current_user.agency_id,
+                request_key=key,
             )
             if checked:
                 store(checked, progress_update_id=update.id)
+            db.session.commit()
         except services.TaskError as error:
             db.session.rollback()
             form.body.errors.append(str(error))
@@ -160,8 +171,14 @@ def progress(task_id: int):
         except UploadError as error:
             db.session.rollback()
             form.attachment.errors.append(str(error))
+        except IntegrityError:
+            # two copies of the same POST raced: the unique key let the first one through
+            db.session.rollback()
+            if services.progress_by_key(key) is None:
+                raise
+            flash(_("Đã gửi báo cáo tiến độ."), "success")
+            return redirect(url_for("tasks.show", task_id=task.id))
         else:
-            db.session.commit()
             flash(_("Đã gửi báo cáo tiến độ."), "success")
             return redirect(url_for("tasks.show", task_id=task.id))
     # keep what was typed: show the task page again with the errors
