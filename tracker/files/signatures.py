@@ -11,15 +11,21 @@ import asyncio
 import enum
 import io
 import logging
+import warnings
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from asn1crypto import pem, x509
-from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.ades.report import AdESFailure, AdESIndeterminate
-from pyhanko.sign.validation import async_validate_pdf_signature
-from pyhanko.sign.validation.status import PdfSignatureStatus
-from pyhanko_certvalidator import ValidationContext
+
+with warnings.catch_warnings():
+    # pyHanko imports cryptography's DSA classes, deprecated since cryptography 46; tracker
+    # never uses DSA, and the warning would fill every worker's log at start
+    warnings.filterwarnings("ignore", message="DSA is deprecated")
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.ades.report import AdESFailure, AdESIndeterminate
+    from pyhanko.sign.validation import async_validate_pdf_signature
+    from pyhanko.sign.validation.status import PdfSignatureStatus
+    from pyhanko_certvalidator import ValidationContext
 
 log = logging.getLogger(__name__)
 
