@@ -3,7 +3,7 @@
 Task `own` is led by Sở Tài chính (officer `stc@`), with a co-agency; `other` belongs to Sở Y tế
 (officer `syt@`); `periodic` has reporting periods; `via` reports through Sở Nội vụ. There is an
 attachment of every kind, a progress update, an outbox email, an extension request and a
-calendar exception.
+calendar exception and a trusted root.
 """
 
 from __future__ import annotations
@@ -99,6 +99,11 @@ def build_world() -> dict[str, int]:
         attempts=20,
     )
     db.session.add(email)
+    # a root the office trusts (tracker.files.signing), made by the tests' own CA
+    from tests.signed.pki import make_root
+    from tracker.files.signing import add_trusted_root
+
+    root = add_trusted_root(make_root().der, user_id=u["admin"].id)
     db.session.flush()
     ids = {
         "own": own.id,
@@ -114,6 +119,7 @@ def build_world() -> dict[str, int]:
         "extension": ext.id,
         "exception": exception.id,
         "email": email.id,
+        "root": root.id,
         "other_file": other_file.id,
     }
     ids.update({k: f.id for k, f in files.items()})

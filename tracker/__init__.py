@@ -109,6 +109,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.deadlines.views import bp as deadlines_bp
     from tracker.directives.views import bp as directives_bp
     from tracker.extraction.views import bp as extraction_bp
+    from tracker.files.signing_views import bp as signing_bp
     from tracker.files.views import bp as files_bp
     from tracker.main.views import bp as main_bp
     from tracker.notifications.views import bp as notifications_bp
@@ -124,6 +125,7 @@ def register_blueprints(app: Flask) -> None:
         extraction_bp,
         tasks_bp,
         files_bp,
+        signing_bp,
         reminders_bp,
         deadlines_bp,
         reports_bp,

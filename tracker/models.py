@@ -6,6 +6,7 @@ from tracker.auth.models import OFFICE_ROLES, LoginFailure, Role, User
 from tracker.deadlines.models import CalendarException, ExtensionRequest, ReportingPeriod
 from tracker.directives.models import Directive, DirectiveKind
 from tracker.files.models import Attachment
+from tracker.files.signature_models import AttachmentSignature, TrustedRoot
 from tracker.notifications.models import Notification, NotificationCursor, NotificationRead
 from tracker.reminders.models import OutboxEmail, ReminderRecord
 from tracker.reports import indexes as report_indexes  # noqa: F401  (indexes for the reports)
@@ -19,6 +20,7 @@ __all__ = [
     "AgencyContact",
     "AgencyKind",
     "Attachment",
+    "AttachmentSignature",
     "AuditLog",
     "CalendarException",
     "Directive",
@@ -35,6 +37,7 @@ __all__ = [
     "Role",
     "Setting",
     "Task",
+    "TrustedRoot",
     "User",
     "task_co_agency",
 ]

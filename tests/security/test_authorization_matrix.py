@@ -141,6 +141,10 @@ POLICY: dict[str, Rule] = {
     "reports.settings": OFFICE_ONLY,  # minimum sample and data ranges of the period report
     # everyone has a list (filtered to their audience); <notification_id> is the office's
     # notification of the world's extension request: anyone else gets 404, as for a task
+    # signed PDFs: the office manages the trusted roots and re-verifies a stored PDF
+    "signing.roots": OFFICE_ONLY,
+    "signing.delete_root": OFFICE_ONLY,
+    "signing.reverify_attachment": OFFICE_ONLY,
     "notifications.index": EVERYONE,
     "notifications.mark_all_read": EVERYONE,
     "notifications.mark_read": Rule(
@@ -158,6 +162,7 @@ ARGUMENTS = {
     "period_id": "period",
     "exception_id": "exception",
     "notification_id": "notification",
+    "root_id": "root",
 }
 
 _APP = create_app(make_config("sqlite://", Path("/nonexistent")))
