@@ -12,8 +12,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0008_signed'
-down_revision = '0008_notify'
+revision = "0008_signed"
+down_revision = "0008_harden"
 branch_labels = None
 depends_on = None
 
