@@ -116,6 +116,10 @@ def build_world() -> dict[str, int]:
         "other_file": other_file.id,
     }
     ids.update({k: f.id for k, f in files.items()})
+    # a personal API token of Sở Tài chính's officer (the profile page revokes it)
+    from tracker.api.services import create_token
+
+    ids["token"] = create_token(u["officer"], name="Kho dữ liệu")[0].id
     return ids
 
 

@@ -68,6 +68,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from tracker.agencies.views import bp as agencies_bp
+    from tracker.api.pages import bp as account_bp
     from tracker.api.views import bp as api_bp
     from tracker.auth.views import bp as auth_bp
     from tracker.deadlines.views import bp as deadlines_bp
@@ -99,6 +100,7 @@ def register_blueprints(app: Flask) -> None:
 
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(account_bp)
 
 
 def register_commands(app: Flask) -> None:

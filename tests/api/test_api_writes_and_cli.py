@@ -136,7 +136,7 @@ def test_token_cli_create_list_revoke(app, world):
             "--email",
             "STC@tinh.gov.vn",
             "--name",
-            "Kho dữ liệu",
+            "Cổng dữ liệu",
             "--expires",
             "2025-12-31",
         ]
@@ -145,10 +145,12 @@ def test_token_cli_create_list_revoke(app, world):
     secret = created.output.strip()
     assert secret.startswith("trk_") and len(secret) > 40
     listed = runner.invoke(args=["users", "token", "list", "--email", "stc@tinh.gov.vn"])
-    assert "Kho dữ liệu" in listed.output and secret[:12] in listed.output
+    assert "Cổng dữ liệu" in listed.output and secret[:12] in listed.output
     assert secret not in listed.output
     with app.app_context():
-        row = db.session.execute(select(ApiToken)).scalar_one()
+        row = db.session.execute(
+            select(ApiToken).where(ApiToken.prefix == secret[:12])
+        ).scalar_one()
         assert row.token_hash != secret and row.expires_on.isoformat() == "2025-12-31"
     bad = runner.invoke(args=["users", "token", "create", "--email", "x@y.vn"])
     assert bad.exit_code != 0 and "Không tìm thấy" in bad.output

@@ -143,6 +143,9 @@ POLICY: dict[str, Rule] = {
     "reports.export": READERS,
     "reports.overdue_export": EVERYONE,  # filtered to what each user may see
     "reports.settings": OFFICE_ONLY,  # minimum sample and data ranges of the period report
+    # the profile page's API tokens: one's own only (someone else's token is 404)
+    "account.tokens": EVERYONE,
+    "account.revoke_token": Rule(ok=frozenset({"officer_own"}), not_found=USERS - {"officer_own"}),
     # the REST API: the pages' rules, through personal tokens
     "api.tasks": api(EVERYONE),  # filtered to what each token's user may see
     "api.task": api(TASK_READ),
@@ -168,6 +171,7 @@ ARGUMENTS = {
     "request_id": "extension",
     "period_id": "period",
     "exception_id": "exception",
+    "token_id": "token",
 }
 
 _APP = create_app(make_config("sqlite://", Path("/nonexistent")))
