@@ -28,6 +28,8 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(413)
     def too_large(error):
+        if request.path.startswith("/api/"):
+            return from_http_exception(error)
         limit_mb = app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
         return render_template("errors/413.html", limit_mb=limit_mb), 413
 
