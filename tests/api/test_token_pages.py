@@ -34,6 +34,22 @@ def test_create_use_list_and_revoke_from_the_profile_page(app, world):
     assert revoked.status_code == 302
     assert browser.get("/api/v1/agencies", headers=bearer(secret)).status_code == 401
     assert "Đã thu hồi" in browser.get("/account/tokens").get_data(as_text=True)
+    with app.app_context():
+        from tracker.audit.models import AuditLog
+
+        logged = (
+            db.session.execute(
+                db.select(AuditLog)
+                .where(AuditLog.entity == "api_token", AuditLog.user_id.is_not(None))
+                .order_by(AuditLog.id)
+            )
+            .scalars()
+            .all()
+        )
+        assert [row.action for row in logged] == ["create", "update"]
+        assert logged[1].entity_id == token_id and "revoked_at" in logged[1].changes
+        assert all(secret not in str(row.changes) for row in logged)
+        assert all("token_hash" not in row.changes for row in logged)
 
 
 def test_someone_elses_token_is_404_and_bad_dates_keep_the_input(app, world):

@@ -19,6 +19,10 @@ class ApiToken(db.Model):
     """
 
     __tablename__ = "api_token"
+    #: creating and revoking a token are security events; the hash is a credential and the
+    #: last use changes all day, so neither goes into the audit log
+    __audited__ = True
+    __audit_exclude__ = frozenset({"token_hash", "last_used_at"})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(
