@@ -168,3 +168,23 @@ def test_rate_limit_per_token(app, world, tokens, client):
     # another token has its own budget
     assert client.get("/api/v1/agencies", headers=bearer(tokens["office_staff"])).status_code == 200
     rate_window.counts.clear()
+
+
+def test_attachments_follow_their_owner(app, world, tokens, client):
+    own = client.get(f"/api/v1/tasks/{world['own']}", headers=bearer(tokens["officer_own"])).json
+    names = {a["filename"] for a in own["attachments"]}
+    assert {"ket-qua.pdf", "tien-do.pdf"} <= names
+    url = next(a["url"] for a in own["attachments"] if a["filename"] == "ket-qua.pdf")
+    got = client.get(url, headers=bearer(tokens["officer_own"]))
+    assert got.status_code == 200 and got.data.startswith(b"%PDF")
+    got.close()
+    for name, role, status in (
+        ("other_file", "officer_own", 404),
+        ("directive_file", "officer_own", 404),
+        ("directive_file", "leader", 200),
+        ("task_file", "officer_other", 404),
+    ):
+        response = client.get(f"/api/v1/attachments/{world[name]}", headers=bearer(tokens[role]))
+        assert response.status_code == status, (name, role)
+        response.close()
+    assert client.get(f"/api/v1/attachments/{world['task_file']}").status_code == 401

@@ -152,6 +152,7 @@ POLICY: dict[str, Rule] = {
     "api.directives": api(READERS),
     "api.directive": api(READERS),
     "api.agencies": api(EVERYONE),
+    "api.attachment": api(TASK_READ),  # the own task's file: as /files/<id>
     "api.post_progress": api(TASK_AGENCY_WRITE),
     "api.post_completion": api(TASK_AGENCY_WRITE),
     "api.post_extension_request": api(

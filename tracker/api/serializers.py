@@ -7,6 +7,7 @@ from tracker.agencies.models import Agency
 from tracker.deadlines.models import ExtensionRequest, ReportingPeriod
 from tracker.deadlines.status import status_as_of
 from tracker.directives.models import Directive
+from tracker.files.models import Attachment
 from tracker.tasks.models import ProgressUpdate, Task
 
 
@@ -122,3 +123,18 @@ def task_detail(
         }
     )
     return data
+
+
+def attachment(row: Attachment) -> dict[str, Any]:
+    from flask import url_for
+
+    return {
+        "id": row.id,
+        "filename": row.filename,
+        "content_type": row.content_type,
+        "size": row.size,
+        "progress_update_id": row.progress_update_id,
+        "period_id": row.period_id,
+        "uploaded_at": _dt(row.uploaded_at),
+        "url": url_for("api.attachment", attachment_id=row.id),
+    }

@@ -144,6 +144,18 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "decided_at": {"type": ["string", "null"], "format": "date-time"},
         }
     ),
+    "Attachment": _object(
+        {
+            "id": {"type": "integer"},
+            "filename": {"type": "string"},
+            "content_type": {"type": "string"},
+            "size": {"type": "integer"},
+            "progress_update_id": {"type": ["integer", "null"]},
+            "period_id": {"type": ["integer", "null"]},
+            "uploaded_at": {"type": "string", "format": "date-time"},
+            "url": {"type": "string"},
+        }
+    ),
     "TaskDetail": {
         "allOf": [
             _ref("Task"),
@@ -157,6 +169,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                     "periods": {"type": "array", "items": _ref("Period")},
                     "progress_updates": {"type": "array", "items": _ref("ProgressUpdate")},
                     "extension_requests": {"type": "array", "items": _ref("ExtensionRequest")},
+                    "attachments": {"type": "array", "items": _ref("Attachment")},
                 }
             ),
         ]
@@ -244,6 +257,10 @@ OPERATIONS: dict[str, dict[str, Any]] = {
         "summary": "Một văn bản chỉ đạo với các nhiệm vụ",
         "response": "DirectiveWithTasks",
     },
+    "api.attachment": {
+        "summary": "Tải tệp đính kèm (theo quyền xem nhiệm vụ hoặc văn bản)",
+        "binary": True,
+    },
     "api.agencies": {
         "summary": "Danh sách cơ quan, đơn vị",
         "parameters": PAGING,
@@ -303,6 +320,13 @@ def _operation(endpoint: str, rule, method: str) -> dict[str, Any]:
         responses["200"] = {
             "description": "OK",
             "content": {"text/html": {"schema": {"type": "string"}}},
+        }
+    elif spec.get("binary"):
+        responses["200"] = {
+            "description": "OK",
+            "content": {
+                "*/*": {}  # OpenAPI 3.1: a file of any type needs no schema
+            },
         }
     else:
         success: dict[str, Any] = {

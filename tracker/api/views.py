@@ -16,7 +16,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, g, json, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from werkzeug.exceptions import HTTPException
 
 from tracker.agencies.models import Agency
@@ -36,6 +36,7 @@ from tracker.deadlines.models import ExtensionRequest, ExtensionState, Reporting
 from tracker.deadlines.status import Status
 from tracker.directives.models import Directive
 from tracker.extensions import db
+from tracker.files.models import Attachment
 from tracker.tasks import services as task_services
 from tracker.tasks.queries import directive_task_rows, filtered_tasks
 from tracker.timeutil import today
@@ -267,12 +268,27 @@ def task(task_id: int):
         .where(ReportingPeriod.task_id == found.id)
         .order_by(ReportingPeriod.due_on, ReportingPeriod.id)
     ).scalars()
+    update_ids = [u.id for u in found.progress_updates]
+    period_list = list(periods)
+    attachments = db.session.execute(
+        select(Attachment)
+        .where(
+            or_(
+                Attachment.task_id == found.id,
+                Attachment.progress_update_id.in_(update_ids),
+                Attachment.period_id.in_([p.id for p in period_list]),
+            )
+        )
+        .order_by(Attachment.uploaded_at, Attachment.id)
+    ).scalars()
     extensions = db.session.execute(
         select(ExtensionRequest)
         .where(ExtensionRequest.task_id == found.id)
         .order_by(ExtensionRequest.id)
     ).scalars()
-    return conditional(ser.task_detail(found, as_of, list(periods), list(extensions)))
+    data = ser.task_detail(found, as_of, period_list, list(extensions))
+    data["attachments"] = [ser.attachment(a) for a in attachments]
+    return conditional(data)
 
 
 @bp.get("/directives")
@@ -299,6 +315,15 @@ def directive(directive_id: int):
     data = ser.directive(found)
     data["tasks"] = [ser.task_summary(row.Task, as_of, status=row.status) for row in rows]
     return conditional(data)
+
+
+@bp.get("/attachments/<int:attachment_id>")
+def attachment(attachment_id: int):
+    """A file, under the rules of the page that serves it (the thing it belongs to)."""
+    from tracker.files.views import download
+
+    # the page's view without its login_required: the token's user is current_user here
+    return download.__wrapped__(attachment_id)
 
 
 @bp.get("/agencies")
