@@ -13,7 +13,17 @@ from datetime import date
 from threading import Lock
 from typing import Any
 
-from flask import Blueprint, Response, current_app, g, json, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    g,
+    json,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
@@ -212,8 +222,6 @@ def _json_body() -> dict[str, Any]:
 
 def _refuse_unless(allowed: bool) -> None:
     if not allowed:
-        from flask import abort
-
         abort(403)
 
 
@@ -307,8 +315,6 @@ def directive(directive_id: int):
     _readers_only()
     found = db.session.get(Directive, directive_id)
     if found is None:
-        from flask import abort
-
         abort(404)
     as_of = today()
     rows = db.session.execute(directive_task_rows(found.id, as_of)).all()
@@ -446,8 +452,6 @@ def post_extension_decision(request_id: int):
     _refuse_unless(current_user.role in OFFICE_ROLES)
     ext = db.session.get(ExtensionRequest, request_id)
     if ext is None:
-        from flask import abort
-
         abort(404)
     data = _json_body()
     errors: list[dict[str, str]] = []
