@@ -102,6 +102,8 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
     #: failed logins of one account before the account pauses for LOGIN_LOCK_MINUTES
     LOGIN_MAX_FAILURES = _int("LOGIN_MAX_FAILURES", 5)
+    #: requests per personal API token and minute, in each worker process (then 429)
+    API_RATE_LIMIT_PER_MINUTE = _int("API_RATE_LIMIT_PER_MINUTE", 600)
     LOGIN_LOCK_MINUTES = _int("LOGIN_LOCK_MINUTES", 15)
     #: refused logins from one client address (any emails) within the window before that
     #: address is refused (HTTP 429); counted in the database, shared by all workers. Behind a

@@ -127,6 +127,10 @@ def build_world() -> dict[str, int]:
     ids["notification"] = db.session.execute(
         select(Notification.id).where(Notification.kind == "extension_requested")
     ).scalar_one()
+    # a personal API token of Sở Tài chính's officer (the profile page revokes it)
+    from tracker.api.services import create_token
+
+    ids["token"] = create_token(u["officer"], name="Kho dữ liệu")[0].id
     return ids
 
 

@@ -104,6 +104,8 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from tracker.agencies.views import bp as agencies_bp
+    from tracker.api.pages import bp as account_bp
+    from tracker.api.views import bp as api_bp
     from tracker.audit.views import bp as audit_bp
     from tracker.auth.views import bp as auth_bp
     from tracker.deadlines.views import bp as deadlines_bp
@@ -134,10 +136,18 @@ def register_blueprints(app: Flask) -> None:
     )
     for bp in blueprints:
         app.register_blueprint(bp)
+    # the API authenticates by bearer token only, never by the session cookie, so a browser
+    # cannot be made to write through it: CSRF tokens have nothing to protect there
+    from tracker.extensions import csrf
+
+    csrf.exempt(api_bp)
+    app.register_blueprint(api_bp)
+    app.register_blueprint(account_bp)
 
 
 def register_commands(app: Flask) -> None:
     from tracker.agencies.cli import agencies_cli
+    from tracker.api.cli import token_cli
     from tracker.auth.cli import users_cli
     from tracker.deadlines.cli import periods_cli
     from tracker.demo.cli import demo_cli
@@ -158,5 +168,6 @@ def register_commands(app: Flask) -> None:
         report_command,
     ):
         app.cli.add_command(group)
+    users_cli.add_command(token_cli)
     for group in (scheduler_cli, reminders_cli, outbox_cli):
         app.cli.add_command(group)

@@ -5,6 +5,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import BadRequest
 
+from tracker.api.problems import from_http_exception
 from tracker.extensions import db
 
 
@@ -32,6 +33,8 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(404)
     def not_found(error):
+        if request.path.startswith("/api/"):  # no route matched under the API: problem+json
+            return from_http_exception(error)
         return render_template("errors/404.html", path=request.path), 404
 
     @app.errorhandler(405)
@@ -43,10 +46,20 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(413)
     def too_large(error):
+        if request.path.startswith("/api/"):
+            return from_http_exception(error)
         limit_mb = app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
         return render_template("errors/413.html", limit_mb=limit_mb), 413
+
+    @app.errorhandler(405)
+    def method_not_allowed(error):
+        if request.path.startswith("/api/"):
+            return from_http_exception(error)
+        return error
 
     @app.errorhandler(500)
     def server_error(error):
         db.session.rollback()
+        if request.path.startswith("/api/"):
+            return from_http_exception(error)
         return render_template("errors/500.html"), 500

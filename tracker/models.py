@@ -1,6 +1,7 @@
 """Import every model so that Alembic and `db.metadata` see the whole schema."""
 
 from tracker.agencies.models import Agency, AgencyAlias, AgencyContact, AgencyKind
+from tracker.api.models import ApiToken
 from tracker.audit.models import AuditLog
 from tracker.auth.models import OFFICE_ROLES, LoginFailure, Role, User
 from tracker.deadlines.models import CalendarException, ExtensionRequest, ReportingPeriod
@@ -19,6 +20,7 @@ __all__ = [
     "AgencyAlias",
     "AgencyContact",
     "AgencyKind",
+    "ApiToken",
     "Attachment",
     "AttachmentSignature",
     "AuditLog",
