@@ -86,6 +86,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.agencies.views import bp as agencies_bp
     from tracker.audit.views import bp as audit_bp
     from tracker.auth.views import bp as auth_bp
+    from tracker.comments.views import bp as comments_bp
     from tracker.deadlines.views import bp as deadlines_bp
     from tracker.directives.views import bp as directives_bp
     from tracker.extraction.views import bp as extraction_bp
@@ -103,6 +104,7 @@ def register_blueprints(app: Flask) -> None:
         directives_bp,
         extraction_bp,
         tasks_bp,
+        comments_bp,
         files_bp,
         reminders_bp,
         deadlines_bp,

@@ -3,6 +3,7 @@
 from tracker.agencies.models import Agency, AgencyAlias, AgencyContact, AgencyKind
 from tracker.audit.models import AuditLog
 from tracker.auth.models import OFFICE_ROLES, LoginFailure, Role, User
+from tracker.comments.models import TaskComment
 from tracker.deadlines.models import CalendarException, ExtensionRequest, ReportingPeriod
 from tracker.directives.models import Directive, DirectiveKind
 from tracker.files.models import Attachment
@@ -35,6 +36,7 @@ __all__ = [
     "Role",
     "Setting",
     "Task",
+    "TaskComment",
     "User",
     "task_co_agency",
 ]
