@@ -140,6 +140,14 @@ def test_the_office_directs_and_a_co_agency_comments(mail_app, smtp, province):
             select(TaskComment.kind, TaskComment.author_role).order_by(TaskComment.id)
         ).all()
         assert rows == [("direction", "office_staff"), ("comment", "agency_officer")]
+    # both posts are in the journal, and not repeated as changes in the task's diễn biến
+    office = login_as(mail_app.test_client(), "chuyenvien@tinh.gov.vn")
+    journal = office.get("/journal/")
+    assert journal.status_code == 200 and "Sở Y tế đã gửi số liệu." in journal.get_data(
+        as_text=True
+    )
+    page = office.get(f"/tasks/{task_id}").get_data(as_text=True)
+    assert page.count("Sở Y tế đã gửi số liệu.") == 1
 
 
 def test_another_agency_gets_404_and_nothing_is_saved(mail_app, province):
