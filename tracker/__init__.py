@@ -108,6 +108,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.api.views import bp as api_bp
     from tracker.audit.views import bp as audit_bp
     from tracker.auth.views import bp as auth_bp
+    from tracker.comments.views import bp as comments_bp
     from tracker.deadlines.views import bp as deadlines_bp
     from tracker.directives.views import bp as directives_bp
     from tracker.extraction.views import bp as extraction_bp
@@ -126,6 +127,7 @@ def register_blueprints(app: Flask) -> None:
         directives_bp,
         extraction_bp,
         tasks_bp,
+        comments_bp,
         files_bp,
         signing_bp,
         reminders_bp,

@@ -40,7 +40,10 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(405)
     def method_not_allowed(error):
         # a reload after a form POST, or a link to an address that only takes forms: say so in
-        # the site's language and offer the page the form belongs to (tracker.web.page_url)
+        # the site's language and offer the page the form belongs to (tracker.web.page_url);
+        # the API answers in problem+json
+        if request.path.startswith("/api/"):
+            return from_http_exception(error)
         response = render_template("errors/405.html")
         return response, 405, {"Allow": ", ".join(error.valid_methods or [])}
 
@@ -50,12 +53,6 @@ def init_app(app: Flask) -> None:
             return from_http_exception(error)
         limit_mb = app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
         return render_template("errors/413.html", limit_mb=limit_mb), 413
-
-    @app.errorhandler(405)
-    def method_not_allowed(error):
-        if request.path.startswith("/api/"):
-            return from_http_exception(error)
-        return error
 
     @app.errorhandler(500)
     def server_error(error):

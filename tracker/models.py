@@ -4,6 +4,7 @@ from tracker.agencies.models import Agency, AgencyAlias, AgencyContact, AgencyKi
 from tracker.api.models import ApiToken
 from tracker.audit.models import AuditLog
 from tracker.auth.models import OFFICE_ROLES, LoginFailure, Role, User
+from tracker.comments.models import TaskComment
 from tracker.deadlines.models import CalendarException, ExtensionRequest, ReportingPeriod
 from tracker.directives.models import Directive, DirectiveKind
 from tracker.files.models import Attachment
@@ -40,6 +41,7 @@ __all__ = [
     "Setting",
     "Task",
     "TrustedRoot",
+    "TaskComment",
     "User",
     "task_co_agency",
 ]

@@ -25,6 +25,7 @@ ENTITY_LABELS = {
     "attachment": _l("tệp đính kèm"),
     "progress_update": _l("báo cáo tiến độ"),
     "agency": _l("cơ quan, đơn vị"),
+    "task_comment": _l("ý kiến chỉ đạo, trao đổi"),
 }
 
 

@@ -119,6 +119,8 @@ POLICY: dict[str, Rule] = {
     "tasks.show": TASK_READ,
     "tasks.progress": TASK_AGENCY_WRITE,
     "tasks.complete": TASK_AGENCY_WRITE,  # the lead agency (officer_own leads `own`)
+    # direction (leaders, the office) or a comment (the task's agencies): whoever sees the task
+    "comments.post": TASK_READ,
     "tasks.reopen": TASK_OFFICE,
     "tasks.cancel": TASK_OFFICE,
     "tasks.edit": TASK_OFFICE,

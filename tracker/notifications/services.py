@@ -34,6 +34,7 @@ from tracker.tasks.models import Task
 from tracker.timeutil import today, utcnow
 
 if TYPE_CHECKING:
+    from tracker.comments.models import TaskComment
     from tracker.deadlines.models import ExtensionRequest, ReportingPeriod
     from tracker.directives.models import Directive
     from tracker.reminders.services import AgencyDigest
@@ -221,6 +222,20 @@ def message(n: Notification) -> str:
             "Văn bản số %(number)s đã được nhập với %(count)s nhiệm vụ.",
             number=number,
             count=d.get("count", 0),
+        )
+    if n.kind == "direction":
+        return _(
+            "Ý kiến chỉ đạo của %(author)s về nhiệm vụ tại văn bản số %(number)s: %(excerpt)s",
+            author=d.get("author", ""),
+            number=number,
+            excerpt=d.get("excerpt", ""),
+        )
+    if n.kind == "comment":
+        return _(
+            "%(agency)s trao đổi về nhiệm vụ tại văn bản số %(number)s: %(excerpt)s",
+            agency=d.get("agency", ""),
+            number=number,
+            excerpt=d.get("excerpt", ""),
         )
     if n.kind in KIND_LABELS:
         label = _(KIND_LABELS[n.kind])
@@ -576,3 +591,47 @@ def reminders_sent(digest: AgencyDigest) -> None:
                 task_id=d.task_id,
                 data={**data, "agency": digest.agency_name},
             )
+
+
+def _excerpt(body: str, limit: int = 140) -> str:
+    text = " ".join(body.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def direction_posted(comment: TaskComment, task: Task) -> None:
+    """New direction on a task: its lead agency is told in the app and by email (one email per
+    post, keyed by the post)."""
+    from tracker.notifications.emails import render_direction
+
+    author = comment.author
+    data = {
+        "number": task.directive.number,
+        "author": author.full_name if author else "",
+        "excerpt": _excerpt(comment.body),
+    }
+    key = f"direction:{comment.id}"
+    _notify(
+        key, "direction", Audience.AGENCY, agency_id=task.lead_agency_id, task_id=task.id, data=data
+    )
+    agency = db.session.get(Agency, task.lead_agency_id)
+    _queue_email(
+        key,
+        "direction",
+        agency_mailboxes([task.lead_agency_id]).get(task.lead_agency_id, []),
+        render_direction(comment, task, agency),
+        agency_id=task.lead_agency_id,
+    )
+
+
+def comment_posted(comment: TaskComment, task: Task) -> None:
+    """An agency replied on a task: the office is told in the app (no email: the office reads
+    its list every day)."""
+    agency = comment.agency or (
+        db.session.get(Agency, comment.agency_id) if comment.agency_id else None
+    )
+    data = {
+        "number": task.directive.number,
+        "agency": agency.name if agency else "",
+        "excerpt": _excerpt(comment.body),
+    }
+    _notify(f"comment:{comment.id}", "comment", Audience.OFFICE, task_id=task.id, data=data)

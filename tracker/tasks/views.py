@@ -14,6 +14,9 @@ from tracker.auth.permissions import (
     office_required,
     task_visibility,
 )
+from tracker.comments.forms import CommentForm
+from tracker.comments.rules import kind_for_role
+from tracker.comments.services import conversation
 from tracker.deadlines.obligations import task_lines
 from tracker.deadlines.status import Status, is_due_soon
 from tracker.deadlines.views import task_panel
@@ -92,8 +95,15 @@ def index():
     )
 
 
-def _task_page(task: Task, progress_form: ProgressForm | None = None, status: int = 200):
-    """The task page; after a failed progress post it shows the form with what was typed."""
+def _task_page(
+    task: Task,
+    progress_form: ProgressForm | None = None,
+    status: int = 200,
+    *,
+    comment_form: CommentForm | None = None,
+):
+    """The task page; after a failed progress post or comment it shows the form with what was
+    typed."""
     as_of = today()
     attachments = (
         db.session.execute(
@@ -125,6 +135,9 @@ def _task_page(task: Task, progress_form: ProgressForm | None = None, status: in
         can_complete=can_complete(current_user, task) and not task.is_done,
         can_manage=can_manage_tasks(current_user),
         deadlines=task_panel(task, current_user, as_of),
+        conversation=conversation(task),
+        comment_form=comment_form or CommentForm(),
+        comment_kind=kind_for_role(str(current_user.role)),
     )
     return page, status
 
