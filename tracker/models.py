@@ -11,6 +11,7 @@ from tracker.reminders.models import OutboxEmail, ReminderRecord
 from tracker.reports import indexes as report_indexes  # noqa: F401  (indexes for the reports)
 from tracker.settings.models import Setting
 from tracker.tasks.models import ProgressUpdate, Task, task_co_agency
+from tracker.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "OFFICE_ROLES",
@@ -36,5 +37,7 @@ __all__ = [
     "Setting",
     "Task",
     "User",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "task_co_agency",
 ]

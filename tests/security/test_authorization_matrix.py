@@ -142,6 +142,13 @@ POLICY: dict[str, Rule] = {
     "notifications.mark_read": Rule(
         ok=OFFICE, not_found=frozenset({"officer_own", "officer_other", "leader"})
     ),
+    # webhooks: endpoints (with their secrets) and the delivery log are the office's
+    "webhooks.index": OFFICE_ONLY,
+    "webhooks.new": OFFICE_ONLY,
+    "webhooks.edit": OFFICE_ONLY,
+    "webhooks.delete": OFFICE_ONLY,
+    "webhooks.deliveries": OFFICE_ONLY,
+    "webhooks.resend": OFFICE_ONLY,
 }
 
 #: URL argument → the fixture id that fills it (tasks and attachments depend on the rule)
@@ -154,6 +161,8 @@ ARGUMENTS = {
     "period_id": "period",
     "exception_id": "exception",
     "notification_id": "notification",
+    "endpoint_id": "endpoint",
+    "delivery_id": "delivery",
 }
 
 _APP = create_app(make_config("sqlite://", Path("/nonexistent")))
