@@ -273,3 +273,13 @@ def test_the_cli_sends(app_ctx, world, receiver, runner):
     assert "Đã gửi 1" in result.output
     assert len(receiver.delivered) == 1
     assert json.loads(receiver.delivered[0].body)["event"] == "task.assigned"
+
+
+def test_the_schedulers_minute_job_sends_them(app, app_ctx, world, receiver):
+    from tracker.reminders.scheduler import send_outbox
+
+    endpoint(receiver.url, ["task.assigned"])
+    add_task(world["directive"], _task_input(world["stc"].id, "Việc"))
+    db.session.commit()
+    send_outbox(app)  # no MAIL_SERVER: the emails wait, the webhooks go
+    assert len(receiver.delivered) == 1
