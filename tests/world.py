@@ -22,6 +22,7 @@ from tracker.files.storage import store
 from tracker.notifications.models import Notification
 from tracker.reminders.models import OutboxEmail
 from tracker.tasks import services as task_services
+from tracker.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 EMAILS = {
     "office_admin": "admin@tinh.gov.vn",
@@ -131,6 +132,25 @@ def build_world() -> dict[str, int]:
     from tracker.api.services import create_token
 
     ids["token"] = create_token(u["officer"], name="Kho dữ liệu")[0].id
+    # an endpoint and one queued delivery (the office's webhook pages)
+    endpoint = WebhookEndpoint(
+        name="Bảng điều hành tỉnh",
+        url="http://127.0.0.1:9/hook",
+        secret="world-secret",
+        events=["task.completed"],
+    )
+    db.session.add(endpoint)
+    db.session.flush()
+    delivery = WebhookDelivery(
+        event_id=f"task.completed:{own.id}:world",
+        event="task.completed",
+        endpoint_id=endpoint.id,
+        body="{}",
+    )
+    db.session.add(delivery)
+    db.session.flush()
+    ids["endpoint"] = endpoint.id
+    ids["delivery"] = delivery.id
     return ids
 
 

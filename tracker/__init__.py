@@ -119,6 +119,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.reminders.views import bp as reminders_bp
     from tracker.reports.views import bp as reports_bp
     from tracker.tasks.views import bp as tasks_bp
+    from tracker.webhooks.views import bp as webhooks_bp
 
     blueprints = (
         main_bp,
@@ -134,6 +135,7 @@ def register_blueprints(app: Flask) -> None:
         deadlines_bp,
         reports_bp,
         notifications_bp,
+        webhooks_bp,
         audit_bp,
     )
     for bp in blueprints:
@@ -158,6 +160,7 @@ def register_commands(app: Flask) -> None:
     from tracker.reminders.cli import outbox_cli, reminders_cli, scheduler_cli
     from tracker.reports.cli import report_command
     from tracker.tasks.cli import tasks_cli
+    from tracker.webhooks.cli import webhooks_cli
 
     for group in (
         agencies_cli,
@@ -171,5 +174,5 @@ def register_commands(app: Flask) -> None:
     ):
         app.cli.add_command(group)
     users_cli.add_command(token_cli)
-    for group in (scheduler_cli, reminders_cli, outbox_cli):
+    for group in (scheduler_cli, reminders_cli, outbox_cli, webhooks_cli):
         app.cli.add_command(group)

@@ -14,6 +14,7 @@ from tracker.reminders.models import OutboxEmail, ReminderRecord
 from tracker.reports import indexes as report_indexes  # noqa: F401  (indexes for the reports)
 from tracker.settings.models import Setting
 from tracker.tasks.models import ProgressUpdate, Task, task_co_agency
+from tracker.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "OFFICE_ROLES",
@@ -43,5 +44,7 @@ __all__ = [
     "TrustedRoot",
     "TaskComment",
     "User",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "task_co_agency",
 ]

@@ -184,6 +184,13 @@ POLICY: dict[str, Rule] = {
     "api.post_extension_decision": api(OFFICE_ONLY),
     "api.openapi": api(PUBLIC, public=True),  # the description of the API
     "api.docs": api(PUBLIC, public=True),
+    # webhooks: endpoints (with their secrets) and the delivery log are the office's
+    "webhooks.index": OFFICE_ONLY,
+    "webhooks.new": OFFICE_ONLY,
+    "webhooks.edit": OFFICE_ONLY,
+    "webhooks.delete": OFFICE_ONLY,
+    "webhooks.deliveries": OFFICE_ONLY,
+    "webhooks.resend": OFFICE_ONLY,
 }
 
 #: URL argument → the fixture id that fills it (tasks and attachments depend on the rule)
@@ -198,6 +205,8 @@ ARGUMENTS = {
     "notification_id": "notification",
     "root_id": "root",
     "token_id": "token",
+    "endpoint_id": "endpoint",
+    "delivery_id": "delivery",
 }
 
 _APP = create_app(make_config("sqlite://", Path("/nonexistent")))

@@ -32,6 +32,7 @@ from tracker.notifications.models import (
 from tracker.reminders.models import KIND_LABELS
 from tracker.tasks.models import Task
 from tracker.timeutil import today, utcnow
+from tracker.webhooks import services as webhooks
 
 if TYPE_CHECKING:
     from tracker.comments.models import TaskComment
@@ -431,6 +432,7 @@ def tasks_assigned(
     for agency_id, items in sorted(by_agency.items(), key=lambda kv: agencies[kv[0]].name):
         items.sort(key=lambda a: a.task.id)
         for item in items:
+            webhooks.task_assigned(directive, item.task, agency_id, item.role)
             _notify(
                 f"assigned:{item.task.id}",
                 "assigned",
@@ -454,6 +456,8 @@ def tasks_assigned(
         )
     if only is not None:
         return queued
+    if not added:
+        webhooks.directive_created(directive, tasks)
     _notify(
         f"directive_saved:{directive.id}:{first}",
         "directive_saved",
@@ -482,6 +486,7 @@ def extension_requested(request: ExtensionRequest) -> None:
         "period": request.period.label if request.period is not None else None,
     }
     key = f"extension_requested:{request.id}"
+    webhooks.extension_requested(request)
     _notify(key, "extension_requested", Audience.OFFICE, task_id=task.id, data=data)
     _queue_email(
         key, "ext_request", office_mailboxes(), render_extension_requested(request, agency)
@@ -503,6 +508,7 @@ def extension_decided(request: ExtensionRequest) -> None:
         "period": request.period.label if request.period is not None else None,
     }
     key = f"extension_decided:{request.id}"
+    webhooks.extension_decided(request)
     _notify(key, kind, Audience.AGENCY, agency_id=task.lead_agency_id, task_id=task.id, data=data)
     recipients = agency_mailboxes([task.lead_agency_id]).get(task.lead_agency_id, [])
     requester = db.session.get(User, request.requested_by_id) if request.requested_by_id else None
@@ -575,6 +581,15 @@ def reminders_sent(digest: AgencyDigest) -> None:
             "due": _iso(d.due_on),
             "period": d.info.get("period"),
         }
+        if d.task_id is not None:
+            webhooks.reminder(
+                key,
+                notice.category,
+                digest.agency_id,
+                d.task_id,
+                due_on=d.due_on,
+                period=d.info.get("period"),
+            )
         _notify(
             key,
             notice.category,

@@ -46,7 +46,7 @@ log = logging.getLogger(__name__)
 
 POLICY_SETTING = "reminders.policy"
 #: pg_try_advisory_xact_lock keys (any constant bigint, fixed forever)
-LOCK_KEYS = {"sweep": 4_720_250_001, "send": 4_720_250_002}
+LOCK_KEYS = {"sweep": 4_720_250_001, "send": 4_720_250_002, "webhooks": 4_720_250_003}
 #: how many of the longest overdue tasks the office summary lists
 SUMMARY_TOP = 10
 

@@ -17,6 +17,7 @@ from tracker.extensions import db
 from tracker.notifications import services as notify
 from tracker.tasks.models import ProgressUpdate, Task
 from tracker.timeutil import today, utcnow
+from tracker.webhooks import services as webhooks
 
 CADENCES = {
     "none",
@@ -278,6 +279,7 @@ def complete_task(
     task.done_by_id = user_id
     task.updated_by_id = user_id
     db.session.flush()
+    webhooks.task_completed(task)
     return task
 
 
