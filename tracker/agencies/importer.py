@@ -8,6 +8,7 @@ No Flask here: the web import, the CLI and the extraction's `--agencies` share i
 import csv
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -70,28 +71,40 @@ class RowError:
     message: str
 
 
-def read_table(filename: str, data: bytes) -> list[tuple[int, dict[str, str]]]:
-    """Return (line number, {column: text}) for each data row of a CSV or XLSX file."""
+def read_table(
+    filename: str, data: bytes, *, required: Callable[[list[str]], None] | None = None
+) -> list[tuple[int, dict[str, str]]]:
+    """Return (line number, {column: text}) for each data row of a CSV or XLSX file.
+
+    Column names are folded ("Số văn bản" → "so_van_ban"). `required` checks the folded
+    header and raises ImportFormatError; by default the agency list's `name` column. Every
+    spreadsheet import (agencies, tasks) reads through here, so the file checks live once.
+    """
+    check = required or _require_name
     suffix = Path(filename or "").suffix.lower()
     if suffix == ".xlsx":
-        return _read_xlsx(data)
+        return _read_xlsx(data, check)
     if suffix in (".csv", ".txt"):
-        return _read_csv(data)
+        return _read_csv(data, check)
     raise ImportFormatError(
         _("Tệp không phải CSV hoặc XLSX. Hãy lưu danh sách dưới dạng .csv (UTF-8) hoặc .xlsx.")
     )
 
 
-def _normalise_header(cells: list[str]) -> list[str]:
-    header = [fold(str(c or "")).replace(" ", "_") for c in cells]
+def _require_name(header: list[str]) -> None:
     if "name" not in header:
         raise ImportFormatError(
             _("Dòng tiêu đề (dòng 1) phải có cột “name” (tên cơ quan, đơn vị).")
         )
+
+
+def _normalise_header(cells: list[str], check: Callable[[list[str]], None]) -> list[str]:
+    header = [fold(str(c or "")).replace(" ", "_") for c in cells]
+    check(header)
     return header
 
 
-def _read_csv(data: bytes) -> list[tuple[int, dict[str, str]]]:
+def _read_csv(data: bytes, check: Callable[[list[str]], None]) -> list[tuple[int, dict[str, str]]]:
     if data[:4] == b"PK\x03\x04" or b"\x00" in data[:2048]:
         raise ImportFormatError(_("Nội dung tệp không phải văn bản CSV."))
     try:
@@ -113,7 +126,7 @@ def _read_csv(data: bytes) -> list[tuple[int, dict[str, str]]]:
         raise ImportFormatError(f"Không đọc được tệp CSV: {error}.") from None
     if not rows:
         raise ImportFormatError(_("Tệp trống."))
-    header = _normalise_header(rows[0])
+    header = _normalise_header(rows[0], check)
     out = []
     for index, cells in enumerate(rows[1:], start=2):
         if not any(c.strip() for c in cells):
@@ -124,7 +137,7 @@ def _read_csv(data: bytes) -> list[tuple[int, dict[str, str]]]:
     return out
 
 
-def _read_xlsx(data: bytes) -> list[tuple[int, dict[str, str]]]:
+def _read_xlsx(data: bytes, check: Callable[[list[str]], None]) -> list[tuple[int, dict[str, str]]]:
     from openpyxl import load_workbook
 
     if data[:4] != b"PK\x03\x04":
@@ -138,7 +151,7 @@ def _read_xlsx(data: bytes) -> list[tuple[int, dict[str, str]]]:
     sheet = workbook.worksheets[0]
     rows = sheet.iter_rows(values_only=True)
     try:
-        header = _normalise_header([str(c) if c is not None else "" for c in next(rows)])
+        header = _normalise_header([str(c) if c is not None else "" for c in next(rows)], check)
     except StopIteration:
         raise ImportFormatError(_("Tệp trống.")) from None
     out = []
