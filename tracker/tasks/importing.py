@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from tracker.agencies.importer import ImportFormatError, RowError, read_table
+from tracker.agencies.models import Agency
 from tracker.deadlines.periods import Cadence
 from tracker.directives.models import Directive, DirectiveKind
 from tracker.directives.services import DirectiveInput, create_directive
@@ -26,7 +27,7 @@ from tracker.extensions import db
 from tracker.extraction.registry import Registry
 from tracker.extraction.services import registry_from_db
 from tracker.notifications import services as notify
-from tracker.tasks.services import TaskInput, check_task, create_task
+from tracker.tasks.services import TaskInput, check_task, create_tasks
 from tracker.text import fold
 
 __all__ = [
@@ -327,6 +328,8 @@ def import_plan(plan: ImportPlan, *, user_id: int | None = None) -> tuple[int, i
         for directives in _existing_directives(r.number for r in plan.rows).values()
         for d in directives
     }
+    # held for the whole import so the services find every agency in the identity map
+    agencies = list(db.session.execute(select(Agency)).scalars())  # noqa: F841
     by_directive: dict[tuple[str, int], list[TaskRow]] = {}
     for row in plan.rows:
         by_directive.setdefault((row.number, row.year), []).append(row)
@@ -339,7 +342,7 @@ def import_plan(plan: ImportPlan, *, user_id: int | None = None) -> tuple[int, i
             create_directive(header, created_by_id=user_id)  # tells the agencies itself
             created_directives += 1
             continue
-        tasks = [create_task(directive, r.data, created_by_id=user_id) for r in rows]
+        tasks = create_tasks(directive, [r.data for r in rows], created_by_id=user_id)
         notify.tasks_assigned(directive, tasks, added=True)
     return len(plan.rows), created_directives
 
