@@ -260,10 +260,12 @@ def _insert_ignore_many(
     from sqlalchemy.dialects import postgresql, sqlite
 
     module = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    if not rows:
+        return
+    # executemany of one cached statement (a multi-VALUES statement is compiled anew each time)
+    stmt = module.insert(model).on_conflict_do_nothing(index_elements=conflict)
     for start in range(0, len(rows), batch):
-        chunk = list(rows[start : start + batch])
-        stmt = module.insert(model).values(chunk).on_conflict_do_nothing(index_elements=conflict)
-        db.session.execute(stmt)
+        db.session.execute(stmt, list(rows[start : start + batch]))
 
 
 def _notification_row(

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from tracker.agencies.models import Agency
 from tracker.deadlines.services import sync_task_periods
