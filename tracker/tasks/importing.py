@@ -143,9 +143,12 @@ class ImportPlan:
 
 
 def _agency(
-    registry: Registry, name: str, column: str, problems: list[str]
+    registry: Registry, name: str, column: str, problems: list[str], seen: dict
 ) -> tuple[int | None, str]:
-    match = registry.match(name)
+    # a list names the same few agencies thousands of times: match each spelling once
+    match = seen.get(name)
+    if match is None:
+        match = seen[name] = registry.match(name)
     if match.record is None or match.record.id is None:
         problems.append(
             _(
@@ -181,6 +184,7 @@ def plan_import(
     and the first row of that number gives the header for the others.
     """
     registry = registry or registry_from_db()
+    seen: dict = {}
     plan = ImportPlan()
     existing = _existing_directives(
         " ".join((v.get("so_van_ban") or "").split()) for _line, v in rows
@@ -258,18 +262,18 @@ def plan_import(
         if not lead_name:
             problems.append(_("thiếu cơ quan chủ trì"))
         else:
-            lead_id, lead_name = _agency(registry, lead_name, _("Chủ trì"), problems)
+            lead_id, lead_name = _agency(registry, lead_name, _("Chủ trì"), problems, seen)
         co_ids: list[int] = []
         co_names: list[str] = []
         for name in [p.strip() for p in (values.get("phoi_hop") or "").split(";") if p.strip()]:
-            agency_id, resolved = _agency(registry, name, _("Phối hợp"), problems)
+            agency_id, resolved = _agency(registry, name, _("Phối hợp"), problems, seen)
             if agency_id is not None and agency_id not in co_ids:
                 co_ids.append(agency_id)
                 co_names.append(resolved)
         via_name = (values.get("qua") or "").strip()
         via_id = None
         if via_name:
-            via_id, via_name = _agency(registry, via_name, _("Qua"), problems)
+            via_id, via_name = _agency(registry, via_name, _("Qua"), problems, seen)
         due: date | None = None
         try:
             due = parse_date(values.get("thoi_han", ""))
