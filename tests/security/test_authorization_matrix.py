@@ -101,6 +101,9 @@ POLICY: dict[str, Rule] = {
     "agencies.deactivate": OFFICE_ONLY,
     "agencies.import_file": OFFICE_ONLY,
     "agencies.import_confirm": OFFICE_ONLY,
+    "tasks.import_file": OFFICE_ONLY,  # upload and preview of a task spreadsheet
+    "tasks.import_confirm": OFFICE_ONLY,
+    "tasks.import_template": OFFICE_ONLY,
     "agencies.merge": OFFICE_ONLY,  # preview and confirmation of a merge
     "agencies.rename": OFFICE_ONLY,
     # the journal shows every account's and agency's changes: the office only; leaders read

@@ -8,6 +8,7 @@ No Flask here: the web import, the CLI and the extraction's `--agencies` share i
 import csv
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -71,30 +72,40 @@ class RowError:
     message: str
 
 
-def read_table(filename: str, data: bytes) -> list[tuple[int, dict[str, str]]]:
+def read_table(
+    filename: str, data: bytes, *, required: Callable[[list[str]], None] | None = None
+) -> list[tuple[int, dict[str, str]]]:
     """Return (line number, {column: text}) for each data row of a CSV or XLSX file.
 
-    At most `import_max_rows` rows (empty ones included) and `import_max_columns` columns are
+    Column names are folded ("Số văn bản" → "so_van_ban"). `required` checks the folded
+    header and raises ImportFormatError; by default the agency list's `name` column. Every
+    spreadsheet import (agencies, tasks) reads through here, so the file checks live once:
+    at most `import_max_rows` rows (empty ones included) and `import_max_columns` columns are
     read, and an .xlsx's ZIP directory is checked before openpyxl opens it (tracker.files.limits):
     a small file declaring a million rows is refused, not unpacked.
     """
+    check = required or _require_name
     suffix = Path(filename or "").suffix.lower()
     limits = current_limits()
     if suffix == ".xlsx":
-        return _read_xlsx(data, limits)
+        return _read_xlsx(data, limits, check)
     if suffix in (".csv", ".txt"):
-        return _read_csv(data, limits)
+        return _read_csv(data, limits, check)
     raise ImportFormatError(
         _("Tệp không phải CSV hoặc XLSX. Hãy lưu danh sách dưới dạng .csv (UTF-8) hoặc .xlsx.")
     )
 
 
-def _normalise_header(cells: list[str]) -> list[str]:
-    header = [fold(str(c or "")).replace(" ", "_") for c in cells]
+def _require_name(header: list[str]) -> None:
     if "name" not in header:
         raise ImportFormatError(
             _("Dòng tiêu đề (dòng 1) phải có cột “name” (tên cơ quan, đơn vị).")
         )
+
+
+def _normalise_header(cells: list[str], check: Callable[[list[str]], None]) -> list[str]:
+    header = [fold(str(c or "")).replace(" ", "_") for c in cells]
+    check(header)
     return header
 
 
@@ -128,13 +139,15 @@ def _cell(value: object, limits: Limits) -> str:
     return text[: limits.import_max_cell_chars]
 
 
-def _table(rows, limits: Limits) -> list[tuple[int, dict[str, str]]]:
+def _table(
+    rows, limits: Limits, check: Callable[[list[str]], None]
+) -> list[tuple[int, dict[str, str]]]:
     """Read header and data rows from an iterator of cell lists, within `limits`."""
     try:
         first = next(rows)
     except StopIteration:
         raise ImportFormatError(_("Tệp trống.")) from None
-    header = _normalise_header([_cell(c, limits) for c in _within_width(first, limits)])
+    header = _normalise_header([_cell(c, limits) for c in _within_width(first, limits)], check)
     out = []
     for index, cells in enumerate(rows, start=2):
         if index > limits.import_max_rows + 1:
@@ -148,7 +161,9 @@ def _table(rows, limits: Limits) -> list[tuple[int, dict[str, str]]]:
     return out
 
 
-def _read_csv(data: bytes, limits: Limits) -> list[tuple[int, dict[str, str]]]:
+def _read_csv(
+    data: bytes, limits: Limits, check: Callable[[list[str]], None]
+) -> list[tuple[int, dict[str, str]]]:
     if data[:4] == b"PK\x03\x04" or b"\x00" in data[:2048]:
         raise ImportFormatError(_("Nội dung tệp không phải văn bản CSV."))
     try:
@@ -166,12 +181,14 @@ def _read_csv(data: bytes, limits: Limits) -> list[tuple[int, dict[str, str]]]:
     # streamed: rows past the limit are never read
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
     try:
-        return _table(reader, limits)
+        return _table(reader, limits, check)
     except csv.Error as error:
         raise ImportFormatError(f"Không đọc được tệp CSV: {error}.") from None
 
 
-def _read_xlsx(data: bytes, limits: Limits) -> list[tuple[int, dict[str, str]]]:
+def _read_xlsx(
+    data: bytes, limits: Limits, check: Callable[[list[str]], None]
+) -> list[tuple[int, dict[str, str]]]:
     from openpyxl import load_workbook
 
     if data[:4] != b"PK\x03\x04":
@@ -191,7 +208,7 @@ def _read_xlsx(data: bytes, limits: Limits) -> list[tuple[int, dict[str, str]]]:
         # max_col: a sheet that declares 16 384 columns is not padded to that width
         rows = sheet.iter_rows(max_col=limits.import_max_columns, values_only=True)
         try:
-            return _table(rows, limits)
+            return _table(rows, limits, check)
         except ImportFormatError:
             raise
         except Exception:  # a damaged sheet part

@@ -386,9 +386,12 @@ def open_periods(until: date) -> int:
     )
 
 
-def sync_task_periods(task: Task) -> int:
-    """Called when a task is created or edited: open its periods up to the horizon."""
-    if task.id is not None:
+def sync_task_periods(task: Task, *, new: bool = False) -> int:
+    """Called when a task is created or edited: open its periods up to the horizon.
+
+    A `new` task has no periods to bring in line yet (saves a query per task on an import).
+    """
+    if task.id is not None and not new:
         resync_future_periods(task)
     return open_task_periods(task, today() + timedelta(days=HORIZON_DAYS))
 

@@ -269,6 +269,44 @@ def _insert_ignore(model: type, values: dict[str, Any], conflict: Sequence[str])
     return db.session.execute(stmt).rowcount == 1
 
 
+def _insert_ignore_many(
+    model: type, rows: Sequence[dict[str, Any]], conflict: Sequence[str], batch: int = 200
+) -> None:
+    """`_insert_ignore` for many rows, a few hundred per statement."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    module = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    if not rows:
+        return
+    # executemany of one cached statement (a multi-VALUES statement is compiled anew each time)
+    stmt = module.insert(model).on_conflict_do_nothing(index_elements=conflict)
+    for start in range(0, len(rows), batch):
+        db.session.execute(stmt, list(rows[start : start + batch]))
+
+
+def _notification_row(
+    key: str,
+    kind: str,
+    audience: Audience,
+    *,
+    agency_id: int | None = None,
+    task_id: int | None = None,
+    directive_id: int | None = None,
+    data: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    target = f"{audience.value}:{agency_id}" if audience is Audience.AGENCY else audience.value
+    return {
+        "dedup_key": f"{key}:{target}"[:200],
+        "kind": kind,
+        "audience": audience.value,
+        "agency_id": agency_id,
+        "task_id": task_id,
+        "directive_id": directive_id,
+        "data": data or {},
+        "created_at": utcnow(),
+    }
+
+
 def _notify(
     key: str,
     kind: str,
@@ -433,20 +471,30 @@ def tasks_assigned(
         items.sort(key=lambda a: a.task.id)
         for item in items:
             webhooks.task_assigned(directive, item.task, agency_id, item.role)
-            _notify(
-                f"assigned:{item.task.id}",
-                "assigned",
-                Audience.AGENCY,
-                agency_id=agency_id,
-                task_id=item.task.id,
-                directive_id=directive.id,
-                data={
-                    "number": directive.number,
-                    "role": item.role,
-                    "due": _iso(item.task.via_due_on if item.role == "via" else item.task.due_on)
-                    or _iso(item.task.due_on),
-                },
-            )
+        # one INSERT per batch, not per task: an import assigns thousands of tasks at once
+        _insert_ignore_many(
+            Notification,
+            [
+                _notification_row(
+                    f"assigned:{item.task.id}",
+                    "assigned",
+                    Audience.AGENCY,
+                    agency_id=agency_id,
+                    task_id=item.task.id,
+                    directive_id=directive.id,
+                    data={
+                        "number": directive.number,
+                        "role": item.role,
+                        "due": _iso(
+                            item.task.via_due_on if item.role == "via" else item.task.due_on
+                        )
+                        or _iso(item.task.due_on),
+                    },
+                )
+                for item in items
+            ],
+            ("dedup_key",),
+        )
         queued += _queue_email(
             f"assigned:{directive.id}:{agency_id}:{first}",
             "assigned",

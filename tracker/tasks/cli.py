@@ -1,7 +1,11 @@
-"""`flask --app wsgi tasks list [--agency NAME] [--directive NUMBER] [--as-of DATE] --json`"""
+"""`flask --app wsgi tasks list [--agency NAME] [--directive NUMBER] [--as-of DATE] --json`
+
+and `flask --app wsgi tasks import FILE [--only-valid]` (a spreadsheet of tasks).
+"""
 
 import json
 from datetime import date
+from pathlib import Path
 
 import click
 from flask.cli import AppGroup
@@ -19,8 +23,11 @@ from tracker.deadlines.services import (
 )
 from tracker.deadlines.status import is_due_soon, status_as_of
 from tracker.directives.models import Directive
+from tracker.directives.services import DirectiveError
 from tracker.extensions import db
+from tracker.tasks import importing
 from tracker.tasks.models import Task
+from tracker.tasks.services import TaskError
 from tracker.timeutil import today
 
 tasks_cli = AppGroup("tasks", help="Nhiệm vụ.")
@@ -101,3 +108,36 @@ def list_command(agency: str | None, directive: str | None, as_of, as_json: bool
             f"#{r['id']:<5} {r['directive']:<18} {r['lead_agency'][:32]:<32} "
             f"{r['due'] or '—':<10} {r['status']}"
         )
+
+
+@tasks_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--only-valid",
+    is_flag=True,
+    help="Nhập các dòng hợp lệ dù có dòng lỗi (mặc định: có lỗi thì không nhập gì).",
+)
+def import_command(file: Path, only_valid: bool) -> None:
+    """Import tasks from an XLSX/CSV file made from the template (the web page's download)."""
+    try:
+        rows = importing.read_rows(file.name, file.read_bytes())
+    except importing.ImportFormatError as error:
+        raise click.ClickException(str(error)) from None
+    plan = importing.plan_import(rows)
+    for error in plan.errors:
+        click.echo(f"Dòng {error.line}: {error.message}", err=True)
+    if plan.errors and not only_valid:
+        db.session.rollback()
+        raise click.ClickException(
+            f"{len(plan.errors)} dòng lỗi; không nhập gì. Sửa tệp hoặc dùng --only-valid."
+        )
+    if not plan.rows:
+        db.session.rollback()
+        raise click.ClickException("Không có dòng hợp lệ nào để nhập.")
+    try:
+        tasks, directives = importing.import_plan(plan)
+    except (TaskError, DirectiveError) as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(f"Đã nhập {tasks} nhiệm vụ ({directives} văn bản mới).")

@@ -4,7 +4,7 @@ import secrets
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
+from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -37,3 +37,18 @@ class CompleteForm(FlaskForm):
 
 class ReasonForm(FlaskForm):
     reason = TextAreaField(_l("Lý do"), validators=[DataRequired(_l("Vui lòng nêu lý do."))])
+
+
+class TaskImportForm(FlaskForm):
+    """Upload a task list (the template filled in) for checking."""
+
+    file = FileField(
+        _l("Tệp nhiệm vụ (.xlsx hoặc .csv)"), validators=[FileRequired(_l("Vui lòng chọn tệp."))]
+    )
+
+
+class ConfirmTaskImportForm(FlaskForm):
+    """Confirm an upload already checked: the server keeps the file, the form names it."""
+
+    token = HiddenField()
+    only_valid = HiddenField()

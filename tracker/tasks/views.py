@@ -1,6 +1,22 @@
 """Task pages: the agency's list, a task with its timeline, progress, completion."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+import io
+import re
+import secrets
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -20,6 +36,7 @@ from tracker.comments.services import conversation
 from tracker.deadlines.obligations import task_lines
 from tracker.deadlines.status import Status, is_due_soon
 from tracker.deadlines.views import task_panel
+from tracker.directives.services import DirectiveError
 from tracker.directives.views import task_form, task_input
 from tracker.extensions import db
 from tracker.files.models import Attachment
@@ -32,8 +49,14 @@ from tracker.reports.dashboard import (
     obligation_label,
     obligation_matcher,
 )
-from tracker.tasks import services
-from tracker.tasks.forms import CompleteForm, ProgressForm, ReasonForm
+from tracker.tasks import importing, services
+from tracker.tasks.forms import (
+    CompleteForm,
+    ConfirmTaskImportForm,
+    ProgressForm,
+    ReasonForm,
+    TaskImportForm,
+)
 from tracker.tasks.models import Task
 from tracker.tasks.queries import filtered_tasks
 from tracker.tasks.search import agency_suggestion
@@ -308,3 +331,107 @@ def delete(task_id: int):
         flash(_("Đã xóa nhiệm vụ #%(id)s.", id=task_id), "success")
         return redirect(url_for("directives.show", directive_id=directive_id))
     return render_template("tasks/delete.html", task=task)
+
+
+# -- import from a spreadsheet (office) -------------------------------------------------
+
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+
+
+def _import_path(token: str, suffix: str) -> Path:
+    return Path(current_app.config["UPLOAD_DIR"]) / "imports" / f"{token}{suffix}"
+
+
+@bp.route("/import/template.xlsx")
+@office_required
+def import_template():
+    """The XLSX template: the header row the importer expects, and a sheet of instructions."""
+    return send_file(
+        io.BytesIO(importing.template_xlsx()),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        as_attachment=True,
+        download_name="mau-nhap-nhiem-vu.xlsx",
+    )
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@office_required
+def import_file():
+    """Upload → preview (every bad row with its line and reason) → confirm.
+
+    The checked file waits on the server under a random name kept in the user's session, so
+    the confirmation reads and checks the same bytes again without the browser resending
+    thousands of rows.
+    """
+    form = TaskImportForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        data = upload.read()
+        try:
+            rows = importing.read_rows(upload.filename, data)
+        except importing.ImportFormatError as error:
+            form.file.errors.append(str(error))
+        else:
+            plan = importing.plan_import(rows)
+            if not plan.rows and not plan.errors:
+                form.file.errors.append(_("Tệp không có dòng dữ liệu nào."))
+            else:
+                token = secrets.token_urlsafe(24)
+                suffix = Path(upload.filename or "").suffix.lower()
+                path = _import_path(token, suffix)
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(data)
+                session["task_import"] = {"token": token, "suffix": suffix}
+                return render_template(
+                    "tasks/import_preview.html",
+                    plan=plan,
+                    confirm=ConfirmTaskImportForm(
+                        token=token, only_valid="1" if plan.errors else ""
+                    ),
+                    filename=upload.filename,
+                )
+    return render_template("tasks/import.html", form=form)
+
+
+@bp.route("/import/confirm", methods=["POST"])
+@office_required
+def import_confirm():
+    confirm = ConfirmTaskImportForm()
+    pending = session.get("task_import") or {}
+    token = confirm.token.data or ""
+    if (
+        not confirm.validate_on_submit()
+        or not _TOKEN.match(token)
+        or pending.get("token") != token
+        or pending.get("suffix") not in (".xlsx", ".csv", ".txt")
+    ):
+        flash(_("Phiên nhập đã hết hạn hoặc không hợp lệ, vui lòng tải tệp lên lại."), "danger")
+        return redirect(url_for("tasks.import_file"))
+    path = _import_path(token, pending["suffix"])
+    try:
+        rows = importing.read_rows(path.name, path.read_bytes())
+    except (OSError, importing.ImportFormatError):
+        flash(_("Phiên nhập đã hết hạn hoặc không hợp lệ, vui lòng tải tệp lên lại."), "danger")
+        return redirect(url_for("tasks.import_file"))
+    plan = importing.plan_import(rows)  # checked again: the registry may have changed
+    if (plan.errors and confirm.only_valid.data != "1") or not plan.rows:
+        flash(_("Tệp còn dòng lỗi, chưa nhập gì. Vui lòng tải tệp lên lại."), "danger")
+        return redirect(url_for("tasks.import_file"))
+    try:
+        count, directives = importing.import_plan(plan, user_id=current_user.id)
+    except (services.TaskError, DirectiveError) as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        return redirect(url_for("tasks.import_file"))
+    db.session.commit()
+    session.pop("task_import", None)
+    path.unlink(missing_ok=True)
+    flash(
+        _(
+            "Đã nhập %(count)s nhiệm vụ (%(directives)s văn bản mới).",
+            count=count,
+            directives=directives,
+        ),
+        "success",
+    )
+    return redirect(url_for("tasks.index"))
