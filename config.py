@@ -5,6 +5,7 @@ Every setting can be overridden by an environment variable of the same name (see
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -32,8 +33,14 @@ def _database_url(url: str) -> str:
     return url
 
 
+#: the development secret: `create_app` refuses to start a production config that still has it
+DEFAULT_SECRET_KEY = "dev-only-change-me"
+
+
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-change-me")
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
+    #: ProductionConfig sets it: no start with the default or a short SECRET_KEY
+    REQUIRE_STRONG_SECRET_KEY = False
     SQLALCHEMY_DATABASE_URI = _database_url(
         os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'tracker.sqlite'}")
     )
@@ -81,9 +88,22 @@ class Config:
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    #: "Ghi nhớ đăng nhập" lasts 30 days (Flask-Login's default is a year)
+    REMEMBER_COOKIE_DURATION = timedelta(days=_int("REMEMBER_COOKIE_DAYS", 30))
+    #: a session unused this long, or open this long, ends on the server (office setting
+    #: "Phiên đăng nhập" overrides; see tracker/auth/sessions.py)
+    SESSION_IDLE_MINUTES = _int("SESSION_IDLE_MINUTES", 120)
+    SESSION_MAX_HOURS = _int("SESSION_MAX_HOURS", 12)
+    #: Strict-Transport-Security max-age; 0 sends none (plain HTTP in development)
+    HSTS_SECONDS = _int("HSTS_SECONDS", 0)
+    #: password reset links by email expire after this many minutes
+    PASSWORD_RESET_MINUTES = _int("PASSWORD_RESET_MINUTES", 60)
     WTF_CSRF_TIME_LIMIT = None
     #: failed logins of one account before the account pauses for LOGIN_LOCK_MINUTES
     LOGIN_MAX_FAILURES = _int("LOGIN_MAX_FAILURES", 5)
+    #: requests per personal API token and minute, in each worker process (then 429)
+    API_RATE_LIMIT_PER_MINUTE = _int("API_RATE_LIMIT_PER_MINUTE", 600)
     LOGIN_LOCK_MINUTES = _int("LOGIN_LOCK_MINUTES", 15)
     #: refused logins from one client address (any emails) within the window before that
     #: address is refused (HTTP 429); counted in the database, shared by all workers. Behind a
@@ -96,6 +116,8 @@ class Config:
 
 
 class ProductionConfig(Config):
+    REQUIRE_STRONG_SECRET_KEY = True
+    HSTS_SECONDS = _int("HSTS_SECONDS", 365 * 24 * 3600)
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     #: the documented deployment: gunicorn on 127.0.0.1 behind one nginx that appends the

@@ -192,7 +192,7 @@ INVOLVING = (
     "(SELECT task_id FROM task_co_agency WHERE agency_id = :a))"
 )
 # on PostgreSQL the best hand-written form: the co-agency ids as an array, so the three arms are
-# OR-ed bitmap index scans (what tracker.tasks.queries.involving_agency writes)
+# OR-ed bitmap index scans (what tracker.deadlines.obligations.involves_agency_sql writes)
 INVOLVING_PG = (
     "(t.lead_agency_id = :a OR t.via_agency_id = :a OR t.id = ANY(ARRAY("
     "SELECT task_id FROM task_co_agency WHERE agency_id = :a)))"
@@ -221,10 +221,12 @@ def measurements(ctx: Context) -> list[Measurement]:
         else:
             from sqlalchemy import func, select
 
+            from tracker.deadlines.status import status_as_of_sql
             from tracker.tasks.models import Task
-            from tracker.tasks.queries import status_expression
 
-            status = status_expression(d).label("status")
+            status = status_as_of_sql(
+                d, due_on=Task.due_on, done_on=Task.done_on, cancelled_on=Task.cancelled_on
+            ).label("status")
             db.session.execute(select(status, func.count(Task.id)).group_by(status)).all()
 
     found.append(

@@ -3,7 +3,7 @@
 Task `own` is led by Sở Tài chính (officer `stc@`), with a co-agency; `other` belongs to Sở Y tế
 (officer `syt@`); `periodic` has reporting periods; `via` reports through Sở Nội vụ. There is an
 attachment of every kind, a progress update, an outbox email, an extension request and a
-calendar exception.
+calendar exception and a trusted root.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from tracker.files.storage import store
 from tracker.notifications.models import Notification
 from tracker.reminders.models import OutboxEmail
 from tracker.tasks import services as task_services
+from tracker.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 EMAILS = {
     "office_admin": "admin@tinh.gov.vn",
@@ -99,6 +100,11 @@ def build_world() -> dict[str, int]:
         attempts=20,
     )
     db.session.add(email)
+    # a root the office trusts (tracker.files.signing), made by the tests' own CA
+    from tests.signed.pki import make_root
+    from tracker.files.signing import add_trusted_root
+
+    root = add_trusted_root(make_root().der, user_id=u["admin"].id)
     db.session.flush()
     ids = {
         "own": own.id,
@@ -114,6 +120,7 @@ def build_world() -> dict[str, int]:
         "extension": ext.id,
         "exception": exception.id,
         "email": email.id,
+        "root": root.id,
         "other_file": other_file.id,
     }
     ids.update({k: f.id for k, f in files.items()})
@@ -121,6 +128,29 @@ def build_world() -> dict[str, int]:
     ids["notification"] = db.session.execute(
         select(Notification.id).where(Notification.kind == "extension_requested")
     ).scalar_one()
+    # a personal API token of Sở Tài chính's officer (the profile page revokes it)
+    from tracker.api.services import create_token
+
+    ids["token"] = create_token(u["officer"], name="Kho dữ liệu")[0].id
+    # an endpoint and one queued delivery (the office's webhook pages)
+    endpoint = WebhookEndpoint(
+        name="Bảng điều hành tỉnh",
+        url="http://127.0.0.1:9/hook",
+        secret="world-secret",
+        events=["task.completed"],
+    )
+    db.session.add(endpoint)
+    db.session.flush()
+    delivery = WebhookDelivery(
+        event_id=f"task.completed:{own.id}:world",
+        event="task.completed",
+        endpoint_id=endpoint.id,
+        body="{}",
+    )
+    db.session.add(delivery)
+    db.session.flush()
+    ids["endpoint"] = endpoint.id
+    ids["delivery"] = delivery.id
     return ids
 
 

@@ -25,6 +25,7 @@ def create_app(config_object: object | str | None = None) -> Flask:
 
         config_object = os.environ.get("TRACKER_CONFIG", "config.Config")
     app.config.from_object(config_object)
+    check_secret_key(app)
     if app.config.get("PROXY_FIX_X_FOR"):
         # behind a reverse proxy: take the client's address from the proxy's X-Forwarded-For,
         # or the per-address login throttle would see one address for everybody
@@ -59,6 +60,25 @@ def ensure_folders(app: Flask) -> None:
         folder.mkdir(parents=True, exist_ok=True)
 
 
+def check_secret_key(app: Flask) -> None:
+    """Refuse to start a production config with the default, the example or a short SECRET_KEY.
+
+    Sessions, remember-me cookies, CSRF tokens and password-reset links are signed with it:
+    with the default, anyone who read the source could forge a login.
+    """
+    if not app.config.get("REQUIRE_STRONG_SECRET_KEY"):
+        return
+    from config import DEFAULT_SECRET_KEY
+
+    key = app.config.get("SECRET_KEY") or ""
+    if key == DEFAULT_SECRET_KEY or key.startswith("change-me") or len(key) < 32:
+        raise RuntimeError(
+            "SECRET_KEY is the development default or shorter than 32 characters: set a long "
+            'random value in the environment (python -c "import secrets; '
+            'print(secrets.token_urlsafe(48))").'
+        )
+
+
 def register_extensions(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
@@ -84,17 +104,22 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from tracker.agencies.views import bp as agencies_bp
+    from tracker.api.pages import bp as account_bp
+    from tracker.api.views import bp as api_bp
     from tracker.audit.views import bp as audit_bp
     from tracker.auth.views import bp as auth_bp
+    from tracker.comments.views import bp as comments_bp
     from tracker.deadlines.views import bp as deadlines_bp
     from tracker.directives.views import bp as directives_bp
     from tracker.extraction.views import bp as extraction_bp
+    from tracker.files.signing_views import bp as signing_bp
     from tracker.files.views import bp as files_bp
     from tracker.main.views import bp as main_bp
     from tracker.notifications.views import bp as notifications_bp
     from tracker.reminders.views import bp as reminders_bp
     from tracker.reports.views import bp as reports_bp
     from tracker.tasks.views import bp as tasks_bp
+    from tracker.webhooks.views import bp as webhooks_bp
 
     blueprints = (
         main_bp,
@@ -103,19 +128,30 @@ def register_blueprints(app: Flask) -> None:
         directives_bp,
         extraction_bp,
         tasks_bp,
+        comments_bp,
         files_bp,
+        signing_bp,
         reminders_bp,
         deadlines_bp,
         reports_bp,
         notifications_bp,
+        webhooks_bp,
         audit_bp,
     )
     for bp in blueprints:
         app.register_blueprint(bp)
+    # the API authenticates by bearer token only, never by the session cookie, so a browser
+    # cannot be made to write through it: CSRF tokens have nothing to protect there
+    from tracker.extensions import csrf
+
+    csrf.exempt(api_bp)
+    app.register_blueprint(api_bp)
+    app.register_blueprint(account_bp)
 
 
 def register_commands(app: Flask) -> None:
     from tracker.agencies.cli import agencies_cli
+    from tracker.api.cli import token_cli
     from tracker.auth.cli import users_cli
     from tracker.deadlines.cli import periods_cli
     from tracker.demo.cli import demo_cli
@@ -124,6 +160,7 @@ def register_commands(app: Flask) -> None:
     from tracker.reminders.cli import outbox_cli, reminders_cli, scheduler_cli
     from tracker.reports.cli import report_command
     from tracker.tasks.cli import tasks_cli
+    from tracker.webhooks.cli import webhooks_cli
 
     for group in (
         agencies_cli,
@@ -136,5 +173,6 @@ def register_commands(app: Flask) -> None:
         report_command,
     ):
         app.cli.add_command(group)
-    for group in (scheduler_cli, reminders_cli, outbox_cli):
+    users_cli.add_command(token_cli)
+    for group in (scheduler_cli, reminders_cli, outbox_cli, webhooks_cli):
         app.cli.add_command(group)

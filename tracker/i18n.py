@@ -15,12 +15,16 @@ from tracker.timeutil import zone
 
 
 def select_locale() -> str:
-    """Pick the language from `?lang=`, then the session, then Vietnamese."""
+    """Pick the language from `?lang=`, then the session, then Vietnamese (the API: Accept-Language)."""
     from flask import current_app
 
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     languages = current_app.config["LANGUAGES"]
+    if request.path.startswith("/api/"):
+        # API clients say their language in Accept-Language; they keep no session
+        best = request.accept_languages.best_match(languages)
+        return best or current_app.config["BABEL_DEFAULT_LOCALE"]
     wanted = request.args.get("lang")
     if wanted in languages:
         session["lang"] = wanted

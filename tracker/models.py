@@ -1,16 +1,20 @@
 """Import every model so that Alembic and `db.metadata` see the whole schema."""
 
 from tracker.agencies.models import Agency, AgencyAlias, AgencyContact, AgencyKind
+from tracker.api.models import ApiToken
 from tracker.audit.models import AuditLog
 from tracker.auth.models import OFFICE_ROLES, LoginFailure, Role, User
+from tracker.comments.models import TaskComment
 from tracker.deadlines.models import CalendarException, ExtensionRequest, ReportingPeriod
 from tracker.directives.models import Directive, DirectiveKind
 from tracker.files.models import Attachment
+from tracker.files.signature_models import AttachmentSignature, TrustedRoot
 from tracker.notifications.models import Notification, NotificationCursor, NotificationRead
 from tracker.reminders.models import OutboxEmail, ReminderRecord
 from tracker.reports import indexes as report_indexes  # noqa: F401  (indexes for the reports)
 from tracker.settings.models import Setting
 from tracker.tasks.models import ProgressUpdate, Task, task_co_agency
+from tracker.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "OFFICE_ROLES",
@@ -18,7 +22,9 @@ __all__ = [
     "AgencyAlias",
     "AgencyContact",
     "AgencyKind",
+    "ApiToken",
     "Attachment",
+    "AttachmentSignature",
     "AuditLog",
     "CalendarException",
     "Directive",
@@ -35,6 +41,10 @@ __all__ = [
     "Role",
     "Setting",
     "Task",
+    "TrustedRoot",
+    "TaskComment",
     "User",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "task_co_agency",
 ]

@@ -1,11 +1,14 @@
 """Template helpers, security headers and the small things every page shares."""
 
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, abort, current_app, flash, redirect, request, session, url_for
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user, logout_user
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import BuildError
 
@@ -22,6 +25,7 @@ ENTITY_LABELS = {
     "attachment": _l("tệp đính kèm"),
     "progress_update": _l("báo cáo tiến độ"),
     "agency": _l("cơ quan, đơn vị"),
+    "task_comment": _l("ý kiến chỉ đạo, trao đổi"),
 }
 
 
@@ -127,6 +131,9 @@ def init_app(app: Flask) -> None:
             "current_locale": str(get_locale() or "vi"),
         }
 
+    app.before_request(refuse_nul)
+    app.before_request(expire_idle_sessions)
+
     @app.after_request
     def _security_headers(response):
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
@@ -138,4 +145,73 @@ def init_app(app: Flask) -> None:
             "default-src 'self'; img-src 'self' data:; style-src 'self'; "
             "script-src 'self'; frame-ancestors 'none'; form-action 'self'",
         )
+        hsts = app.config.get("HSTS_SECONDS")
+        if hsts:
+            response.headers.setdefault(
+                "Strict-Transport-Security", f"max-age={int(hsts)}; includeSubDomains"
+            )
+        if request.endpoint != "static" and current_user and current_user.is_authenticated:
+            # a logged-in page or a download must not stay in a shared browser's cache or a
+            # proxy: the back button after logout would show it again
+            response.headers["Cache-Control"] = "no-store"
+            response.headers.pop("Expires", None)
         return response
+
+
+def _has_nul(values) -> bool:
+    return any("\x00" in key or "\x00" in value for key, value in values.items(multi=True))
+
+
+def refuse_nul() -> None:
+    """Refuse NUL in query strings, form fields and file names, for every route at once.
+
+    PostgreSQL cannot store NUL in text (`?q=%00` answered 500 on every search box) and a file
+    named `x\x00.pdf` was stored on SQLite but could never be downloaded. No browser sends it
+    from a form; a crafted request gets a 400 page saying what is wrong.
+    """
+    if _has_nul(request.args) or (
+        request.method in ("POST", "PUT", "PATCH")
+        and (
+            _has_nul(request.form)
+            or any("\x00" in (f.filename or "") for f in request.files.values())
+        )
+    ):
+        abort(400, description=_("Dữ liệu gửi lên chứa ký tự không hợp lệ (NUL)."))
+
+
+def _stamp(moment: datetime) -> int:
+    return int(moment.timestamp())
+
+
+def expire_idle_sessions():
+    """End a logged-in session idle too long or open too long (checked on the server).
+
+    The limits are the office's settings (Quản trị → Phiên đăng nhập) with the config's
+    defaults. The timestamps live in the signed session cookie, so a client cannot extend
+    them; logging out through Flask-Login also clears the remember-me cookie.
+    """
+    if request.endpoint == "static" or not current_user.is_authenticated:
+        return None
+    from tracker.auth.sessions import session_limits
+    from tracker.timeutil import utcnow
+
+    now = _stamp(utcnow())
+    idle, absolute = session_limits()
+    started = session.get("_started")
+    seen = session.get("_seen")
+    if started is None:  # a session from before this check, or restored by remember-me
+        session["_started"] = started = now
+    expired = (seen is not None and now - seen > idle * 60) or (now - started > absolute * 3600)
+    if expired:
+        logout_user()
+        lang = session.get("lang")
+        session.clear()
+        session["_remember"] = "clear"  # Flask-Login deletes the remember-me cookie too
+        if lang:
+            session["lang"] = lang
+        flash(_("Phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại."), "warning")
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    # stamped at most once a minute, so that not every request rewrites the cookie
+    if seen is None or now - seen >= 60:
+        session["_seen"] = now
+    return None

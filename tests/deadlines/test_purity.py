@@ -1,5 +1,7 @@
 """The deadline rules (not the models, views and services beside them) stay importable without the web stack (app, scheduler and reports share
-them), so no module in the package may import Flask or SQLAlchemy."""
+them), so no module in the package may import Flask or the ORM. `status` writes each rule twice,
+in Python and as a SQL expression beside it (issue 12): it may build expressions with SQLAlchemy
+Core, never reach a model, a session or Flask."""
 
 import ast
 from pathlib import Path
@@ -22,4 +24,6 @@ def test_no_web_or_orm_imports():
             else:
                 continue
             for name in names:
+                if path.stem == "status" and name == "sqlalchemy":
+                    continue  # Core expressions only: `sqlalchemy.orm` stays forbidden
                 assert name.split(".")[0] not in FORBIDDEN, f"{path.name} imports {name}"

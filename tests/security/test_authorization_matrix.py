@@ -10,22 +10,26 @@ world. Expected:
   refused POST changes no row anywhere;
 * allowed → anything but 403/404/5xx and the login page.
 
+API routes (`/api/v1`, `Rule(api=True)`) are called with each role's personal token
+(`Authorization: Bearer`) instead of a session: anonymous (no token) → 401 problem+json, and a
+logged-in browser session without a token → 401 as well (cookies never authenticate the API).
+
 A route missing from POLICY fails the test with a message saying how to classify it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import make_config
-from tests.world import ROLES, client_as, rebuild, row_counts
+from tests.world import EMAILS, ROLES, client_as, rebuild, row_counts
 from tracker import create_app
 from tracker.extensions import db
 
-OK, FORBIDDEN, NOT_FOUND, LOGIN = "ok", 403, 404, "login"
+OK, FORBIDDEN, NOT_FOUND, LOGIN, UNAUTHORIZED = "ok", 403, 404, "login", 401
 OFFICE = frozenset({"office_admin", "office_staff"})
 USERS = frozenset(ROLES) - {"anonymous"}
 
@@ -43,10 +47,14 @@ class Rule:
     attachment: str = "task_file"
     #: an allowed request may end on the login page (logging out)
     ends_at_login: bool = False
+    #: an /api/v1 route: each role calls it with its personal token; no token → 401
+    api: bool = False
 
     def expect(self, role: str):
         if role == "anonymous":
-            return OK if self.anonymous == OK else LOGIN
+            if self.anonymous == OK:
+                return OK
+            return UNAUTHORIZED if self.api else LOGIN
         if role in self.ok:
             return OK
         if role in self.not_found:
@@ -66,6 +74,12 @@ TASK_AGENCY_WRITE = Rule(ok=OFFICE | {"officer_own"}, not_found=frozenset({"offi
 #: office decisions on a task (the role check comes before the task is looked up: 403)
 TASK_OFFICE = Rule(ok=OFFICE)
 
+
+def api(rule: Rule, public: bool = False) -> Rule:
+    """The same policy for a token of each role (see the module's docstring)."""
+    return replace(rule, api=True, anonymous=OK if public else LOGIN)
+
+
 POLICY: dict[str, Rule] = {
     "main.index": EVERYONE,
     "main.dashboard": EVERYONE,
@@ -76,6 +90,10 @@ POLICY: dict[str, Rule] = {
     "auth.user_new": ADMIN_ONLY,
     "auth.user_edit": ADMIN_ONLY,
     "auth.user_password": ADMIN_ONLY,
+    "auth.account": EVERYONE,  # one's own account: change the password
+    "auth.forgot_password": PUBLIC,  # ask for a reset link (logged in: sent to /account)
+    "auth.reset_password": PUBLIC,  # the emailed link; the token is the credential
+    "auth.session_settings": ADMIN_ONLY,  # idle and absolute session lifetimes
     "agencies.index": OFFICE_ONLY,
     "agencies.search_json": EVERYONE,  # the pickers of every form
     "agencies.new": OFFICE_ONLY,
@@ -83,6 +101,9 @@ POLICY: dict[str, Rule] = {
     "agencies.deactivate": OFFICE_ONLY,
     "agencies.import_file": OFFICE_ONLY,
     "agencies.import_confirm": OFFICE_ONLY,
+    "tasks.import_file": OFFICE_ONLY,  # upload and preview of a task spreadsheet
+    "tasks.import_confirm": OFFICE_ONLY,
+    "tasks.import_template": OFFICE_ONLY,
     "agencies.merge": OFFICE_ONLY,  # preview and confirmation of a merge
     "agencies.rename": OFFICE_ONLY,
     # the journal shows every account's and agency's changes: the office only; leaders read
@@ -101,6 +122,8 @@ POLICY: dict[str, Rule] = {
     "tasks.show": TASK_READ,
     "tasks.progress": TASK_AGENCY_WRITE,
     "tasks.complete": TASK_AGENCY_WRITE,  # the lead agency (officer_own leads `own`)
+    # direction (leaders, the office) or a comment (the task's agencies): whoever sees the task
+    "comments.post": TASK_READ,
     "tasks.reopen": TASK_OFFICE,
     "tasks.cancel": TASK_OFFICE,
     "tasks.edit": TASK_OFFICE,
@@ -137,11 +160,40 @@ POLICY: dict[str, Rule] = {
     "reports.settings": OFFICE_ONLY,  # minimum sample and data ranges of the period report
     # everyone has a list (filtered to their audience); <notification_id> is the office's
     # notification of the world's extension request: anyone else gets 404, as for a task
+    # signed PDFs: the office manages the trusted roots and re-verifies a stored PDF
+    "signing.roots": OFFICE_ONLY,
+    "signing.delete_root": OFFICE_ONLY,
+    "signing.reverify_attachment": OFFICE_ONLY,
     "notifications.index": EVERYONE,
     "notifications.mark_all_read": EVERYONE,
     "notifications.mark_read": Rule(
         ok=OFFICE, not_found=frozenset({"officer_own", "officer_other", "leader"})
     ),
+    # the profile page's API tokens: one's own only (someone else's token is 404)
+    "account.tokens": EVERYONE,
+    "account.revoke_token": Rule(ok=frozenset({"officer_own"}), not_found=USERS - {"officer_own"}),
+    # the REST API: the pages' rules, through personal tokens
+    "api.tasks": api(EVERYONE),  # filtered to what each token's user may see
+    "api.task": api(TASK_READ),
+    "api.directives": api(READERS),
+    "api.directive": api(READERS),
+    "api.agencies": api(EVERYONE),
+    "api.attachment": api(TASK_READ),  # the own task's file: as /files/<id>
+    "api.post_progress": api(TASK_AGENCY_WRITE),
+    "api.post_completion": api(TASK_AGENCY_WRITE),
+    "api.post_extension_request": api(
+        Rule(ok=frozenset({"officer_own"}), not_found=frozenset({"officer_other"}))
+    ),
+    "api.post_extension_decision": api(OFFICE_ONLY),
+    "api.openapi": api(PUBLIC, public=True),  # the description of the API
+    "api.docs": api(PUBLIC, public=True),
+    # webhooks: endpoints (with their secrets) and the delivery log are the office's
+    "webhooks.index": OFFICE_ONLY,
+    "webhooks.new": OFFICE_ONLY,
+    "webhooks.edit": OFFICE_ONLY,
+    "webhooks.delete": OFFICE_ONLY,
+    "webhooks.deliveries": OFFICE_ONLY,
+    "webhooks.resend": OFFICE_ONLY,
 }
 
 #: URL argument → the fixture id that fills it (tasks and attachments depend on the rule)
@@ -154,6 +206,10 @@ ARGUMENTS = {
     "period_id": "period",
     "exception_id": "exception",
     "notification_id": "notification",
+    "root_id": "root",
+    "token_id": "token",
+    "endpoint_id": "endpoint",
+    "delivery_id": "delivery",
 }
 
 _APP = create_app(make_config("sqlite://", Path("/nonexistent")))
@@ -186,6 +242,8 @@ def build_url(rule, policy: Rule, ids: dict[str, int]) -> str:
     for arg in rule.arguments:
         if arg == "fmt":
             values[arg] = "xlsx"
+        elif arg == "token":
+            values[arg] = "not-a-valid-token"
         elif arg == "task_id":
             values[arg] = ids[policy.task]
         elif arg == "attachment_id":
@@ -204,7 +262,10 @@ def check(response, expected, role: str, what: str, secret: str | None, policy: 
     status = response.status_code
     location = response.headers.get("Location", "")
     body = response.get_data().decode("utf-8", errors="replace")
-    if expected == LOGIN:
+    if expected == UNAUTHORIZED:
+        assert status == 401, f"{what}: {role} got {status}, expected 401"
+        assert response.mimetype == "application/problem+json"
+    elif expected == LOGIN:
         assert status == 302 and "/login" in location, f"{what}: anonymous got {status} {location}"
     elif expected == OK:
         assert status < 500 and status not in (401, 403, 404), f"{what}: {role} got {status}"
@@ -227,18 +288,52 @@ def _task_content(app, task_id: int) -> str:
     return content
 
 
+class TokenClient:
+    """A test client that sends a role's personal API token with every request."""
+
+    def __init__(self, app, role: str):
+        self.client = app.test_client()
+        self.headers = {}
+        if role != "anonymous":
+            from tracker.api.services import create_token
+            from tracker.auth.models import User
+
+            with app.app_context():
+                user = db.session.execute(
+                    db.select(User).where(User.email == EMAILS[role])
+                ).scalar_one()
+                _row, secret = create_token(user, name="matrix")
+                db.session.commit()
+                db.session.remove()
+            self.headers = {"Authorization": f"Bearer {secret}"}
+
+    def open(self, url: str, method: str = "GET", data=None, **kwargs):
+        return self.client.open(url, method=method, data=data, headers=self.headers, **kwargs)
+
+
+def client_for(app, role: str, policy: Rule):
+    """The session client of `role`, or its token client for an API route."""
+    return TokenClient(app, role) if policy.api else client_as(app, role)
+
+
 class Matrix:
     """One app and world for the whole matrix; rebuilt only after a request changed it."""
 
     def __init__(self, app):
         self.app = app
         self.ids = rebuild(app)
-        self.clients: dict[str, object] = {}
+        self.clients: dict[tuple[str, bool], object] = {}
 
-    def client(self, role: str):
-        if role not in self.clients:
-            self.clients[role] = client_as(self.app, role)
-        return self.clients[role]
+    def client(self, role: str, policy: Rule = EVERYONE):
+        key = (role, policy.api)
+        if key not in self.clients:
+            self.clients[key] = client_for(self.app, role, policy)
+        return self.clients[key]
+
+    def tokens_ready(self) -> None:
+        """Create every token before counting rows (a token is a row)."""
+        for role in ROLES:
+            self.client(role, Rule(ok=USERS, api=True))
 
     def reset(self) -> None:
         self.ids = rebuild(self.app)
@@ -267,12 +362,14 @@ def test_route_permissions(matrix, rule):
     methods = [m for m in ("GET", "POST") if m in rule.methods]
     # refused requests first (they must change nothing), allowed ones last
     order = sorted(ROLES, key=lambda role: policy.expect(role) == OK)
+    if policy.api:
+        matrix.tokens_ready()
     for method in methods:
         for role in order:
             expected = policy.expect(role)
             url = build_url(rule, policy, matrix.ids)
             before = row_counts(app) if method == "POST" else None
-            response = matrix.client(role).open(
+            response = matrix.client(role, policy).open(
                 url, method=method, data={} if method == "POST" else None
             )
             check(response, expected, role, f"{method} {url}", secret, policy)
@@ -281,6 +378,20 @@ def test_route_permissions(matrix, rule):
             assert not (changed and expected != OK), f"{method} {url} by {role} changed data"
             if changed or rule.endpoint in ("auth.logout", "auth.login"):
                 matrix.reset()  # the next request needs what this one deleted, or a session
+                if policy.api:
+                    matrix.tokens_ready()
+    if policy.api and policy.anonymous != OK:
+        # a logged-in browser without a token: the session cookie does not authenticate
+        for method in methods:
+            url = build_url(rule, policy, matrix.ids)
+            before = row_counts(app)
+            response = matrix.client("office_admin").open(
+                url, method=method, data={} if method == "POST" else None
+            )
+            assert response.status_code == 401, (
+                f"{method} {url} by a session: {response.status_code}"
+            )
+            assert row_counts(app) == before
 
 
 @pytest.mark.parametrize(
@@ -313,7 +424,6 @@ def test_every_kind_of_attachment_follows_its_owner(app, world, attachment, allo
 def test_another_agencys_task_is_404_everywhere(app, world, task):
     """Every task route, with the other agency's task id: 404 and nothing of it shown."""
     content = _task_content(app, world[task])
-    client = client_as(app, "officer_own")
     for rule in RULES:
         if "task_id" not in rule.arguments or rule.endpoint == "deadlines.submit_period":
             continue
@@ -321,6 +431,7 @@ def test_another_agencys_task_is_404_everywhere(app, world, task):
         if policy.expect("officer_own") == FORBIDDEN:
             continue  # refused by role before any task is looked up
         url = build_url(rule, Rule(ok=policy.ok, task=task), world)
+        client = client_for(app, "officer_own", policy)
         for method in [m for m in ("GET", "POST") if m in rule.methods]:
             response = client.open(url, method=method, data={} if method == "POST" else None)
             response.close()

@@ -8,12 +8,14 @@ No Flask here: the web import, the CLI and the extraction's `--agencies` share i
 import csv
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 
+from tracker.files.limits import FileTooComplex, Limits, check_zip, current_limits
 from tracker.text import fold
 
 COLUMNS = ("name", "short_name", "kind", "aliases", "email", "head_email", "merged_into")
@@ -70,28 +72,98 @@ class RowError:
     message: str
 
 
-def read_table(filename: str, data: bytes) -> list[tuple[int, dict[str, str]]]:
-    """Return (line number, {column: text}) for each data row of a CSV or XLSX file."""
+def read_table(
+    filename: str, data: bytes, *, required: Callable[[list[str]], None] | None = None
+) -> list[tuple[int, dict[str, str]]]:
+    """Return (line number, {column: text}) for each data row of a CSV or XLSX file.
+
+    Column names are folded ("Số văn bản" → "so_van_ban"). `required` checks the folded
+    header and raises ImportFormatError; by default the agency list's `name` column. Every
+    spreadsheet import (agencies, tasks) reads through here, so the file checks live once:
+    at most `import_max_rows` rows (empty ones included) and `import_max_columns` columns are
+    read, and an .xlsx's ZIP directory is checked before openpyxl opens it (tracker.files.limits):
+    a small file declaring a million rows is refused, not unpacked.
+    """
+    check = required or _require_name
     suffix = Path(filename or "").suffix.lower()
+    limits = current_limits()
     if suffix == ".xlsx":
-        return _read_xlsx(data)
+        return _read_xlsx(data, limits, check)
     if suffix in (".csv", ".txt"):
-        return _read_csv(data)
+        return _read_csv(data, limits, check)
     raise ImportFormatError(
         _("Tệp không phải CSV hoặc XLSX. Hãy lưu danh sách dưới dạng .csv (UTF-8) hoặc .xlsx.")
     )
 
 
-def _normalise_header(cells: list[str]) -> list[str]:
-    header = [fold(str(c or "")).replace(" ", "_") for c in cells]
+def _require_name(header: list[str]) -> None:
     if "name" not in header:
         raise ImportFormatError(
             _("Dòng tiêu đề (dòng 1) phải có cột “name” (tên cơ quan, đơn vị).")
         )
+
+
+def _normalise_header(cells: list[str], check: Callable[[list[str]], None]) -> list[str]:
+    header = [fold(str(c or "")).replace(" ", "_") for c in cells]
+    check(header)
     return header
 
 
-def _read_csv(data: bytes) -> list[tuple[int, dict[str, str]]]:
+def _too_many_rows(limits: Limits) -> ImportFormatError:
+    return ImportFormatError(
+        _(
+            "Tệp có hơn %(rows)s dòng; một lần nhập nhận tối đa %(rows)s dòng. "
+            "Hãy chia danh sách thành nhiều tệp.",
+            rows=limits.import_max_rows,
+        )
+    )
+
+
+def _within_width(cells, limits: Limits) -> list:
+    """The first `import_max_columns` cells; refuse a row with text beyond them."""
+    cells = list(cells)
+    if len(cells) > limits.import_max_columns:
+        if any(str(c or "").strip() for c in cells[limits.import_max_columns :]):
+            raise ImportFormatError(
+                _(
+                    "Tệp có hơn %(columns)s cột; danh sách cơ quan chỉ cần 7 cột.",
+                    columns=limits.import_max_columns,
+                )
+            )
+    return cells[: limits.import_max_columns]
+
+
+def _cell(value: object, limits: Limits) -> str:
+    # NUL cannot be stored in PostgreSQL text: dropped here like at every other edge
+    text = "" if value is None else str(value).replace("\x00", "").strip()
+    return text[: limits.import_max_cell_chars]
+
+
+def _table(
+    rows, limits: Limits, check: Callable[[list[str]], None]
+) -> list[tuple[int, dict[str, str]]]:
+    """Read header and data rows from an iterator of cell lists, within `limits`."""
+    try:
+        first = next(rows)
+    except StopIteration:
+        raise ImportFormatError(_("Tệp trống.")) from None
+    header = _normalise_header([_cell(c, limits) for c in _within_width(first, limits)], check)
+    out = []
+    for index, cells in enumerate(rows, start=2):
+        if index > limits.import_max_rows + 1:
+            raise _too_many_rows(limits)
+        values = [_cell(c, limits) for c in _within_width(cells, limits)]
+        if not any(values):
+            continue
+        out.append(
+            (index, {h: (values[i] if i < len(values) else "") for i, h in enumerate(header)})
+        )
+    return out
+
+
+def _read_csv(
+    data: bytes, limits: Limits, check: Callable[[list[str]], None]
+) -> list[tuple[int, dict[str, str]]]:
     if data[:4] == b"PK\x03\x04" or b"\x00" in data[:2048]:
         raise ImportFormatError(_("Nội dung tệp không phải văn bản CSV."))
     try:
@@ -106,51 +178,45 @@ def _read_csv(data: bytes) -> list[tuple[int, dict[str, str]]]:
         dialect = csv.excel
     # newline="": the csv module handles \r\n, \n and the old Mac \r itself (otherwise a lone
     # \r, as "CSV (Macintosh)" writes, raises csv.Error and the import fails with a 500)
+    # streamed: rows past the limit are never read
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
     try:
-        rows = list(reader)
+        return _table(reader, limits, check)
     except csv.Error as error:
         raise ImportFormatError(f"Không đọc được tệp CSV: {error}.") from None
-    if not rows:
-        raise ImportFormatError(_("Tệp trống."))
-    header = _normalise_header(rows[0])
-    out = []
-    for index, cells in enumerate(rows[1:], start=2):
-        if not any(c.strip() for c in cells):
-            continue
-        out.append(
-            (index, {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header)})
-        )
-    return out
 
 
-def _read_xlsx(data: bytes) -> list[tuple[int, dict[str, str]]]:
+def _read_xlsx(
+    data: bytes, limits: Limits, check: Callable[[list[str]], None]
+) -> list[tuple[int, dict[str, str]]]:
     from openpyxl import load_workbook
 
     if data[:4] != b"PK\x03\x04":
         raise ImportFormatError(_("Nội dung tệp không phải XLSX (Excel 2007 trở lên)."))
+    try:
+        check_zip(data, limits)  # before openpyxl inflates anything
+    except FileTooComplex as error:
+        raise ImportFormatError(error.message) from None
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many types for a damaged file
         raise ImportFormatError(
             _("Không đọc được tệp XLSX (tệp hỏng hoặc sai định dạng).")
         ) from None
-    sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
     try:
-        header = _normalise_header([str(c) if c is not None else "" for c in next(rows)])
-    except StopIteration:
-        raise ImportFormatError(_("Tệp trống.")) from None
-    out = []
-    for index, cells in enumerate(rows, start=2):
-        values = ["" if c is None else str(c).strip() for c in cells]
-        if not any(values):
-            continue
-        out.append(
-            (index, {h: (values[i] if i < len(values) else "") for i, h in enumerate(header)})
-        )
-    workbook.close()
-    return out
+        sheet = workbook.worksheets[0]
+        # max_col: a sheet that declares 16 384 columns is not padded to that width
+        rows = sheet.iter_rows(max_col=limits.import_max_columns, values_only=True)
+        try:
+            return _table(rows, limits, check)
+        except ImportFormatError:
+            raise
+        except Exception:  # a damaged sheet part
+            raise ImportFormatError(
+                _("Không đọc được tệp XLSX (tệp hỏng hoặc sai định dạng).")
+            ) from None
+    finally:
+        workbook.close()
 
 
 def _split(text: str, separators: str) -> list[str]:

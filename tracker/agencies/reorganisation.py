@@ -39,10 +39,11 @@ from tracker.agencies.services import AgencyError, find_by_name, set_aliases
 from tracker.audit import audit_note, current_actor_id
 from tracker.auth.models import User
 from tracker.auth.services import update_user
+from tracker.deadlines.obligations import involves_agency_sql
+from tracker.deadlines.status import is_open_sql
 from tracker.extensions import db
 from tracker.sql import in_ids
 from tracker.tasks.models import Task, task_co_agency
-from tracker.tasks.queries import involving_agency, open_condition
 from tracker.text import fold
 from tracker.timeutil import today
 
@@ -125,7 +126,7 @@ def _moving_condition(agency_id: int):
     """Open tasks where the agency is lead, co-agency, or a via agency yet to report (SQL)."""
     co = select(task_co_agency.c.task_id).where(task_co_agency.c.agency_id == agency_id)
     return and_(
-        open_condition(today()),
+        is_open_sql(today(), done_on=Task.done_on, cancelled_on=Task.cancelled_on),
         or_(
             Task.lead_agency_id == agency_id,
             in_ids(Task.id, co),
@@ -165,7 +166,7 @@ def plan_merge(old: Agency, new: Agency, *, on: date) -> MergePlan:
             roles.append("via")
         moving.append(MovingTask(task, tuple(roles)))
     involved = db.session.execute(
-        select(func.count()).select_from(Task).where(involving_agency(old.id))
+        select(func.count()).select_from(Task).where(involves_agency_sql(old.id))
     ).scalar_one()
     users = list(
         db.session.execute(

@@ -13,6 +13,7 @@ from tracker.agencies.importer import ImportFormatError, read_table, validate_ro
 from tracker.agencies.models import Agency, AgencyAlias, AgencyKind
 from tracker.auth.permissions import office_required
 from tracker.extensions import db
+from tracker.files.limits import current_limits
 from tracker.forms import agency_choices
 from tracker.search import matches
 from tracker.text import fold
@@ -62,9 +63,13 @@ def _form(agency: Agency | None = None) -> AgencyForm:
     form = AgencyForm(obj=agency)
     form.parent_id.choices = agency_choices()
     form.merged_into_id.choices = agency_choices()
-    if agency is not None and request.method == "GET":
-        form.aliases.data = "\n".join(a.name for a in agency.aliases)
-        form.emails.data = "\n".join(c.email for c in agency.contacts)
+    if agency is not None:
+        # on a GET, and for a POST that left a list out (WTForms would fall back to the
+        # model's list of objects): the agency's own names and addresses, as text
+        if request.method == "GET" or "aliases" not in request.form:
+            form.aliases.data = "\n".join(a.name for a in agency.aliases)
+        if request.method == "GET" or "emails" not in request.form:
+            form.emails.data = "\n".join(c.email for c in agency.contacts)
     return form
 
 
@@ -235,29 +240,49 @@ def import_file():
     return render_template("agencies/import.html", form=form)
 
 
+def _text(value) -> str:
+    """A cell of the confirmed rows as text (a crafted number or null is not a 500)."""
+    if value is None:
+        return ""
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        return str(value)
+    raise TypeError("not a cell")
+
+
+def _texts(value) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise TypeError("not a list of cells")
+    return [_text(v) for v in value]
+
+
 @bp.route("/import/confirm", methods=["POST"])
 @office_required
 def import_confirm():
     confirm = ConfirmImportForm()
     try:
         data = json.loads(confirm.rows.data or "[]")
+        if not isinstance(data, list) or len(data) > current_limits().import_max_rows:
+            raise ValueError("not a list of rows, or too many")
         values = [
             (
-                row["line"],
+                int(row["line"]),
                 {
-                    "name": row["name"],
-                    "short_name": row.get("short_name") or "",
-                    "kind": row.get("kind") or "",
-                    "aliases": "|".join(row.get("aliases") or []),
-                    "email": ";".join(row.get("emails") or []),
-                    "head_email": row.get("head_email") or "",
-                    "merged_into": row.get("merged_into") or "",
+                    "name": _text(row["name"]),
+                    "short_name": _text(row.get("short_name")),
+                    "kind": _text(row.get("kind")),
+                    "aliases": "|".join(_texts(row.get("aliases"))),
+                    "email": ";".join(_texts(row.get("emails"))),
+                    "head_email": _text(row.get("head_email")),
+                    "merged_into": _text(row.get("merged_into")),
                 },
             )
             for row in data
         ]
-    except (ValueError, KeyError, TypeError):
-        abort(400)
+    except (ValueError, KeyError, TypeError, AttributeError):
+        # the preview page posts what it was given: anything else was crafted
+        abort(400, description=_("Dữ liệu xác nhận không hợp lệ, vui lòng tải tệp lên lại."))
     good, errors = validate_rows(values, services.known_names())  # never trust the browser
     if errors or not good:
         flash(_("Dữ liệu xác nhận không hợp lệ, vui lòng tải tệp lên lại."), "danger")

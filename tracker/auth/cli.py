@@ -6,7 +6,9 @@ from sqlalchemy import select
 
 from tracker.agencies.models import Agency
 from tracker.auth import services
+from tracker.auth.forms import password_message
 from tracker.auth.models import Role
+from tracker.auth.passwords import password_problem
 from tracker.extensions import db
 from tracker.text import fold
 
@@ -31,6 +33,9 @@ def create(email: str, full_name: str, role: str, agency: str | None, password: 
         agency_id = found.id
     if role == Role.AGENCY_OFFICER and agency_id is None:
         raise click.ClickException("Cán bộ cơ quan, đơn vị cần --agency.")
+    problem = password_problem(password, email)
+    if problem:
+        raise click.ClickException(password_message(problem))
     try:
         user = services.create_user(
             email=email, full_name=full_name, role=role, password=password, agency_id=agency_id

@@ -139,7 +139,16 @@ class LoginFailure(db.Model):
     #: `request.remote_addr` (the client's, through ProxyFix when behind a proxy)
     address: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: the account whose password was wrong (None: an unknown email); an account pauses per
+    #: address, so nobody can lock the office out from outside (issue 14)
+    user_id: Mapped[int | None] = mapped_column(Integer)
 
 
 Index("ix_login_failure_address_at", LoginFailure.address, LoginFailure.at)
 Index("ix_login_failure_at", LoginFailure.at)
+Index(
+    "ix_login_failure_user_id_address_at",
+    LoginFailure.user_id,
+    LoginFailure.address,
+    LoginFailure.at,
+)

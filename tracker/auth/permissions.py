@@ -17,9 +17,9 @@ from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.auth.models import OFFICE_ROLES, Role, User
+from tracker.deadlines.obligations import involved_agency_ids, involves_agency_sql
 from tracker.extensions import db
 from tracker.tasks.models import Task
-from tracker.tasks.queries import involving_agency
 
 
 def roles_required(*roles: Role) -> Callable:
@@ -50,7 +50,7 @@ def task_visibility(user: User, agency_id: int | None = None) -> ColumnElement[b
         return true()
     if agency_id is None:  # an officer without an agency sees nothing
         return Task.id.is_(None)
-    return involving_agency(agency_id)
+    return involves_agency_sql(agency_id)
 
 
 def get_task_or_404(task_id: int, user: User) -> Task:
@@ -83,7 +83,7 @@ def can_report_progress(user: User, task: Task) -> bool:
     """Office staff, or an officer of the lead, a co-agency or the via agency."""
     if user.role in OFFICE_ROLES:
         return True
-    return user.role == Role.AGENCY_OFFICER and user.agency_id in task.agency_ids()
+    return user.role == Role.AGENCY_OFFICER and user.agency_id in involved_agency_ids(task)
 
 
 def can_complete(user: User, task: Task) -> bool:

@@ -18,12 +18,21 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from tracker.auth import services
-from tracker.auth.forms import LoginForm, PasswordResetForm, UserForm
+from tracker.auth.forms import (
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    LoginForm,
+    PasswordResetForm,
+    SessionLimitsForm,
+    UserForm,
+)
 from tracker.auth.models import Role, User
 from tracker.auth.permissions import admin_required
+from tracker.auth.sessions import save_session_limits, session_limits, start_session_clock
 from tracker.extensions import db, login_manager
 from tracker.forms import agency_choices
 from tracker.search import matches
+from tracker.timeutil import utcnow
 
 bp = Blueprint("auth", __name__)
 
@@ -77,6 +86,7 @@ def login():
             if lang:
                 session["lang"] = lang
             login_user(user, remember=form.remember.data)
+            start_session_clock(utcnow())
             flash(_("Xin chào %(name)s.", name=user.full_name), "success")
             return redirect(_safe_next(request.args.get("next")) or url_for("main.index"))
     return render_template("auth/login.html", form=form)
@@ -176,6 +186,7 @@ def user_edit(user_id: int):
 def user_password(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
     form = PasswordResetForm()
+    form.account_email = user.email
     if form.validate_on_submit():
         services.reset_password(user, form.password.data)
         db.session.commit()
@@ -183,3 +194,84 @@ def user_password(user_id: int):
         flash(_("Đã đặt lại mật khẩu cho %(email)s.", email=user.email), "success")
         return redirect(url_for("auth.users"))
     return render_template("auth/password.html", form=form, user=user)
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    """Everyone's own account: change the password (the current one first)."""
+    user = current_user._get_current_object()  # the User itself, for login_user below
+    form = ChangePasswordForm()
+    form.account_email = user.email
+    if form.validate_on_submit():
+        try:
+            services.change_password(user, form.current.data, form.password.data)
+        except services.AccountError as error:
+            db.session.rollback()
+            form.current.errors.append(str(error))
+        else:
+            db.session.commit()
+            _keep_own_session(user)  # the other devices are logged out
+            flash(_("Đã đổi mật khẩu. Các phiên đăng nhập khác đã kết thúc."), "success")
+            return redirect(url_for("auth.account"))
+    return render_template("auth/account.html", form=form)
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+def forgot_password():
+    """Ask for a reset link by email; the answer is the same whether the account exists."""
+    if current_user.is_authenticated:
+        return redirect(url_for("auth.account"))
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        flash(
+            _(
+                "Nếu địa chỉ này có tài khoản đang hoạt động, một thư hướng dẫn đặt lại mật khẩu "
+                "đã được gửi đến. Liên kết trong thư có hiệu lực %(minutes)s phút.",
+                minutes=current_app.config["PASSWORD_RESET_MINUTES"],
+            ),
+            "info",
+        )
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot.html", form=form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    """Set a new password from an emailed link (signed, expiring, good for one reset)."""
+    user = services.user_for_reset_token(token)
+    if user is None:
+        flash(
+            _("Liên kết đặt lại mật khẩu không hợp lệ hoặc đã hết hạn. Vui lòng yêu cầu lại."),
+            "warning",
+        )
+        return redirect(url_for("auth.forgot_password"))
+    form = PasswordResetForm()
+    form.account_email = user.email
+    if form.validate_on_submit():
+        services.reset_password(user, form.password.data)
+        db.session.commit()
+        if current_user.is_authenticated:
+            logout_user()
+        session.clear()
+        flash(_("Đã đặt mật khẩu mới. Vui lòng đăng nhập."), "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset.html", form=form, user=user)
+
+
+@bp.route("/settings/sessions", methods=["GET", "POST"])
+@admin_required
+def session_settings():
+    """How long a login lasts without activity, and at most (office setting)."""
+    form = SessionLimitsForm()
+    if request.method == "GET":
+        limits = session_limits()
+        form.idle_minutes.data = limits.idle_minutes
+        form.absolute_hours.data = limits.absolute_hours
+    if form.validate_on_submit():
+        save_session_limits(form.idle_minutes.data, form.absolute_hours.data)
+        db.session.commit()
+        flash(_("Đã lưu thời hạn phiên đăng nhập."), "success")
+        return redirect(url_for("auth.session_settings"))
+    return render_template("auth/session_settings.html", form=form)

@@ -1,7 +1,11 @@
-"""Pure domain rules for deadlines: working days, relative deadlines, reporting periods, task
-states and the Wilson interval used by the reports.
+"""Domain rules for deadlines: working days, relative deadlines, reporting periods, the states
+of obligations and the Wilson interval used by the reports.
 
-Nothing in this package imports Flask or SQLAlchemy: the web app, the reminder scheduler and the
-reports all call the same functions with plain ``datetime.date`` values, so a rule is decided
-once, here, and can be tested without a database.
+The pure modules (calendar, relative, periods, status, wilson) import neither Flask nor the ORM:
+the web app, the reminder scheduler and the reports call the same functions with plain
+``datetime.date`` values, so a rule is decided once, here, and can be tested without a database.
+`status` also writes each state rule as a SQLAlchemy Core expression beside its Python form, so
+the lists and counts over a million rows apply the very same rule; `obligations` says what an
+obligation is (a one-off task's deadline, a reporting period, a via agency's deadline) over the
+models. models/views/services/forms are the web layer of periods, extensions and the calendar.
 """

@@ -46,6 +46,32 @@ Index("ix_reporting_period_task_due", ReportingPeriod.task_id, ReportingPeriod.d
 Index("ix_reporting_period_due_done", ReportingPeriod.due_on, ReportingPeriod.done_on)
 # the period report picks the periods whose original due date falls in its window
 Index("ix_reporting_period_original_due_on", ReportingPeriod.original_due_on)
+# Today's open periods (not submitted): the obligations Tổng quan counts and lists beside the
+# open tasks. Their predicate is the period's half of `deadlines.status.is_open_sql(today)` (the
+# other half, the task's cancellation, is on the task's row).
+# the state counts of the periods read only these columns (an index-only scan)
+Index(
+    "ix_reporting_period_states",
+    ReportingPeriod.task_id,
+    ReportingPeriod.starts_on,
+    ReportingPeriod.due_on,
+    ReportingPeriod.done_on,
+)
+_OPEN_PERIOD = ReportingPeriod.done_on.is_(None)
+Index(
+    "ix_reporting_period_open_due",
+    ReportingPeriod.due_on,
+    ReportingPeriod.task_id,
+    postgresql_where=_OPEN_PERIOD,
+    sqlite_where=_OPEN_PERIOD,
+)
+Index(
+    "ix_reporting_period_open_task",
+    ReportingPeriod.task_id,
+    ReportingPeriod.due_on,
+    postgresql_where=_OPEN_PERIOD,
+    sqlite_where=_OPEN_PERIOD,
+)
 
 
 class ExtensionState(enum.StrEnum):

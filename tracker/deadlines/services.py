@@ -29,6 +29,7 @@ from tracker.deadlines.models import (
     ExtensionState,
     ReportingPeriod,
 )
+from tracker.deadlines.obligations import has_via_item, task_due_on_as_of
 from tracker.deadlines.periods import (
     DEFAULT_SETTINGS,
     Cadence,
@@ -385,9 +386,12 @@ def open_periods(until: date) -> int:
     )
 
 
-def sync_task_periods(task: Task) -> int:
-    """Called when a task is created or edited: open its periods up to the horizon."""
-    if task.id is not None:
+def sync_task_periods(task: Task, *, new: bool = False) -> int:
+    """Called when a task is created or edited: open its periods up to the horizon.
+
+    A `new` task has no periods to bring in line yet (saves a query per task on an import).
+    """
+    if task.id is not None and not new:
         resync_future_periods(task)
     return open_task_periods(task, today() + timedelta(days=HORIZON_DAYS))
 
@@ -445,7 +449,7 @@ def reopen_period(period: ReportingPeriod) -> ReportingPeriod:
 
 def via_status(task: Task, as_of: date) -> Status | None:
     """The via agency's own item: due ``via_due_on``, delivered ``via_done_on``."""
-    if task.via_agency_id is None or (task.via_due_on is None and task.via_done_on is None):
+    if not has_via_item(task):
         return None
     return status_as_of(
         as_of, due_on=task.via_due_on, done_on=task.via_done_on, cancelled_on=task.cancelled_on
@@ -507,11 +511,7 @@ def task_due_as_of(task: Task, as_of: date, history: ExtensionHistory | None = N
     extensions approved on or before that day."""
     if history is None:
         history = approved_extensions([task.id])
-    extensions = history.get((task.id, None), ())
-    original = task.original_due_on
-    if original is None and not extensions:
-        original = task.due_on  # a row from before original_due_on was kept
-    return due_on_as_of(as_of, original, extensions)
+    return task_due_on_as_of(task, as_of, history)
 
 
 def task_status(task: Task, as_of: date, history: ExtensionHistory | None = None) -> Status:

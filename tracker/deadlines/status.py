@@ -1,4 +1,13 @@
-"""The state of a task on a given day.
+"""The state of an obligation on a given day, in Python and in SQL, side by side.
+
+An *obligation* is what the office tracks (see ``tracker.deadlines.obligations``): a one-off
+task's deadline, each reporting period of a recurring task, a via agency's own deadline. Each
+rule below is written twice under one name — ``rule(...)`` for one object in Python (a task
+page, a report row, the digest) and ``rule_sql(...)`` for every row at once (lists, counts,
+exports over 1M rows) — and nowhere else; ``tests/deadlines_web/test_obligation_sql_equals_python``
+drives random histories through the services and checks the two forms agree on every day.
+The SQL forms take column expressions (SQLAlchemy Core only, no model, no Flask), so the same
+rule serves a task, a period (with its task's cancellation) and a via item.
 
 The Government Office counts due tasks as done (on time / late) or not done (within the deadline /
 overdue) — Báo cáo 1270/BC-TCTTTg (2017) — and provinces add tasks without a deadline, tasks
@@ -18,13 +27,35 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from enum import StrEnum
 
+from sqlalchemy import ColumnElement, FromClause, Subquery, and_, case, func, literal, or_, select
+
+from tracker.deadlines.periods import Cadence
+from tracker.timeutil import today
+
 __all__ = [
+    "DUE_SOON_DAYS",
+    "OPEN_STATES",
     "Status",
     "days_overdue",
     "due_on_as_of",
+    "due_on_as_of_sql",
+    "latest_extension_sql",
+    "ONE_OFF_CADENCES",
     "is_due_soon",
+    "is_due_soon_sql",
+    "is_one_off",
+    "is_one_off_sql",
+    "is_open",
+    "is_open_sql",
+    "is_overdue",
+    "is_overdue_sql",
     "status_as_of",
+    "status_as_of_sql",
+    "status_is_sql",
 ]
+
+#: "sắp đến hạn": due within this many days (provincial practice)
+DUE_SOON_DAYS = 7
 
 
 class Status(StrEnum):
@@ -66,6 +97,9 @@ _LABELS = {
     Status.CANCELLED: "Dừng/hủy",
 }
 
+#: the states of an open obligation (neither done nor cancelled): what `status=open` keeps
+OPEN_STATES = frozenset({Status.OPEN_ON_TIME, Status.OPEN_OVERDUE, Status.NO_DEADLINE})
+
 _CSS = {
     Status.DONE_ON_TIME: "green",
     Status.DONE_LATE: "teal",
@@ -76,6 +110,30 @@ _CSS = {
 }
 
 
+def _done_by(as_of: date, done_on: date | None) -> date | None:
+    return done_on if done_on is not None and done_on <= as_of else None
+
+
+def _is_cancelled(as_of: date, done_on: date | None, cancelled_on: date | None) -> bool:
+    """Cancelled on or before ``as_of`` — unless completed on or before the cancellation.
+
+    The services refuse to cancel a completed task (``tasks.services.cancel_task``); rows from
+    before that rule may hold both dates, and keep their completed state.
+    """
+    if cancelled_on is None or cancelled_on > as_of:
+        return False
+    done = _done_by(as_of, done_on)
+    return done is None or done > cancelled_on
+
+
+def _is_cancelled_sql(as_of: date, done_on, cancelled_on) -> ColumnElement[bool]:
+    return and_(
+        cancelled_on.is_not(None),
+        cancelled_on <= as_of,
+        or_(done_on.is_(None), done_on > cancelled_on),
+    )
+
+
 def status_as_of(
     as_of: date,
     *,
@@ -83,10 +141,10 @@ def status_as_of(
     done_on: date | None,
     cancelled_on: date | None = None,
 ) -> Status:
-    """The state of a task at the end of day ``as_of``.
+    """The state of an obligation at the end of day ``as_of``.
 
     * ``done_on`` counts only if ``done_on <= as_of``: a task finished later was still open then.
-    * Cancelled only if ``cancelled_on <= as_of``; a task completed on or before the day it was
+    * Cancelled only if ``cancelled_on <= as_of``; one completed on or before the day it was
       cancelled keeps its completed state (cancelling finished work changes nothing).
     * Done: on time if ``done_on <= due_on`` (done on the due date is on time), late otherwise.
       A completed task without a deadline is "done on time" — it cannot have missed one; reports
@@ -94,12 +152,11 @@ def status_as_of(
     * Open: no deadline → ``NO_DEADLINE``; overdue once ``as_of > due_on``; otherwise on time.
 
     ``due_on`` is the deadline in force on ``as_of`` — pass ``due_on_as_of(...)`` when there are
-    extensions.
+    extensions. SQL: `status_as_of_sql` (one CASE) and `status_is_sql` (one state, as a WHERE).
     """
-    done = done_on if done_on is not None and done_on <= as_of else None
-    if cancelled_on is not None and cancelled_on <= as_of:
-        if done is None or done > cancelled_on:
-            return Status.CANCELLED
+    if _is_cancelled(as_of, done_on, cancelled_on):
+        return Status.CANCELLED
+    done = _done_by(as_of, done_on)
     if done is not None:
         if due_on is None or done <= due_on:
             return Status.DONE_ON_TIME
@@ -109,26 +166,115 @@ def status_as_of(
     return Status.OPEN_OVERDUE if as_of > due_on else Status.OPEN_ON_TIME
 
 
+def status_is_sql(code: str, as_of: date, *, due_on, done_on, cancelled_on) -> ColumnElement[bool]:
+    """`status_as_of(...) == code` as a WHERE clause, one per state (mutually exclusive).
+
+    Written per state rather than as ``CASE … = code`` so that the open states use `is_open_sql`
+    — the predicate of the partial indexes on open tasks and periods — and an index serves them.
+    """
+    done = and_(done_on.is_not(None), done_on <= as_of)
+    kept = ~_is_cancelled_sql(as_of, done_on, cancelled_on)
+    opened = is_open_sql(as_of, done_on=done_on, cancelled_on=cancelled_on)
+    conditions = {
+        Status.CANCELLED: _is_cancelled_sql(as_of, done_on, cancelled_on),
+        Status.DONE_ON_TIME: and_(kept, done, or_(due_on.is_(None), done_on <= due_on)),
+        Status.DONE_LATE: and_(kept, done, done_on > due_on),
+        Status.NO_DEADLINE: and_(opened, due_on.is_(None)),
+        Status.OPEN_OVERDUE: and_(opened, due_on < as_of),
+        Status.OPEN_ON_TIME: and_(opened, due_on >= as_of),
+    }
+    return conditions[Status(code)]
+
+
+def status_as_of_sql(as_of: date, *, due_on, done_on, cancelled_on) -> ColumnElement[str]:
+    """`status_as_of` for every row at once: the state's code, as a CASE."""
+    return case(
+        *(
+            (
+                status_is_sql(
+                    s.value, as_of, due_on=due_on, done_on=done_on, cancelled_on=cancelled_on
+                ),
+                literal(s.value),
+            )
+            for s in (
+                Status.CANCELLED,
+                Status.DONE_ON_TIME,
+                Status.DONE_LATE,
+                Status.NO_DEADLINE,
+                Status.OPEN_OVERDUE,
+            )
+        ),
+        else_=literal(Status.OPEN_ON_TIME.value),
+    )
+
+
+def is_open(as_of: date, *, done_on: date | None, cancelled_on: date | None) -> bool:
+    """Neither done nor cancelled at the end of ``as_of`` (still work to do)."""
+    return _done_by(as_of, done_on) is None and not _is_cancelled(as_of, done_on, cancelled_on)
+
+
+def is_open_sql(as_of: date, *, done_on, cancelled_on) -> ColumnElement[bool]:
+    """`is_open` in SQL.
+
+    The services never record a completion or a cancellation after today, so for today (or a
+    later day) "open" is simply "no completion, no cancellation" — exactly the predicate of the
+    partial indexes on open tasks and periods (`ix_task_open_*`, `ix_reporting_period_open_*`),
+    which then serve every list of today's work. Only a day in the past needs the history-aware
+    form, which no partial index can serve.
+    """
+    if as_of >= today():
+        return and_(done_on.is_(None), cancelled_on.is_(None))
+    return and_(
+        or_(done_on.is_(None), done_on > as_of),
+        or_(cancelled_on.is_(None), cancelled_on > as_of),
+    )
+
+
+def is_overdue(
+    as_of: date, *, due_on: date | None, done_on: date | None, cancelled_on: date | None
+) -> bool:
+    """Open and past its deadline at the end of ``as_of`` (quá hạn from the day after ``due_on``)."""
+    return (
+        due_on is not None
+        and as_of > due_on
+        and is_open(as_of, done_on=done_on, cancelled_on=cancelled_on)
+    )
+
+
+def is_overdue_sql(as_of: date, *, due_on, done_on, cancelled_on) -> ColumnElement[bool]:
+    """`is_overdue` in SQL."""
+    return status_is_sql(
+        Status.OPEN_OVERDUE, as_of, due_on=due_on, done_on=done_on, cancelled_on=cancelled_on
+    )
+
+
 def is_due_soon(
     as_of: date,
     due_on: date | None,
     done_on: date | None,
-    days: int = 7,
+    days: int = DUE_SOON_DAYS,
     *,
     cancelled_on: date | None = None,
 ) -> bool:
-    """True if the task is open and due within ``days`` days: ``as_of <= due_on <= as_of + days``.
+    """True if open and due within ``days`` days: ``as_of <= due_on <= as_of + days``.
 
     "Sắp đến hạn" is 7 days in provincial practice; a task due today is still due soon (not
-    overdue until tomorrow). Done or cancelled tasks (as of ``as_of``) are never due soon.
+    overdue until tomorrow). Done or cancelled obligations (as of ``as_of``) are never due soon.
     """
-    if due_on is None:
-        return False
-    if done_on is not None and done_on <= as_of:
-        return False
-    if cancelled_on is not None and cancelled_on <= as_of:
+    if due_on is None or not is_open(as_of, done_on=done_on, cancelled_on=cancelled_on):
         return False
     return as_of <= due_on <= as_of + timedelta(days=days)
+
+
+def is_due_soon_sql(
+    as_of: date, *, due_on, done_on, cancelled_on, days: int = DUE_SOON_DAYS
+) -> ColumnElement[bool]:
+    """`is_due_soon` in SQL."""
+    return and_(
+        is_open_sql(as_of, done_on=done_on, cancelled_on=cancelled_on),
+        due_on >= as_of,
+        due_on <= as_of + timedelta(days=days),
+    )
 
 
 def due_on_as_of(
@@ -150,6 +296,52 @@ def due_on_as_of(
             latest = decided_on
             current = new_due_on
     return current
+
+
+def latest_extension_sql(as_of: date, extensions: FromClause) -> Subquery:
+    """The extension `due_on_as_of` picks, for every owner at once: ``(owner_id,
+    approved_due_on)`` of the approved extension decided last on or before ``as_of`` (ties:
+    the later ``seq``, as the later in the Python iterable).
+
+    ``extensions`` holds the approved extensions as columns ``owner_id``, ``decided_on``,
+    ``approved_due_on`` and ``seq``; `tracker.deadlines.obligations.approved_extensions_sql`
+    builds it. Joined to the rows (issue 7) rather than asked per row: one pass over the
+    approved extensions, which PostgreSQL can run in parallel.
+    """
+    rank = (
+        func.row_number()
+        .over(
+            partition_by=extensions.c.owner_id,
+            order_by=(extensions.c.decided_on.desc(), extensions.c.seq.desc()),
+        )
+        .label("rank")
+    )
+    ranked = (
+        select(extensions.c.owner_id, extensions.c.approved_due_on, rank)
+        .where(extensions.c.decided_on <= as_of)
+        .subquery()
+    )
+    return select(ranked.c.owner_id, ranked.c.approved_due_on).where(ranked.c.rank == 1).subquery()
+
+
+def due_on_as_of_sql(original_due_on, latest: FromClause) -> ColumnElement:
+    """`due_on_as_of` in SQL, over rows outer-joined to ``latest`` (`latest_extension_sql`) on
+    their id."""
+    return func.coalesce(latest.c.approved_due_on, original_due_on)
+
+
+#: the cadence of a one-off task (older rows may hold NULL or "")
+ONE_OFF_CADENCES = (Cadence.NONE.value, "")
+
+
+def is_one_off(cadence: str | None) -> bool:
+    """A one-off task has its own deadline; a recurring one has reporting periods instead."""
+    return cadence is None or cadence in ONE_OFF_CADENCES
+
+
+def is_one_off_sql(cadence) -> ColumnElement[bool]:
+    """`is_one_off` in SQL."""
+    return or_(cadence.is_(None), cadence.in_(ONE_OFF_CADENCES))
 
 
 def days_overdue(as_of: date, due_on: date | None, done_on: date | None) -> int:

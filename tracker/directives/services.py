@@ -11,7 +11,7 @@ from tracker.directives.models import Directive
 from tracker.extensions import db
 from tracker.notifications import services as notify
 from tracker.tasks.models import Task
-from tracker.tasks.services import TaskInput, create_task
+from tracker.tasks.services import TaskInput, create_task, create_tasks
 
 
 class DirectiveError(ValueError):
@@ -73,7 +73,7 @@ def create_directive(data: DirectiveInput, *, created_by_id: int | None = None) 
     _apply(directive, data)
     db.session.add(directive)
     db.session.flush()
-    tasks = [create_task(directive, t, created_by_id=created_by_id) for t in data.tasks]
+    tasks = create_tasks(directive, data.tasks, created_by_id=created_by_id)
     # each lead, co- and via agency hears of its tasks now, not 7 days before the deadline
     notify.tasks_assigned(directive, tasks)
     return directive

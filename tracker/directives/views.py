@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from tracker.auth.models import OFFICE_ROLES, Role
 from tracker.auth.permissions import office_required, roles_required
+from tracker.deadlines.obligations import task_lines
 from tracker.directives.forms import DirectiveForm, TaskForm
 from tracker.directives.models import Directive, DirectiveKind
 from tracker.directives.services import (
@@ -125,7 +126,9 @@ def new():
 def show(directive_id: int):
     directive = db.session.get(Directive, directive_id) or abort(404)
     as_of = today()
-    rows = db.session.execute(directive_task_rows(directive.id, as_of)).all()
+    tasks = db.session.execute(directive_task_rows(directive.id)).scalars().all()
+    lines = task_lines(tasks, as_of)
+    rows = [(task, lines[task.id].status.value) for task in tasks]
     return render_template("directives/show.html", directive=directive, rows=rows, as_of=as_of)
 
 

@@ -14,6 +14,14 @@ import unicodedata
 import warnings
 import zipfile
 
+from tracker.files.limits import (
+    FileTooComplex,
+    Limits,
+    check_text_length,
+    check_zip,
+    current_limits,
+)
+
 __all__ = ["MAX_BYTES", "UnsupportedDocument", "read_document"]
 
 #: Larger uploads are refused before parsing; a directive is far smaller.
@@ -45,12 +53,21 @@ def read_document(filename: str, data: bytes) -> str:
     data = bytes(data)
     if len(data) > MAX_BYTES:
         raise UnsupportedDocument("Tệp quá lớn (trên 20 MB); văn bản chỉ đạo không lớn đến vậy.")
-    if extension == "txt":
-        return _read_txt(data)
-    if extension == "docx":
-        return _read_docx(data)
-    if extension == "pdf":
-        return _read_pdf(data)
+    limits = current_limits()
+    try:
+        if extension == "txt":
+            text = _read_txt(data)
+        elif extension == "docx":
+            text = _read_docx(data, limits)
+        elif extension == "pdf":
+            text = _read_pdf(data, limits)
+        else:
+            text = None
+        if text is not None:
+            check_text_length(text, limits)
+            return text
+    except FileTooComplex as error:
+        raise UnsupportedDocument(error.message) from None
     if extension == "doc":
         raise UnsupportedDocument(
             "Tệp .doc (Word 97-2003) chưa được hỗ trợ; hãy mở bằng Word và lưu lại dạng .docx."
@@ -91,19 +108,22 @@ def _read_txt(data: bytes) -> str:
 
 
 def _normalise(text: str) -> str:
+    # NUL cannot be stored in PostgreSQL text (nor posted back from the review page)
+    text = text.replace("\x00", "")
     return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 # -- .docx ------------------------------------------------------------------------------
 
 
-def _read_docx(data: bytes) -> str:
+def _read_docx(data: bytes, limits: Limits) -> str:
     if not data.startswith(_ZIP_MAGIC) or not zipfile.is_zipfile(io.BytesIO(data)):
         if data.startswith(_OLE_MAGIC):
             raise UnsupportedDocument(
                 "Tệp có đuôi .docx nhưng là định dạng Word 97-2003 (.doc); hãy lưu lại dạng .docx."
             )
         raise UnsupportedDocument("Tệp có đuôi .docx nhưng không phải tài liệu Word hợp lệ.")
+    check_zip(data, limits)  # before python-docx inflates anything
     try:
         import docx  # python-docx
         from docx.document import Document as _Document
@@ -112,15 +132,19 @@ def _read_docx(data: bytes) -> str:
 
         document: _Document = docx.Document(io.BytesIO(data))
         lines: list[str] = []
+        read = [0]  # characters so far: a huge body stops here, not after the join
 
         def walk(parent, element) -> None:
             for child in element.iterchildren():
+                check_text_length(read[0], limits)
                 tag = child.tag.rsplit("}", 1)[-1]
                 if tag == "p":
                     lines.append(Paragraph(child, parent).text)
+                    read[0] += len(lines[-1]) + 1
                 elif tag == "tbl":
                     table = Table(child, parent)
                     for row in table.rows:
+                        check_text_length(read[0], limits)
                         # a merged cell comes back once per grid column it spans (across) and
                         # once per row (down): down, each row keeps its copy (the "chủ trì" of
                         # several rows); across, the copies become empty cells so the columns
@@ -136,6 +160,7 @@ def _read_docx(data: bytes) -> str:
                             lines.append(filled[0])  # a section row spanning the table
                         elif filled:
                             lines.append(" | ".join(cells))
+                            read[0] += len(lines[-1]) + 1
                 elif tag == "sdt":
                     content = child.find(child.tag.replace("sdt", "sdtContent"))
                     if content is not None:
@@ -143,7 +168,7 @@ def _read_docx(data: bytes) -> str:
 
         walk(document, document.element.body)
         return _normalise("\n".join(lines))
-    except UnsupportedDocument:
+    except (UnsupportedDocument, FileTooComplex):
         raise
     except Exception as error:  # python-docx raises many kinds on broken files
         raise UnsupportedDocument("Tệp .docx bị hỏng hoặc không đúng định dạng Word.") from error
@@ -152,7 +177,7 @@ def _read_docx(data: bytes) -> str:
 # -- .pdf -------------------------------------------------------------------------------
 
 
-def _read_pdf(data: bytes) -> str:
+def _read_pdf(data: bytes, limits: Limits) -> str:
     if _PDF_MAGIC not in data[:1024]:
         raise UnsupportedDocument("Tệp có đuôi .pdf nhưng không phải tài liệu PDF.")
     logger = logging.getLogger("pypdf")
@@ -166,8 +191,20 @@ def _read_pdf(data: bytes) -> str:
             reader = PdfReader(io.BytesIO(data), strict=False)
             if reader.is_encrypted and not reader.decrypt(""):
                 raise UnsupportedDocument("Tệp PDF được đặt mật khẩu; hãy gỡ mật khẩu rồi tải lại.")
-            pages = [page.extract_text() or "" for page in reader.pages]
-    except UnsupportedDocument:
+            count = len(reader.pages)
+            if count > limits.pdf_max_pages:
+                raise FileTooComplex(
+                    f"Tệp PDF có {count} trang (tối đa {limits.pdf_max_pages}); "
+                    "hãy tải lên riêng phần văn bản chỉ đạo."
+                )
+            # page by page, stopping as soon as the text is longer than anything we read
+            pages: list[str] = []
+            length = 0
+            for page in reader.pages:
+                pages.append(page.extract_text() or "")
+                length += len(pages[-1]) + 1
+                check_text_length(length, limits)
+    except (UnsupportedDocument, FileTooComplex):
         raise
     except Exception as error:  # pypdf raises many kinds on broken files
         raise UnsupportedDocument("Tệp PDF bị hỏng, không đọc được.") from error

@@ -24,6 +24,7 @@ from tracker.extraction.forms import PasteForm, ReviewForm
 from tracker.extraction.review import BULK_ACTIONS, apply_bulk, highlight, load_sources
 from tracker.extraction.services import agencies_of_kind, proposed_tasks, registry_from_db
 from tracker.extraction.upload import attach_pending, keep_pending, pending_file
+from tracker.files.limits import FileTooComplex, check_text_length, current_limits
 from tracker.forms import agency_choices
 from tracker.tasks.services import TaskInput, check_task
 
@@ -117,7 +118,7 @@ def paste():
     if form.validate_on_submit():
         text = form.text.data or ""
         upload = form.file.data
-        token = None
+        kept = None
         if upload and upload.filename:
             content = upload.read()
             try:
@@ -125,12 +126,31 @@ def paste():
             except UnsupportedDocument as error:
                 form.file.errors.append(error.message)
                 return render_template("extraction/paste.html", form=form), 200
-            token = keep_pending(upload.filename, content)
+            kept = (upload.filename, content)
         if not text.strip():
             form.text.errors.append(_("Vui lòng dán nội dung văn bản hoặc chọn tệp."))
             return render_template("extraction/paste.html", form=form), 200
+        limits = current_limits()
+        try:
+            check_text_length(text, limits)
+        except FileTooComplex as error:
+            form.text.errors.append(error.message)
+            return render_template("extraction/paste.html", form=form), 200
         registry = registry_from_db()
         result = extract(text, registry, base_date=form.base_date.data)
+        if len(result.get("tasks") or ()) > limits.max_proposed_tasks:
+            # one review page holds a bounded number of rows (5,827 rows made a 64 MB page)
+            form.text.errors.append(
+                _(
+                    "Văn bản cho ra %(count)s nhiệm vụ, vượt giới hạn %(limit)s nhiệm vụ "
+                    "mỗi lần đọc; hãy chia văn bản thành nhiều phần.",
+                    count=len(result["tasks"]),
+                    limit=limits.max_proposed_tasks,
+                )
+            )
+            return render_template("extraction/paste.html", form=form), 200
+        # the file waits for "Lưu" only once the notice made a review (no orphan on a refusal)
+        token = keep_pending(*kept) if kept else None
         header = result.get("directive") or {}
         data = {
             "number": header.get("number") or "",
@@ -182,11 +202,24 @@ def review():
     form = ReviewForm()
     _set_choices(form)
     action = request.form.get("action", "save")
+    if len(form.tasks) > current_limits().max_proposed_tasks:
+        flash(
+            _(
+                "Mỗi lần lưu tối đa %(limit)s nhiệm vụ.",
+                limit=current_limits().max_proposed_tasks,
+            ),
+            "warning",
+        )
+        return _review(form, status=422)
     if action == "add":
         form.tasks.append_entry({"cadence": "none"})
         return _review(form)
     if action.startswith("fanout-"):
-        return _review(_fan_out(form, int(action.removeprefix("fanout-"))))
+        index = action.removeprefix("fanout-")
+        if not index.isdigit() or int(index) >= len(form.tasks):
+            flash(_("Không tìm thấy nhiệm vụ cần tách."), "warning")
+            return _review(form, status=422)
+        return _review(_fan_out(form, int(index)))
     if action.removeprefix("bulk-") in BULK_ACTIONS:
         return _bulk(form, action.removeprefix("bulk-"))
     if not form.validate_on_submit():

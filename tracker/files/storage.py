@@ -102,6 +102,10 @@ def store(checked: tuple[bytes, str, str], **owner: int | None) -> Attachment:
         **owner,
     )
     db.session.add(attachment)
+    if content_type == "application/pdf":
+        from tracker.files.signing import record_signature
+
+        record_signature(attachment, data)  # verified once, here: pages read the stored verdict
     return attachment
 
 

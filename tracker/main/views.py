@@ -32,7 +32,7 @@ def dashboard():
         as_of=data["as_of"],
         f=filters,
         choices=choices,
-        chosen_directive=chosen_directive(filters.directive_id),
+        chosen_directive=chosen_directive(filters.directive_id, visibility),
     )
 
 

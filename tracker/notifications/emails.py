@@ -17,6 +17,7 @@ from tracker.reminders.emails import WEEKDAYS, absolute_url, vn_day
 
 if TYPE_CHECKING:
     from tracker.agencies.models import Agency
+    from tracker.comments.models import TaskComment
     from tracker.deadlines.models import ExtensionRequest
     from tracker.directives.models import Directive
     from tracker.notifications.services import Assignment
@@ -135,6 +136,25 @@ def render_reopened(
         task=task,
         reason=reason,
         period=period,
+        url=absolute_url("tasks.show", task_id=task.id),
+    )
+    return subject, text, html
+
+
+def render_direction(
+    comment: TaskComment, task: Task, agency: Agency | None
+) -> tuple[str, str, str]:
+    """Subject, text and HTML of "ý kiến chỉ đạo" sent to the task's lead agency."""
+    author = comment.author
+    subject = _subject(
+        "[Ý kiến chỉ đạo] Nhiệm vụ tại văn bản số %(number)s", number=task.directive.number
+    )
+    text, html = _render(
+        "direction",
+        agency=agency,
+        task=task,
+        comment=comment,
+        author=author.full_name if author else "",
         url=absolute_url("tasks.show", task_id=task.id),
     )
     return subject, text, html

@@ -32,8 +32,10 @@ from tracker.notifications.models import (
 from tracker.reminders.models import KIND_LABELS
 from tracker.tasks.models import Task
 from tracker.timeutil import today, utcnow
+from tracker.webhooks import services as webhooks
 
 if TYPE_CHECKING:
+    from tracker.comments.models import TaskComment
     from tracker.deadlines.models import ExtensionRequest, ReportingPeriod
     from tracker.directives.models import Directive
     from tracker.reminders.services import AgencyDigest
@@ -222,6 +224,20 @@ def message(n: Notification) -> str:
             number=number,
             count=d.get("count", 0),
         )
+    if n.kind == "direction":
+        return _(
+            "Ý kiến chỉ đạo của %(author)s về nhiệm vụ tại văn bản số %(number)s: %(excerpt)s",
+            author=d.get("author", ""),
+            number=number,
+            excerpt=d.get("excerpt", ""),
+        )
+    if n.kind == "comment":
+        return _(
+            "%(agency)s trao đổi về nhiệm vụ tại văn bản số %(number)s: %(excerpt)s",
+            agency=d.get("agency", ""),
+            number=number,
+            excerpt=d.get("excerpt", ""),
+        )
     if n.kind in KIND_LABELS:
         label = _(KIND_LABELS[n.kind])
         if d.get("agency"):  # the leaders' copy of an escalation names the agency
@@ -251,6 +267,44 @@ def _insert_ignore(model: type, values: dict[str, Any], conflict: Sequence[str])
     module = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
     stmt = module.insert(model).values(**values).on_conflict_do_nothing(index_elements=conflict)
     return db.session.execute(stmt).rowcount == 1
+
+
+def _insert_ignore_many(
+    model: type, rows: Sequence[dict[str, Any]], conflict: Sequence[str], batch: int = 200
+) -> None:
+    """`_insert_ignore` for many rows, a few hundred per statement."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    module = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    if not rows:
+        return
+    # executemany of one cached statement (a multi-VALUES statement is compiled anew each time)
+    stmt = module.insert(model).on_conflict_do_nothing(index_elements=conflict)
+    for start in range(0, len(rows), batch):
+        db.session.execute(stmt, list(rows[start : start + batch]))
+
+
+def _notification_row(
+    key: str,
+    kind: str,
+    audience: Audience,
+    *,
+    agency_id: int | None = None,
+    task_id: int | None = None,
+    directive_id: int | None = None,
+    data: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    target = f"{audience.value}:{agency_id}" if audience is Audience.AGENCY else audience.value
+    return {
+        "dedup_key": f"{key}:{target}"[:200],
+        "kind": kind,
+        "audience": audience.value,
+        "agency_id": agency_id,
+        "task_id": task_id,
+        "directive_id": directive_id,
+        "data": data or {},
+        "created_at": utcnow(),
+    }
 
 
 def _notify(
@@ -416,20 +470,31 @@ def tasks_assigned(
     for agency_id, items in sorted(by_agency.items(), key=lambda kv: agencies[kv[0]].name):
         items.sort(key=lambda a: a.task.id)
         for item in items:
-            _notify(
-                f"assigned:{item.task.id}",
-                "assigned",
-                Audience.AGENCY,
-                agency_id=agency_id,
-                task_id=item.task.id,
-                directive_id=directive.id,
-                data={
-                    "number": directive.number,
-                    "role": item.role,
-                    "due": _iso(item.task.via_due_on if item.role == "via" else item.task.due_on)
-                    or _iso(item.task.due_on),
-                },
-            )
+            webhooks.task_assigned(directive, item.task, agency_id, item.role)
+        # one INSERT per batch, not per task: an import assigns thousands of tasks at once
+        _insert_ignore_many(
+            Notification,
+            [
+                _notification_row(
+                    f"assigned:{item.task.id}",
+                    "assigned",
+                    Audience.AGENCY,
+                    agency_id=agency_id,
+                    task_id=item.task.id,
+                    directive_id=directive.id,
+                    data={
+                        "number": directive.number,
+                        "role": item.role,
+                        "due": _iso(
+                            item.task.via_due_on if item.role == "via" else item.task.due_on
+                        )
+                        or _iso(item.task.due_on),
+                    },
+                )
+                for item in items
+            ],
+            ("dedup_key",),
+        )
         queued += _queue_email(
             f"assigned:{directive.id}:{agency_id}:{first}",
             "assigned",
@@ -439,6 +504,8 @@ def tasks_assigned(
         )
     if only is not None:
         return queued
+    if not added:
+        webhooks.directive_created(directive, tasks)
     _notify(
         f"directive_saved:{directive.id}:{first}",
         "directive_saved",
@@ -467,6 +534,7 @@ def extension_requested(request: ExtensionRequest) -> None:
         "period": request.period.label if request.period is not None else None,
     }
     key = f"extension_requested:{request.id}"
+    webhooks.extension_requested(request)
     _notify(key, "extension_requested", Audience.OFFICE, task_id=task.id, data=data)
     _queue_email(
         key, "ext_request", office_mailboxes(), render_extension_requested(request, agency)
@@ -488,6 +556,7 @@ def extension_decided(request: ExtensionRequest) -> None:
         "period": request.period.label if request.period is not None else None,
     }
     key = f"extension_decided:{request.id}"
+    webhooks.extension_decided(request)
     _notify(key, kind, Audience.AGENCY, agency_id=task.lead_agency_id, task_id=task.id, data=data)
     recipients = agency_mailboxes([task.lead_agency_id]).get(task.lead_agency_id, [])
     requester = db.session.get(User, request.requested_by_id) if request.requested_by_id else None
@@ -560,6 +629,15 @@ def reminders_sent(digest: AgencyDigest) -> None:
             "due": _iso(d.due_on),
             "period": d.info.get("period"),
         }
+        if d.task_id is not None:
+            webhooks.reminder(
+                key,
+                notice.category,
+                digest.agency_id,
+                d.task_id,
+                due_on=d.due_on,
+                period=d.info.get("period"),
+            )
         _notify(
             key,
             notice.category,
@@ -576,3 +654,47 @@ def reminders_sent(digest: AgencyDigest) -> None:
                 task_id=d.task_id,
                 data={**data, "agency": digest.agency_name},
             )
+
+
+def _excerpt(body: str, limit: int = 140) -> str:
+    text = " ".join(body.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def direction_posted(comment: TaskComment, task: Task) -> None:
+    """New direction on a task: its lead agency is told in the app and by email (one email per
+    post, keyed by the post)."""
+    from tracker.notifications.emails import render_direction
+
+    author = comment.author
+    data = {
+        "number": task.directive.number,
+        "author": author.full_name if author else "",
+        "excerpt": _excerpt(comment.body),
+    }
+    key = f"direction:{comment.id}"
+    _notify(
+        key, "direction", Audience.AGENCY, agency_id=task.lead_agency_id, task_id=task.id, data=data
+    )
+    agency = db.session.get(Agency, task.lead_agency_id)
+    _queue_email(
+        key,
+        "direction",
+        agency_mailboxes([task.lead_agency_id]).get(task.lead_agency_id, []),
+        render_direction(comment, task, agency),
+        agency_id=task.lead_agency_id,
+    )
+
+
+def comment_posted(comment: TaskComment, task: Task) -> None:
+    """An agency replied on a task: the office is told in the app (no email: the office reads
+    its list every day)."""
+    agency = comment.agency or (
+        db.session.get(Agency, comment.agency_id) if comment.agency_id else None
+    )
+    data = {
+        "number": task.directive.number,
+        "agency": agency.name if agency else "",
+        "excerpt": _excerpt(comment.body),
+    }
+    _notify(f"comment:{comment.id}", "comment", Audience.OFFICE, task_id=task.id, data=data)

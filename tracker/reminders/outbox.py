@@ -4,7 +4,8 @@
   older than `STALE_AFTER`) that sets `sending`, counts the attempt and commits; only a rowcount
   of 1 lets this sender go on (SimpleLogin's `take_job`). Two senders never both claim a row.
 * **Send**: through Flask-Mail, outside any transaction.
-* **Mark**: `sent` with `sent_at`, committed. An SMTP error puts the row back to `pending` with
+* **Mark**: `sent` with `sent_at`, committed; if the database refuses the commit (busy,
+  connection lost) the mark alone is retried (`mark_sent`), never the send. An SMTP error puts the row back to `pending` with
   `last_error` and a back-off, or to `failed` after `TRACKER_OUTBOX_MAX_ATTEMPTS`; the batch then
   stops, so a server that is down does not burn the attempts of every other email.
 
@@ -17,6 +18,7 @@ pending and readable in the web UI.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.charset import QP, Charset
@@ -26,6 +28,7 @@ from email.mime.text import MIMEText
 from flask import current_app
 from flask_mail import Message
 from sqlalchemy import and_, or_, select, update
+from sqlalchemy.exc import OperationalError
 
 from tracker import audit
 from tracker.extensions import db, mail
@@ -42,6 +45,9 @@ DEFAULT_MAX_ATTEMPTS = 20
 #: costs about a dozen attempts, not the 2,880 of a per-minute retry
 MAX_BACKOFF = timedelta(hours=6)
 BATCH_SIZE = 100
+#: how long `mark_sent` keeps retrying the "sent" record: a third of STALE_AFTER, so the row is
+#: marked long before another run could take it over
+MARK_RETRY_FOR = STALE_AFTER / 3
 
 
 def mail_configured() -> bool:
@@ -158,7 +164,13 @@ def send_pending(limit: int = BATCH_SIZE) -> SendResult:
         connection = None
         try:
             for email_id in ids:
-                if not claim(email_id, now):
+                try:
+                    claimed = claim(email_id, now)
+                except OperationalError:  # the database is busy: nothing sent, try next run
+                    db.session.rollback()
+                    log.warning("outbox %s not claimed: the database is busy", email_id)
+                    break
+                if not claimed:
                     continue  # another sender has it
                 email = db.session.get(OutboxEmail, email_id, populate_existing=True)
                 try:
@@ -171,11 +183,7 @@ def send_pending(limit: int = BATCH_SIZE) -> SendResult:
                     result.retry_later += email.status == OutboxStatus.PENDING.value
                     log.warning("outbox %s not sent: %s", email.dedup_key, exc)
                     break  # the server is likely down: leave the rest unclaimed
-                email.status = OutboxStatus.SENT.value
-                email.sent_at = utcnow()
-                email.last_error = None
-                email.next_attempt_at = None
-                db.session.commit()
+                mark_sent(email_id)
                 result.sent += 1
         finally:
             if connection is not None:
@@ -185,6 +193,41 @@ def send_pending(limit: int = BATCH_SIZE) -> SendResult:
                     log.debug("closing the SMTP connection failed", exc_info=True)
     result.pending = _count_pending()
     return result
+
+
+def mark_sent(email_id: int, give_up_after: timedelta = MARK_RETRY_FOR) -> None:
+    """Record that the SMTP server accepted an email, retrying the record, never the send.
+
+    If this commit fails (SQLite busy past its timeout, a dropped PostgreSQL connection) and
+    the error went up, the claim would go stale and the next run would send the email again:
+    an 8 s lock once delivered a digest twice. So the mark alone is retried, for well under
+    `STALE_AFTER`, which leaves no window in which another run may claim the row.
+    """
+    deadline = time.monotonic() + give_up_after.total_seconds()
+    pause = 0.2
+    while True:
+        try:
+            db.session.execute(
+                update(OutboxEmail)
+                .where(OutboxEmail.id == email_id)
+                .values(
+                    status=OutboxStatus.SENT.value,
+                    sent_at=utcnow(),
+                    last_error=None,
+                    next_attempt_at=None,
+                )
+                .execution_options(synchronize_session=False)
+            )
+            db.session.commit()
+            return
+        except OperationalError:
+            db.session.rollback()
+            if time.monotonic() > deadline:
+                log.error("outbox %s was sent but could not be marked sent", email_id)
+                raise
+            log.warning("outbox %s sent; the database is busy, marking it again", email_id)
+            time.sleep(pause)
+            pause = min(pause * 2, 5.0)
 
 
 def _mark_failure(email: OutboxEmail, exc: Exception, now: datetime) -> None:

@@ -91,10 +91,17 @@ def daily_sweep(app: Flask) -> Any:
 
 
 def send_outbox(app: Flask) -> Any:
+    """The minute job: the outbox's emails, then the webhooks (same claim → send → mark)."""
     from tracker.reminders.outbox import send_pending
+    from tracker.webhooks.sender import send_pending as send_webhooks
 
     with app.app_context():
-        return send_pending()
+        result = send_pending()
+        try:
+            send_webhooks()
+        except Exception:  # a webhook problem never stops the emails' job
+            log.exception("webhooks not sent")
+        return result
 
 
 def open_periods(app: Flask) -> Any:

@@ -19,14 +19,14 @@ from datetime import date
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import ARRAY, String, and_, any_, bindparam, func, or_, select, text
+from sqlalchemy import ARRAY, String, and_, any_, bindparam, func, select, text, true
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 
 from tracker.agencies.models import Agency, AgencyContact
 from tracker.deadlines.calendar import WorkingCalendar, default_calendar
 from tracker.deadlines.models import CalendarException, ReportingPeriod
-from tracker.deadlines.status import Status
+from tracker.deadlines.status import Status, is_one_off_sql, is_open_sql
 from tracker.directives.models import Directive
 from tracker.extensions import db
 from tracker.reminders.models import OutboxEmail, OutboxStatus, ReminderRecord
@@ -40,14 +40,13 @@ from tracker.reminders.policy import (
 )
 from tracker.settings import get_setting, set_setting
 from tracker.tasks.models import ProgressUpdate, Task
-from tracker.tasks.queries import status_expression
 from tracker.timeutil import local_date, utcnow, zone
 
 log = logging.getLogger(__name__)
 
 POLICY_SETTING = "reminders.policy"
 #: pg_try_advisory_xact_lock keys (any constant bigint, fixed forever)
-LOCK_KEYS = {"sweep": 4_720_250_001, "send": 4_720_250_002}
+LOCK_KEYS = {"sweep": 4_720_250_001, "send": 4_720_250_002, "webhooks": 4_720_250_003}
 #: how many of the longest overdue tasks the office summary lists
 SUMMARY_TOP = 10
 
@@ -122,8 +121,7 @@ def insert_ignore(model: type, values: dict[str, Any]) -> int | None:
 def _open_task(day: date):
     """Tasks still open at the end of `day` and not paused (SQL)."""
     return and_(
-        or_(Task.done_on.is_(None), Task.done_on > day),
-        or_(Task.cancelled_on.is_(None), Task.cancelled_on > day),
+        is_open_sql(day, done_on=Task.done_on, cancelled_on=Task.cancelled_on),
         Task.reminders_paused.is_(False),
     )
 
@@ -171,7 +169,7 @@ def collect_deadlines(day: date, policy: Policy) -> list[Deadline]:
         .join(Directive, Directive.id == Task.directive_id)
         .join(lead, lead.id == Task.lead_agency_id)
         .where(_open_task(day), lead.active.is_(True))
-        .where(or_(ReportingPeriod.done_on.is_(None), ReportingPeriod.done_on > day))
+        .where(is_open_sql(day, done_on=ReportingPeriod.done_on, cancelled_on=Task.cancelled_on))
         .where(ReportingPeriod.due_on <= horizon_day)
     ):
         deadlines.append(
@@ -194,7 +192,7 @@ def collect_deadlines(day: date, policy: Policy) -> list[Deadline]:
         .join(via, via.id == Task.via_agency_id)
         .where(_open_task(day), via.active.is_(True))
         .where(Task.via_due_on.is_not(None), Task.via_due_on <= horizon_day)
-        .where(or_(Task.via_done_on.is_(None), Task.via_done_on > day))
+        .where(is_open_sql(day, done_on=Task.via_done_on, cancelled_on=Task.cancelled_on))
     ):
         deadlines.append(
             Deadline(
@@ -228,7 +226,7 @@ def collect_deadlines(day: date, policy: Policy) -> list[Deadline]:
             .join(lead, lead.id == Task.lead_agency_id)
             .outerjoin(last, last.c.task_id == Task.id)
             .where(_open_task(day), lead.active.is_(True), Task.due_on.is_(None))
-            .where(or_(Task.cadence.is_(None), Task.cadence.in_(("", "none"))))
+            .where(is_one_off_sql(Task.cadence))
         ):
             # func.max keeps the column type, so both values come back aware (UTC)
             moments = [m for m in (row.created_at, row.last_at) if m is not None]
@@ -353,32 +351,24 @@ def plan(day: date, policy: Policy | None = None, cal: WorkingCalendar | None = 
 
 
 def office_summary(day: date) -> dict[str, Any]:
-    """Counts per status and the longest overdue open tasks, for the office's daily email."""
-    status = status_expression(day).label("status")
-    counts = dict(db.session.execute(select(status, func.count(Task.id)).group_by(status)).all())
-    lead = aliased(Agency)
-    overdue = db.session.execute(
-        select(Task.id, Task.content, Task.due_on, lead.name.label("agency"))
-        .join(lead, lead.id == Task.lead_agency_id)
-        .where(
-            or_(Task.done_on.is_(None), Task.done_on > day),
-            or_(Task.cancelled_on.is_(None), Task.cancelled_on > day),
-            Task.due_on < day,
-        )
-        .order_by(Task.due_on, Task.id)
-        .limit(SUMMARY_TOP)
-    ).all()
+    """Obligations per state and the longest overdue ones, for the office's daily email —
+    counted and listed as Tổng quan does (`tracker.reports.dashboard`)."""
+    from tracker.reports.dashboard import Filters, oldest_overdue, status_counts
+
+    counts = status_counts(true(), Filters(), day)
+    overdue = oldest_overdue(true(), Filters(), day, limit=SUMMARY_TOP)
     return {
         "counts": [
             {"code": s.value, "label": s.label, "count": counts.get(s.value, 0)} for s in Status
         ],
         "longest_overdue": [
             {
-                "task_id": r.id,
-                "content": r.content,
-                "agency": r.agency,
-                "due_on": r.due_on,
-                "days_overdue": (day - r.due_on).days,
+                "task_id": r["id"],
+                "content": r["content"],
+                "obligation": r["obligation"],
+                "agency": r["lead_agency"],
+                "due_on": r["due_on"],
+                "days_overdue": (day - r["due_on"]).days,
             }
             for r in overdue
         ],

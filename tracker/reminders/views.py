@@ -62,8 +62,14 @@ def outbox_show(email_id: int):
 @bp.route("/outbox/<int:email_id>/html")
 @office_required
 def outbox_html(email_id: int):
-    """The HTML body as the recipient sees it, with a CSP that allows only its inline styles."""
-    response = Response(_email_or_404(email_id).body_html, mimetype="text/html")
+    """The HTML body as the recipient sees it, with a CSP that allows only its inline styles.
+
+    A password-reset email's body holds a link only its recipient may use: never shown.
+    """
+    email = _email_or_404(email_id)
+    if email.kind == "password_reset":
+        abort(404)
+    response = Response(email.body_html, mimetype="text/html")
     response.headers["Content-Security-Policy"] = (
         "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; "
         "form-action 'none'"

@@ -1,35 +1,43 @@
 """The home dashboards: the office's (every task) and an agency's (its own tasks).
 
 Both are the same queries under a different visibility clause (`task_visibility`), so an agency
-officer can never see another agency's numbers. Counts are grouped in SQL; the lists are
-bounded; the overdue export streams one joined query. Today's state uses the task's current
-due date (approved extensions applied), as the task list does.
+officer can never see another agency's numbers. What they count and list are *obligations*
+(`tracker.deadlines.obligations`): a one-off task's deadline, each begun reporting period of a
+recurring task, a via agency's own deadline — each row says which. Counts are grouped in SQL,
+one statement per kind of obligation; the lists are bounded; the overdue export streams one
+UNION ALL. Today's state uses the current due dates (approved extensions applied), as the task
+list does.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, Select, func, select, union_all
+from sqlalchemy import ColumnElement, Select, String, func, literal, select, union_all
+from sqlalchemy.orm import aliased
 
 from tracker.agencies.models import Agency
+from tracker.deadlines import obligations as ob
 from tracker.deadlines.models import ExtensionRequest, ExtensionState
-from tracker.deadlines.status import Status
+from tracker.deadlines.status import (
+    DUE_SOON_DAYS,
+    OPEN_STATES,
+    Status,
+    is_due_soon_sql,
+    is_overdue_sql,
+    status_is_sql,
+)
 from tracker.directives.models import Directive, DirectiveKind
 from tracker.extensions import db
 from tracker.i18n import parse_date
 from tracker.reports.queries import co_agency_names
 from tracker.tasks.models import Task
-from tracker.tasks.queries import (
-    involving_agency,
-    open_condition,
-    status_condition,
-)
+from tracker.tasks.queries import obligation_filter
 from tracker.tasks.search import task_search
 
 #: the tiles of the dashboard, in order
@@ -40,11 +48,6 @@ TILES = [
     Status.OPEN_OVERDUE,
     Status.NO_DEADLINE,
 ]
-#: the states `status=open` keeps (`open_condition`)
-OPEN_STATES = frozenset(
-    {Status.OPEN_ON_TIME.value, Status.OPEN_OVERDUE.value, Status.NO_DEADLINE.value}
-)
-DUE_SOON_DAYS = 7
 LIST_LIMIT = 200
 #: overdue tasks shown under each agency (its oldest), for the agencies with the most; the
 #: export has them all (140 agencies × a list each weighed 300 KB of HTML at 100k tasks)
@@ -145,7 +148,7 @@ class Filters:
         0 and opens no list: its link would list tasks the dashboard did not count."""
         if not self.status or self.status == status:
             return True
-        return self.status == "open" and status in OPEN_STATES
+        return self.status == "open" and Status(status) in OPEN_STATES
 
     def query_args(self, *, without: str = "") -> dict[str, str]:
         """Every active filter as query arguments (for the export links), but `without`."""
@@ -162,63 +165,82 @@ class Filters:
         return {k: str(v) for k, v in pairs.items() if v and k != without}
 
 
-def _conditions(visibility: ColumnElement[bool], f: Filters, as_of: date) -> list:
+def task_conditions(visibility: ColumnElement[bool], f: Filters) -> list:
+    """The filters that read the task and its directive (shared by every kind of obligation)."""
     where = [visibility]
     if f.agency_id:
-        where.append(involving_agency(f.agency_id))
+        where.append(ob.involves_agency_sql(f.agency_id))
     if f.directive_id:
         where.append(Task.directive_id == f.directive_id)
     if f.issuer:
         where.append(Directive.issuer == f.issuer)
     if f.kind:
         where.append(Directive.kind == f.kind)
-    if f.due_from:
-        where.append(Task.due_on >= f.due_from)
-    if f.due_to:
-        where.append(Task.due_on <= f.due_to)
-    if f.status == "open":
-        where.append(open_condition(as_of))
-    elif f.status:
-        where.append(status_condition(f.status, as_of))
     if f.q:
         # the task list's search (every word, in any order), so a tile's count is its list's
         where.append(task_search(f.q))
     return where
 
 
-def _needs_directive(f: Filters) -> bool:
+def obligation_conditions(arm: ob.Arm, f: Filters, as_of: date) -> list:
+    """The filters that read the obligation itself: its due date and its state."""
+    return obligation_filter(arm, as_of, status=f.status, due_from=f.due_from, due_to=f.due_to)
+
+
+def needs_directive(f: Filters) -> bool:
     """Whether the filters read the directive's columns (else the counts skip that join: at 1M
     tasks, joining every task to its directive only to count them costs more than the count)."""
     return bool(f.issuer or f.kind or f.q)
 
 
-def _tasks_from(stmt: Select, f: Filters) -> Select:
-    stmt = stmt.select_from(Task)
-    if _needs_directive(f):
+def _from_arm(arm: ob.Arm, f: Filters, *columns) -> Select:
+    stmt = arm.select(*columns)
+    if needs_directive(f):
         stmt = stmt.join(Directive, Directive.id == Task.directive_id)
     return stmt
 
 
-def _task_rows(where: list, f: Filters, *extra, order, limit: int | None = LIST_LIMIT) -> Select:
-    """A bounded list of tasks with their lead agency's name (the directive's number is added
-    by `_with_directive_numbers`: joining every task to its directive before the LIMIT made
-    PostgreSQL hash the whole directive table, 100 ms at 1M tasks)."""
-    columns = [
-        Task.id,
-        Task.content,
-        Task.due_on,
-        Task.done_on,
-        Task.lead_agency_id,
-        Task.directive_id,
-        Agency.name.label("lead_agency"),
-    ]
+def _where(arm: ob.Arm, visibility: ColumnElement[bool], f: Filters, as_of: date) -> list:
+    return [*task_conditions(visibility, f), *obligation_conditions(arm, f, as_of)]
+
+
+def _rows(
+    arm: ob.Arm, visibility, f: Filters, as_of: date, *extra, order, limit: int | None
+) -> Select:
+    """A bounded list of one kind of obligation with what a row shows: the task's content, its
+    directive's id (the number is added by `_with_directive_numbers`: joining every task to its
+    directive before the LIMIT made PostgreSQL hash the whole directive table, 100 ms at 1M
+    tasks) and the name of the agency it is answerable to."""
     stmt = (
-        _tasks_from(select(*columns), f)
-        .join(Agency, Agency.id == Task.lead_agency_id)
-        .where(*where, *extra)
+        _from_arm(
+            arm,
+            f,
+            literal(arm.kind, String).label("kind"),
+            Task.id.label("id"),
+            Task.content,
+            arm.period_id.label("period_id"),
+            arm.label.label("period_label"),
+            arm.due_on.label("due_on"),
+            arm.done_on.label("done_on"),
+            arm.agency_id.label("agency_id"),
+            Task.directive_id,
+            Agency.name.label("lead_agency"),
+        )
+        .join(Agency, Agency.id == arm.agency_id)
+        .where(*_where(arm, visibility, f, as_of), *extra)
         .order_by(*order)
     )
     return stmt.limit(limit) if limit else stmt
+
+
+def _first(stmts: list[Select], key, limit: int) -> list:
+    """The first ``limit`` rows of several bounded lists, merged in ``key`` order, in one
+    statement (each part keeps its own ORDER BY … LIMIT, which its index serves)."""
+    parts = [stmt.subquery() for stmt in stmts]
+    if not parts:
+        return []
+    union = union_all(*(select(part) for part in parts)) if len(parts) > 1 else select(parts[0])
+    return sorted(db.session.execute(union).all(), key=key)[:limit]
 
 
 def _with_directive_numbers(*lists: list) -> list[list[dict[str, Any]]]:
@@ -232,9 +254,30 @@ def _with_directive_numbers(*lists: list) -> list[list[dict[str, Any]]]:
         else []
     )
     return [
-        [{**row._asdict(), "directive": numbers.get(row.directive_id, "")} for row in rows]
+        [
+            {
+                **row._asdict(),
+                "directive": numbers.get(row.directive_id, ""),
+                "obligation": obligation_label(row.kind, row.period_label),
+            }
+            for row in rows
+        ]
         for rows in lists
     ]
+
+
+def obligation_label(kind: str, period_label: str | None, via_agency: str | None = None) -> str:
+    """Which obligation a row is: "" for a task's own deadline, else "Báo cáo tháng 7/2025" or
+    "Báo cáo tổng hợp" (the via agency's own deadline, naming that agency when given)."""
+    if kind == ob.PERIOD:
+        label = period_label or ""
+        # "Quý III/2025" → "Báo cáo quý III/2025": only the first letter is lowered
+        return _("Báo cáo %(period)s", period=label[:1].lower() + label[1:])
+    if kind == ob.VIA:
+        if via_agency:
+            return _("Báo cáo tổng hợp của %(agency)s", agency=via_agency)
+        return _("Báo cáo tổng hợp")
+    return ""
 
 
 def extensions_url() -> str:
@@ -242,94 +285,174 @@ def extensions_url() -> str:
     return url_for("deadlines.extensions")
 
 
-def status_counts(where: list, f: Filters, as_of: date) -> dict[str, int]:
-    """How many tasks are in each state, in one pass: one filtered count per state.
+def status_counts(visibility: ColumnElement[bool], f: Filters, as_of: date) -> dict[str, int]:
+    """How many obligations are in each state: one filtered count per state, one statement per
+    kind of obligation.
 
-    The conditions are `status_condition`'s (mutually exclusive, the CASE of
-    `status_expression` written per state), so a count never disagrees with the list its tile
-    opens. Only the columns of the covering index `ix_task_done_due_cancelled` are read: the
-    office's unfiltered counts are an index-only scan, not a pass over every task's text.
+    The conditions are `status_is_sql`'s (mutually exclusive), so a count never disagrees with
+    the list its tile opens. For tasks, only the columns of the covering index
+    `ix_task_done_due_cancelled` are read: the office's unfiltered counts are an index-only scan.
     """
     codes = [s.value for s in Status]
-    row = db.session.execute(
-        _tasks_from(
-            select(*(func.count().filter(status_condition(code, as_of)) for code in codes)), f
-        ).where(*where)
-    ).one()
-    return dict(zip(codes, row, strict=True))
+    totals = dict.fromkeys(codes, 0)
+    for arm in ob.arms(as_of):
+        row = db.session.execute(
+            _from_arm(
+                arm,
+                f,
+                *(
+                    func.count().filter(status_is_sql(code, as_of, **arm.status_kwargs()))
+                    for code in codes
+                ),
+            ).where(*_where(arm, visibility, f, as_of))
+        ).one()
+        for code, n in zip(codes, row, strict=True):
+            totals[code] += n
+    return totals
+
+
+def oldest_overdue(
+    visibility: ColumnElement[bool], f: Filters, as_of: date, *, limit: int
+) -> list[dict[str, Any]]:
+    """The ``limit`` obligations overdue the longest (every kind), as dashboard rows."""
+    rows = _first(
+        [
+            _rows(
+                arm,
+                visibility,
+                f,
+                as_of,
+                is_overdue_sql(as_of, **arm.status_kwargs()),
+                order=(arm.due_on, Task.id),
+                limit=limit,
+            )
+            for arm in ob.arms(as_of)
+        ],
+        key=lambda r: (r.due_on, r.id, r.period_id or 0),
+        limit=limit,
+    )
+    return _with_directive_numbers(rows)[0]
+
+
+def count_obligations(visibility: ColumnElement[bool], f: Filters, as_of: date) -> int:
+    """How many obligations pass every filter — the number on the tile that opened the list."""
+    counts = status_counts(visibility, f, as_of)
+    if f.status == "open":
+        return sum(counts[s.value] for s in OPEN_STATES)
+    if f.status:
+        return counts[f.status]
+    return sum(counts.values())
+
+
+def obligation_matcher(f: Filters, as_of: date):
+    """Whether a row of `obligations.task_lines` passes the state and due-date filters (the
+    Python twin of `obligation_conditions`, for naming a listed task's matching obligations)."""
+
+    def matches_filter(row) -> bool:
+        if f.due_from and (row.due_on is None or row.due_on < f.due_from):
+            return False
+        if f.due_to and (row.due_on is None or row.due_on > f.due_to):
+            return False
+        if f.status == "open":
+            return Status(row.status) in OPEN_STATES
+        return not f.status or row.status == f.status
+
+    return matches_filter
 
 
 def build_dashboard(visibility: ColumnElement[bool], f: Filters, as_of: date) -> dict[str, Any]:
     """Everything the dashboard shows, in a handful of grouped or bounded queries."""
-    where = _conditions(visibility, f, as_of)
-    counts = status_counts(where, f, as_of)
-    overdue = status_condition(Status.OPEN_OVERDUE.value, as_of)
-    per_agency = (
-        _tasks_from(
-            select(
-                Task.lead_agency_id.label("agency_id"),
-                func.count().label("count"),
-                func.min(Task.due_on).label("oldest_due"),
-            ),
+    counts = status_counts(visibility, f, as_of)
+    arms = ob.arms(as_of)
+
+    def overdue(arm: ob.Arm) -> ColumnElement[bool]:
+        return is_overdue_sql(as_of, **arm.status_kwargs())
+
+    per_arm = [
+        _from_arm(
+            arm,
             f,
+            arm.agency_id.label("agency_id"),
+            func.count().label("count"),
+            func.min(arm.due_on).label("oldest_due"),
         )
-        .where(*where, overdue)
-        .group_by(Task.lead_agency_id)
-        .subquery()
-    )
-    by_agency = db.session.execute(
-        select(Agency.id, Agency.name, per_agency.c.count, per_agency.c.oldest_due)
-        .join(per_agency, per_agency.c.agency_id == Agency.id)
-        .order_by(per_agency.c.count.desc(), Agency.name)
-    ).all()
-    # each agency's oldest overdue tasks (a page of 200 rows in agency-name order used to fill
-    # only the first few agencies, and weighed 60 KB of HTML): one small ordered LIMIT per
-    # agency, which the (lead, due) index on open tasks serves directly — ranking every overdue
-    # task of ten agencies with row_number() read 60k rows at 1M tasks
-    listed = [a.id for a in by_agency[:AGENCIES_WITH_TASKS]]
-    parts = [
-        _task_rows(
-            where,
-            f,
-            overdue,
-            Task.lead_agency_id == agency_id,
-            order=(Task.due_on, Task.id),
-            limit=PER_AGENCY,
-        ).subquery()
-        for agency_id in listed
+        .where(*_where(arm, visibility, f, as_of), overdue(arm))
+        .group_by(arm.agency_id)
+        for arm in arms
     ]
-    overdue_rows = []
-    if parts:
-        stmt = union_all(*(select(part) for part in parts)) if len(parts) > 1 else select(parts[0])
-        overdue_rows = sorted(db.session.execute(stmt).all(), key=lambda r: (r.due_on, r.id))
-    due_soon = db.session.execute(
-        _task_rows(
-            where,
-            f,
-            open_condition(as_of),
-            Task.due_on >= as_of,
-            Task.due_on <= as_of + timedelta(days=DUE_SOON_DAYS),
-            order=(Task.due_on, Task.id),
-            limit=DUE_SOON_LIMIT + 1,
+    per_agency = union_all(*per_arm).subquery()
+    by_agency = db.session.execute(
+        select(
+            Agency.id,
+            Agency.name,
+            func.sum(per_agency.c.count).label("count"),
+            func.min(per_agency.c.oldest_due).label("oldest_due"),
         )
+        .join(per_agency, per_agency.c.agency_id == Agency.id)
+        .group_by(Agency.id, Agency.name)
+        .order_by(func.sum(per_agency.c.count).desc(), Agency.name)
     ).all()
+    # each agency's oldest overdue obligations (a page of 200 rows in agency-name order used to
+    # fill only the first few agencies): one small ordered LIMIT per agency and kind, which the
+    # (agency, due) indexes on open tasks and open periods serve directly
+    listed = [a.id for a in by_agency[:AGENCIES_WITH_TASKS]]
+    overdue_rows = _first(
+        [
+            _rows(
+                arm,
+                visibility,
+                f,
+                as_of,
+                overdue(arm),
+                arm.agency_id == agency_id,
+                order=(arm.due_on, Task.id),
+                limit=PER_AGENCY,
+            )
+            for agency_id in listed
+            for arm in arms
+        ],
+        key=lambda r: (r.due_on, r.id, r.period_id or 0),
+        limit=len(listed) * len(arms) * PER_AGENCY,
+    )
+    due_soon = _first(
+        [
+            _rows(
+                arm,
+                visibility,
+                f,
+                as_of,
+                is_due_soon_sql(as_of, **arm.status_kwargs(), days=DUE_SOON_DAYS),
+                order=(arm.due_on, Task.id),
+                limit=DUE_SOON_LIMIT + 1,
+            )
+            for arm in arms
+        ],
+        key=lambda r: (r.due_on, r.id, r.period_id or 0),
+        limit=DUE_SOON_LIMIT + 1,
+    )
+    # what was completed last: tasks (a submitted period shows on its task's page)
     recent = db.session.execute(
-        _task_rows(
-            where,
+        _rows(
+            arms[0],
+            visibility,
             f,
-            Task.done_on.is_not(None),
-            Task.done_on <= as_of,
-            Task.cancelled_on.is_(None),
-            order=(Task.done_on.desc(), Task.id.desc()),
+            as_of,
+            arms[0].done_on.is_not(None),
+            arms[0].done_on <= as_of,
+            arms[0].cancelled_on.is_(None),
+            order=(arms[0].done_on.desc(), Task.id.desc()),
             limit=10,
         )
     ).all()
+    tasks = select(Task.id).select_from(Task)
+    if needs_directive(f):
+        tasks = tasks.join(Directive, Directive.id == Task.directive_id)
     pending = db.session.execute(
         select(func.count(ExtensionRequest.id)).where(
             ExtensionRequest.state == ExtensionState.PENDING.value,
-            _tasks_from(select(Task.id), f)
-            .where(Task.id == ExtensionRequest.task_id, *where)
-            .exists(),
+            tasks.where(
+                Task.id == ExtensionRequest.task_id, *task_conditions(visibility, f)
+            ).exists(),
         )
     ).scalar_one()
     overdue_rows, due_soon, recent = _with_directive_numbers(overdue_rows, due_soon, recent)
@@ -344,17 +467,17 @@ def build_dashboard(visibility: ColumnElement[bool], f: Filters, as_of: date) ->
         for a in by_agency
     }
     for row in overdue_rows:
-        if row["lead_agency_id"] in groups:
-            groups[row["lead_agency_id"]]["tasks"].append(
-                {**row, "days_overdue": (as_of - row["due_on"]).days}
-            )
+        group = groups.get(row["agency_id"])
+        if group is not None and len(group["tasks"]) < PER_AGENCY:
+            group["tasks"].append({**row, "days_overdue": (as_of - row["due_on"]).days})
+    total = sum(a.count for a in by_agency)
     return {
         "as_of": as_of,
         "tiles": [(s, counts.get(s.value, 0)) for s in TILES],
         "cancelled": counts.get(Status.CANCELLED.value, 0),
         "overdue_groups": list(groups.values()),
-        "overdue_total": sum(a.count for a in by_agency),
-        "overdue_truncated": len(overdue_rows) < sum(a.count for a in by_agency),
+        "overdue_total": total,
+        "overdue_truncated": sum(len(g["tasks"]) for g in groups.values()) < total,
         "per_agency": PER_AGENCY,
         "due_soon": due_soon[:DUE_SOON_LIMIT],
         "due_soon_more": len(due_soon) > DUE_SOON_LIMIT,
@@ -388,37 +511,62 @@ def filter_choices(visibility: ColumnElement[bool], *, with_agencies: bool) -> d
     }
 
 
-def chosen_directive(directive_id: int | None) -> Directive | None:
-    """The directive of a `?directive=ID` filter, to name it on the page."""
-    return db.session.get(Directive, directive_id) if directive_id else None
+def chosen_directive(directive_id: int | None, visibility: ColumnElement[bool]) -> Directive | None:
+    """The directive of a `?directive=ID` filter, to name it on the page.
+
+    Only a directive with a task the user may see is named: otherwise an agency officer could
+    read every directive's number by counting up the id (issue 14).
+    """
+    if not directive_id:
+        return None
+    visible = select(Task.id).where(Task.directive_id == directive_id, visibility).exists()
+    return db.session.execute(
+        select(Directive).where(Directive.id == directive_id, visible)
+    ).scalar_one_or_none()
 
 
 def overdue_records(
     visibility: ColumnElement[bool], f: Filters, as_of: date
 ) -> Iterator[dict[str, Any]]:
-    """Every overdue task (filters applied), streamed from one joined query."""
+    """Every overdue obligation (filters applied) — one-off tasks, reporting periods and via
+    agencies' own deadlines — streamed from one UNION ALL, by the agency it is answerable to
+    (the lead, or the via agency for its own deadline), then due date. Each row names its
+    obligation ("Báo cáo quý III/2025"); the lead agency column stays the task's lead."""
     co = co_agency_names()
-    stmt = (
-        select(
-            Task.id.label("task_id"),
-            Task.content,
-            Task.due_on,
-            Directive.number.label("directive"),
-            Directive.issued_on.label("directive_issued_on"),
-            Agency.name.label("lead_agency"),
-            co.c.names.label("co_agencies"),
+    answerable = aliased(Agency)
+    parts = []
+    for arm in ob.arms(as_of):
+        parts.append(
+            arm.select(
+                literal(arm.kind, String).label("kind"),
+                Task.id.label("task_id"),
+                Task.content,
+                arm.label.label("period_label"),
+                arm.due_on.label("due_on"),
+                Directive.number.label("directive"),
+                Directive.issued_on.label("directive_issued_on"),
+                Agency.name.label("lead_agency"),
+                co.c.names.label("co_agencies"),
+                arm.period_id.label("period_id"),
+                answerable.name.label("agency"),
+            )
+            .join(Directive, Directive.id == Task.directive_id)
+            .join(Agency, Agency.id == Task.lead_agency_id)
+            .join(answerable, answerable.id == arm.agency_id)
+            .outerjoin(co, co.c.task_id == Task.id)
+            .where(*_where(arm, visibility, f, as_of), is_overdue_sql(as_of, **arm.status_kwargs()))
         )
-        .join(Directive, Directive.id == Task.directive_id)
-        .join(Agency, Agency.id == Task.lead_agency_id)
-        .outerjoin(co, co.c.task_id == Task.id)
-        .where(*_conditions(visibility, f, as_of), status_condition("open_overdue", as_of))
-        .order_by(Agency.name, Task.due_on, Task.id)
+    union = union_all(*parts).subquery()
+    stmt = (
+        select(union)
+        .order_by(union.c.agency, union.c.due_on, union.c.task_id, union.c.period_id)
         .execution_options(yield_per=500)
     )
     for number, row in enumerate(db.session.execute(stmt), start=1):
         yield {
             **row._asdict(),
             "stt": number,
+            "obligation": obligation_label(row.kind, row.period_label, row.agency),
             "co_agencies": row.co_agencies or "",
             "days_overdue": (as_of - row.due_on).days,
         }

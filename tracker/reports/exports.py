@@ -97,6 +97,9 @@ OVERDUE_COLUMNS: list[tuple[str, str, int]] = [
     ("co_agencies", "Đơn vị phối hợp", 30),
     ("due_on", "Thời hạn", 12),
     ("days_overdue", "Số ngày quá hạn", 10),
+    # which obligation of the task is overdue: "Báo cáo tháng 7/2025", "Báo cáo tổng hợp của Sở
+    # Nội vụ" (the via agency's own deadline); empty for the task's own deadline (issue 12)
+    ("obligation", "Kỳ báo cáo", 30),
 ]
 
 

@@ -64,14 +64,21 @@ from sqlalchemy.orm import aliased
 
 from tracker.agencies.models import Agency
 from tracker.deadlines.models import ExtensionRequest, ExtensionState, ReportingPeriod
+from tracker.deadlines.obligations import approved_extensions_sql
+from tracker.deadlines.status import (
+    Status,
+    due_on_as_of_sql,
+    is_one_off_sql,
+    is_open_sql,
+    latest_extension_sql,
+    status_is_sql,
+)
 from tracker.directives.models import Directive
 from tracker.extensions import db
 from tracker.sql import in_ids
 from tracker.tasks.models import ProgressUpdate, Task, task_co_agency
 from tracker.timeutil import zone
 
-#: cadence values of a one-off task (older rows may hold NULL or "")
-ONE_OFF = ("none", "")
 #: months without a progress update after which an undated task is singled out
 STALE_MONTHS = 3
 
@@ -114,10 +121,6 @@ class Scope:
     as_of: date
 
 
-def _is_one_off() -> ColumnElement[bool]:
-    return or_(Task.cadence.is_(None), Task.cadence.in_(ONE_OFF))
-
-
 def _approved_on_or_before(ext, as_of: date) -> list[ColumnElement[bool]]:
     return [
         ext.state == ExtensionState.APPROVED.value,
@@ -129,33 +132,8 @@ def _approved_on_or_before(ext, as_of: date) -> list[ColumnElement[bool]]:
 
 def latest_extensions(as_of: date, *, periods: bool) -> Subquery:
     """The approved extension in force at the end of ``as_of`` per task (or per period):
-    ``(owner_id, approved_due_on)``, the latest decision on or before ``as_of`` winning, ties
-    broken by the later request, as in ``tracker.deadlines.status.due_on_as_of``.
-
-    Joined to the items (issue 7) rather than asked per row: the correlated subquery it
-    replaces ran once per extended item, up to three times per row, and kept PostgreSQL from
-    running the report in parallel; this is one pass over the approved extensions.
-    """
-    ext = aliased(ExtensionRequest)
-    owner = ext.period_id if periods else ext.task_id
-    rank = (
-        func.row_number()
-        .over(partition_by=owner, order_by=(ext.decided_on.desc(), ext.id.desc()))
-        .label("rank")
-    )
-    ranked = (
-        select(owner.label("owner_id"), ext.approved_due_on.label("approved_due_on"), rank)
-        .where(
-            ext.period_id.is_not(None) if periods else ext.period_id.is_(None),
-            *_approved_on_or_before(ext, as_of),
-        )
-        .subquery()
-    )
-    return (
-        select(ranked.c.owner_id, ranked.c.approved_due_on)
-        .where(ranked.c.rank == 1)
-        .subquery("periods_ext" if periods else "tasks_ext")
-    )
+    ``(owner_id, approved_due_on)`` — `tracker.deadlines.status.latest_extension_sql`."""
+    return latest_extension_sql(as_of, approved_extensions_sql(periods=periods))
 
 
 def _task_may_fall_in(scope: Scope) -> ColumnElement[bool]:
@@ -202,7 +180,7 @@ def report_items(scope: Scope) -> Subquery:
     """Every item of the report as one row (see the module doc for what belongs)."""
     as_of = scope.as_of
     t_ext = latest_extensions(as_of, periods=False)
-    t_due = func.coalesce(t_ext.c.approved_due_on, Task.original_due_on)
+    t_due = due_on_as_of_sql(Task.original_due_on, t_ext)
     one_off = (
         select(
             literal("task", String).label("kind"),
@@ -221,7 +199,7 @@ def report_items(scope: Scope) -> Subquery:
         .outerjoin(t_ext, t_ext.c.owner_id == Task.id)
         .where(
             _task_may_fall_in(scope),
-            _is_one_off(),
+            is_one_off_sql(Task.cadence),
             Directive.issued_on <= as_of,
             t_due >= scope.starts_on,
             t_due <= scope.ends_on,
@@ -229,7 +207,7 @@ def report_items(scope: Scope) -> Subquery:
     )
 
     p_ext = latest_extensions(as_of, periods=True)
-    p_due = func.coalesce(p_ext.c.approved_due_on, ReportingPeriod.original_due_on)
+    p_due = due_on_as_of_sql(ReportingPeriod.original_due_on, p_ext)
     periods = (
         select(
             literal("period", String).label("kind"),
@@ -280,7 +258,7 @@ def report_items(scope: Scope) -> Subquery:
         .where(
             # no due date in force: none set, and no approved extension gave one by D
             Task.original_due_on.is_(None),
-            _is_one_off(),
+            is_one_off_sql(Task.cadence),
             not_(
                 exists().where(
                     undated_ext.task_id == Task.id,
@@ -289,8 +267,7 @@ def report_items(scope: Scope) -> Subquery:
                 )
             ),
             Directive.issued_on <= stale_since,
-            or_(Task.done_on.is_(None), Task.done_on > as_of),
-            or_(Task.cancelled_on.is_(None), Task.cancelled_on > as_of),
+            is_open_sql(as_of, done_on=Task.done_on, cancelled_on=Task.cancelled_on),
             not_(recent_update),
         )
     )
@@ -301,28 +278,29 @@ def metric_conditions(items: Subquery, as_of: date) -> dict[str, ColumnElement[b
     """A WHERE clause per metric over ``report_items`` (used by the counts and the drill-down)."""
     c = items.c
     in_period = c.kind != "undated"
-    done = and_(c.done_on.is_not(None), c.done_on <= as_of)
-    not_done = or_(c.done_on.is_(None), c.done_on > as_of)
-    # status_as_of: cancelled on or before D, unless completed on or before the cancellation
-    active = or_(
-        c.cancelled_on.is_(None),
-        c.cancelled_on > as_of,
-        and_(done, c.done_on <= c.cancelled_on),
-    )
-    base = and_(in_period, active)
-    open_overdue = and_(base, not_done, c.due_on < as_of)
+    state = {
+        code: status_is_sql(
+            code, as_of, due_on=c.due_on, done_on=c.done_on, cancelled_on=c.cancelled_on
+        )
+        for code in Status
+    }
+    base = and_(in_period, not_(state[Status.CANCELLED]))
+    open_overdue = and_(in_period, state[Status.OPEN_OVERDUE])
     return {
         "total": base,
-        "done_on_time": and_(base, done, c.done_on <= c.due_on),
-        "done_late": and_(base, done, c.done_on > c.due_on),
-        "open_on_time": and_(base, not_done, c.due_on >= as_of),
+        "done_on_time": and_(in_period, state[Status.DONE_ON_TIME]),
+        "done_late": and_(in_period, state[Status.DONE_LATE]),
+        "open_on_time": and_(in_period, state[Status.OPEN_ON_TIME]),
         "open_overdue": open_overdue,
-        "settled": and_(base, or_(done, c.due_on < as_of)),
+        "settled": and_(
+            in_period,
+            or_(state[Status.DONE_ON_TIME], state[Status.DONE_LATE], state[Status.OPEN_OVERDUE]),
+        ),
         "extended": and_(base, c.extended == 1),
         "overdue_30": and_(open_overdue, c.due_on < as_of - timedelta(days=30)),
         "overdue_120": and_(open_overdue, c.due_on < as_of - timedelta(days=120)),
         "stale_undated": c.kind == "undated",
-        "cancelled": and_(in_period, not_(active)),
+        "cancelled": and_(in_period, state[Status.CANCELLED]),
     }
 
 

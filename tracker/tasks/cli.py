@@ -1,7 +1,11 @@
-"""`flask --app wsgi tasks list [--agency NAME] [--directive NUMBER] [--as-of DATE] --json`"""
+"""`flask --app wsgi tasks list [--agency NAME] [--directive NUMBER] [--as-of DATE] --json`
+
+and `flask --app wsgi tasks import FILE [--only-valid]` (a spreadsheet of tasks).
+"""
 
 import json
 from datetime import date
+from pathlib import Path
 
 import click
 from flask.cli import AppGroup
@@ -9,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from tracker.agencies.services import find_by_name
+from tracker.deadlines.obligations import involves_agency_sql
 from tracker.deadlines.services import (
     ExtensionHistory,
     approved_extensions,
@@ -18,9 +23,11 @@ from tracker.deadlines.services import (
 )
 from tracker.deadlines.status import is_due_soon, status_as_of
 from tracker.directives.models import Directive
+from tracker.directives.services import DirectiveError
 from tracker.extensions import db
+from tracker.tasks import importing
 from tracker.tasks.models import Task
-from tracker.tasks.queries import involving_agency
+from tracker.tasks.services import TaskError
 from tracker.timeutil import today
 
 tasks_cli = AppGroup("tasks", help="Nhiệm vụ.")
@@ -46,7 +53,7 @@ def task_record(task: Task, as_of: date, history: ExtensionHistory | None = None
         "via": task.via_agency.name if task.via_agency else None,
         "due": due.isoformat() if due else None,
         "original_due": task.original_due_on.isoformat() if task.original_due_on else None,
-        "cadence": None if task.cadence in (None, "", "none") else task.cadence,
+        "cadence": task.cadence if task.is_recurring else None,
         "done": task.done_on.isoformat() if task.done_on and task.done_on <= as_of else None,
         "status": state.value,
         "due_soon": is_due_soon(as_of, due, task.done_on, cancelled_on=task.cancelled_on),
@@ -87,7 +94,7 @@ def list_command(agency: str | None, directive: str | None, as_of, as_json: bool
         found = find_by_name(agency)
         if found is None:
             raise click.ClickException(f"Không tìm thấy cơ quan, đơn vị “{agency}”.")
-        stmt = stmt.where(involving_agency(found.id))
+        stmt = stmt.where(involves_agency_sql(found.id))
     if directive:
         stmt = stmt.where(Directive.number == directive.strip())
     tasks = db.session.execute(stmt).scalars().all()
@@ -101,3 +108,36 @@ def list_command(agency: str | None, directive: str | None, as_of, as_json: bool
             f"#{r['id']:<5} {r['directive']:<18} {r['lead_agency'][:32]:<32} "
             f"{r['due'] or '—':<10} {r['status']}"
         )
+
+
+@tasks_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--only-valid",
+    is_flag=True,
+    help="Nhập các dòng hợp lệ dù có dòng lỗi (mặc định: có lỗi thì không nhập gì).",
+)
+def import_command(file: Path, only_valid: bool) -> None:
+    """Import tasks from an XLSX/CSV file made from the template (the web page's download)."""
+    try:
+        rows = importing.read_rows(file.name, file.read_bytes())
+    except importing.ImportFormatError as error:
+        raise click.ClickException(str(error)) from None
+    plan = importing.plan_import(rows)
+    for error in plan.errors:
+        click.echo(f"Dòng {error.line}: {error.message}", err=True)
+    if plan.errors and not only_valid:
+        db.session.rollback()
+        raise click.ClickException(
+            f"{len(plan.errors)} dòng lỗi; không nhập gì. Sửa tệp hoặc dùng --only-valid."
+        )
+    if not plan.rows:
+        db.session.rollback()
+        raise click.ClickException("Không có dòng hợp lệ nào để nhập.")
+    try:
+        tasks, directives = importing.import_plan(plan)
+    except (TaskError, DirectiveError) as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(f"Đã nhập {tasks} nhiệm vụ ({directives} văn bản mới).")

@@ -8,6 +8,7 @@ from sqlalchemy import (
     Date,
     ForeignKey,
     Index,
+    Integer,
     String,
     Table,
     Text,
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.agencies.models import Agency
 from tracker.dbtypes import UTCDateTime
+from tracker.deadlines.status import is_one_off
 from tracker.directives.models import Directive
 from tracker.extensions import db
 from tracker.text import fold
@@ -33,7 +35,7 @@ task_co_agency = Table(
 class Task(db.Model):
     __tablename__ = "task"
     __audited__ = True
-    __audit_exclude__ = frozenset({"search_text", "updated_at", "updated_by_id"})
+    __audit_exclude__ = frozenset({"search_text", "updated_at", "updated_by_id", "version"})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     directive_id: Mapped[int] = mapped_column(ForeignKey("directive.id", ondelete="CASCADE"))
@@ -86,11 +88,16 @@ class Task(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    #: bumped by every UPDATE, which says which version it read (optimistic locking): of two
+    #: completions racing, the second changes nothing and gets StaleDataError (issue 14)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     directive: Mapped[Directive] = relationship(back_populates="tasks")
     lead_agency: Mapped[Agency] = relationship(foreign_keys=[lead_agency_id])
     via_agency: Mapped[Agency | None] = relationship(foreign_keys=[via_agency_id])
     co_agencies: Mapped[list[Agency]] = relationship(secondary=task_co_agency, order_by=Agency.name)
+    __mapper_args__ = {"version_id_col": version}
+
     progress_updates: Mapped[list["ProgressUpdate"]] = relationship(
         back_populates="task", cascade="all, delete-orphan", order_by="ProgressUpdate.created_at"
     )
@@ -101,7 +108,8 @@ class Task(db.Model):
 
     @property
     def is_recurring(self) -> bool:
-        return self.cadence not in (None, "", "none")
+        """A recurring task reports per period (`tracker.deadlines.status.is_one_off`)."""
+        return not is_one_off(self.cadence)
 
     @property
     def is_done(self) -> bool:
@@ -110,13 +118,6 @@ class Task(db.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.cancelled_on is not None
-
-    def agency_ids(self) -> set[int]:
-        """Agencies that may see and work on this task (lead, co-agencies, via)."""
-        ids = {self.lead_agency_id, *(a.id for a in self.co_agencies)}
-        if self.via_agency_id:
-            ids.add(self.via_agency_id)
-        return ids
 
     def __str__(self) -> str:
         return f"Nhiệm vụ #{self.id}"
@@ -130,14 +131,16 @@ Index("ix_task_due_on", Task.due_on)
 Index("ix_task_original_due_on", Task.original_due_on)
 # done_on first (date ranges of completions), then what the dashboard's state counts read, so
 # the office's counts over every task are an index-only scan (issue 7)
-Index("ix_task_done_due_cancelled", Task.done_on, Task.due_on, Task.cancelled_on)
+Index("ix_task_done_due_cancelled", Task.done_on, Task.due_on, Task.cancelled_on, Task.cadence)
+# the periods' state counts join their task for its cadence and cancellation (issue 12)
+Index("ix_task_cadence_cancelled", Task.cadence, Task.id, Task.cancelled_on, Task.lead_agency_id)
 Index("ix_task_directive", Task.directive_id)
 Index("ix_task_via_agency", Task.via_agency_id)
 
 # Today's work is the open tasks: a minority of the table that only shrinks relative to it as
 # years pass. These partial indexes hold only them, so an agency's overdue list, the office's
 # overdue counts per agency and the "due in 7 days" list read a few index pages instead of every
-# task due before today. Their predicate is `tasks.queries.open_condition(today)`, word for word.
+# task due before today. Their predicate is `deadlines.status.is_open_sql(today)`, word for word.
 _OPEN = (Task.done_on.is_(None)) & (Task.cancelled_on.is_(None))
 Index(
     "ix_task_open_lead_due",
@@ -154,6 +157,15 @@ Index(
     sqlite_where=_OPEN,
 )
 Index("ix_task_open_due", Task.due_on, postgresql_where=_OPEN, sqlite_where=_OPEN)
+# the via agencies' own open deadlines (`deadlines.obligations`, two-hop reporting)
+_OPEN_VIA = (Task.via_done_on.is_(None)) & (Task.cancelled_on.is_(None))
+Index(
+    "ix_task_open_via_item",
+    Task.via_due_on,
+    Task.via_agency_id,
+    postgresql_where=_OPEN_VIA,
+    sqlite_where=_OPEN_VIA,
+)
 
 
 class ProgressUpdate(db.Model):
@@ -171,6 +183,8 @@ class ProgressUpdate(db.Model):
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    #: the random key of the form that posted it: a retried POST finds this row (issue 14)
+    request_key: Mapped[str | None] = mapped_column(String(64), index=True, unique=True)
 
     task: Mapped[Task] = relationship(back_populates="progress_updates")
     author: Mapped["User | None"] = relationship()  # noqa: F821

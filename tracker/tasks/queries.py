@@ -1,89 +1,66 @@
-"""Task queries in SQL: the four-way status as a SQL expression, filters and sorting.
+"""Task queries in SQL: the lists' filters and sorting.
 
-The status rules are those of `tracker.deadlines.status.status_as_of`, written so the
-database can count and filter (no task is loaded into Python to be classified).
+The rules they apply — an obligation's state, "open", which agencies a task involves — live in
+`tracker.deadlines.status` and `tracker.deadlines.obligations` (Python and SQL side by side); a
+state filter keeps the tasks that have an obligation in that state (a one-off task's deadline,
+a begun reporting period, a via agency's own deadline), which is what the dashboard counts.
 """
 
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, and_, case, literal, or_, select
+from sqlalchemy import ColumnElement, Select, or_, select, union_all
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
-from tracker.deadlines.status import Status
+from tracker.deadlines import obligations as ob
+from tracker.deadlines.status import Status, is_open_sql, status_is_sql
 from tracker.directives.models import Directive
 from tracker.sql import in_ids
-from tracker.tasks.models import Task, task_co_agency
+from tracker.tasks.models import Task
 from tracker.tasks.search import task_search
-from tracker.timeutil import today
 
 
-def status_expression(as_of: date) -> ColumnElement[str]:
-    """The status code of each task as of the end of `as_of` (current due dates)."""
-    done = and_(Task.done_on.is_not(None), Task.done_on <= as_of)
-    return case(
-        (
-            and_(Task.cancelled_on.is_not(None), Task.cancelled_on <= as_of),
-            literal(Status.CANCELLED.value),
-        ),
-        (
-            and_(done, or_(Task.due_on.is_(None), Task.done_on <= Task.due_on)),
-            literal(Status.DONE_ON_TIME.value),
-        ),
-        (done, literal(Status.DONE_LATE.value)),
-        (Task.due_on.is_(None), literal(Status.NO_DEADLINE.value)),
-        (Task.due_on < as_of, literal(Status.OPEN_OVERDUE.value)),
-        else_=literal(Status.OPEN_ON_TIME.value),
-    )
+def obligation_filter(
+    arm: ob.Arm,
+    as_of: date,
+    *,
+    status: str = "",
+    due_from: date | None = None,
+    due_to: date | None = None,
+) -> list[ColumnElement[bool]]:
+    """The filters that read an obligation itself — its state (a code, or "open") and its due
+    date — for one kind of obligation; the dashboard's counts and the task list share it."""
+    where: list[ColumnElement[bool]] = []
+    if due_from:
+        where.append(arm.due_on >= due_from)
+    if due_to:
+        where.append(arm.due_on <= due_to)
+    if status == "open":
+        where.append(is_open_sql(as_of, done_on=arm.done_on, cancelled_on=arm.cancelled_on))
+    elif status in {s.value for s in Status}:
+        where.append(status_is_sql(status, as_of, **arm.status_kwargs()))
+    return where
 
 
-def open_condition(as_of: date) -> ColumnElement[bool]:
-    """Tasks neither done nor cancelled at the end of `as_of`.
+def with_obligation(
+    as_of: date, *, status: str = "", due_from: date | None = None, due_to: date | None = None
+) -> ColumnElement[bool] | None:
+    """Tasks with at least one obligation passing `obligation_filter` (None: no such filter).
 
-    The services never record a completion or a cancellation after today, so for today (or a
-    later day) "open" is simply "no completion, no cancellation" — exactly the predicate of the
-    partial indexes on open tasks (`ix_task_open_*`), which then serve every list of today's
-    work. Only a day in the past needs the history-aware form, which no partial index can
-    serve (issue 7: the agency's overdue list went from a scan of every task due before the
-    day to three small index scans).
+    For today, written on the task's row (`Arm.of_task`), so that an agency's list reads its
+    own tasks rather than every overdue obligation of the province; a past day's due dates come
+    from the extensions, joined per kind of obligation.
     """
-    if as_of >= today():
-        return and_(Task.done_on.is_(None), Task.cancelled_on.is_(None))
-    return and_(
-        or_(Task.done_on.is_(None), Task.done_on > as_of),
-        or_(Task.cancelled_on.is_(None), Task.cancelled_on > as_of),
-    )
-
-
-def status_condition(code: str, as_of: date) -> ColumnElement[bool]:
-    """A WHERE clause for one status code (index-friendly, unlike the CASE above)."""
-    not_cancelled = or_(Task.cancelled_on.is_(None), Task.cancelled_on > as_of)
-    done = and_(Task.done_on.is_not(None), Task.done_on <= as_of)
-    is_open = open_condition(as_of)
-    conditions = {
-        Status.CANCELLED: and_(Task.cancelled_on.is_not(None), Task.cancelled_on <= as_of),
-        Status.DONE_ON_TIME: and_(
-            not_cancelled, done, or_(Task.due_on.is_(None), Task.done_on <= Task.due_on)
-        ),
-        Status.DONE_LATE: and_(not_cancelled, done, Task.done_on > Task.due_on),
-        Status.NO_DEADLINE: and_(is_open, Task.due_on.is_(None)),
-        Status.OPEN_OVERDUE: and_(is_open, Task.due_on < as_of),
-        Status.OPEN_ON_TIME: and_(is_open, Task.due_on >= as_of),
-    }
-    return conditions[Status(code)]
-
-
-def involving_agency(agency_id: int) -> ColumnElement[bool]:
-    """Tasks where the agency is lead, co-agency or via agency.
-
-    The co-agency arm goes through `in_ids`, so on PostgreSQL the three arms are OR-ed bitmap
-    index scans (lead and via through the partial indexes on open tasks).
-    """
-    co_task_ids = select(task_co_agency.c.task_id).where(task_co_agency.c.agency_id == agency_id)
-    return or_(
-        Task.lead_agency_id == agency_id,
-        Task.via_agency_id == agency_id,
-        in_ids(Task.id, co_task_ids),
-    )
+    arms = ob.arms(as_of)
+    wheres = [
+        obligation_filter(arm, as_of, status=status, due_from=due_from, due_to=due_to)
+        for arm in arms
+    ]
+    if not any(wheres):
+        return None
+    if all(arm.latest is None for arm in arms):
+        return or_(*(arm.of_task(*where) for arm, where in zip(arms, wheres, strict=True)))
+    parts = [arm.select(Task.id).where(*where) for arm, where in zip(arms, wheres, strict=True)]
+    return in_ids(Task.id, union_all(*parts))
 
 
 SORTS = {
@@ -128,34 +105,29 @@ def filtered_tasks(
     stmt = stmt.options(joinedload(Task.lead_agency))
     if query:
         stmt = stmt.where(task_search(query))
-    if status in {s.value for s in Status}:
-        stmt = stmt.where(status_condition(status, as_of))
-    elif status == "open":
-        stmt = stmt.where(open_condition(as_of))
+    having = with_obligation(as_of, status=status, due_from=due_from, due_to=due_to)
+    if having is not None:
+        stmt = stmt.where(having)
     if agency_id:
-        stmt = stmt.where(involving_agency(agency_id))
+        stmt = stmt.where(ob.involves_agency_sql(agency_id))
     if directive_id:
         stmt = stmt.where(Task.directive_id == directive_id)
     if issuer:
         stmt = stmt.where(Directive.issuer == issuer)
     if kind:
         stmt = stmt.where(Directive.kind == kind)
-    if due_from:
-        stmt = stmt.where(Task.due_on >= due_from)
-    if due_to:
-        stmt = stmt.where(Task.due_on <= due_to)
     return stmt.order_by(*SORTS.get(sort, SORTS["due"]))
 
 
-def directive_task_rows(directive_id: int, as_of: date) -> Select:
-    """A directive's tasks with their status, for the directive page.
+def directive_task_rows(directive_id: int) -> Select:
+    """A directive's tasks, for the directive page (their states: `obligations.task_lines`).
 
     The page shows each task's lead, co- and via agencies: they are loaded with the tasks (joined
     for the two single agencies, one extra SELECT for all the co-agencies) rather than lazily per
     row, so a 30-task directive costs the same few statements as a 3-task one.
     """
     return (
-        select(Task, status_expression(as_of).label("status"))
+        select(Task)
         .where(Task.directive_id == directive_id)
         .options(
             joinedload(Task.lead_agency),

@@ -17,6 +17,7 @@ from tracker.extensions import db
 from tracker.notifications import services as notify
 from tracker.tasks.models import ProgressUpdate, Task
 from tracker.timeutil import today, utcnow
+from tracker.webhooks import services as webhooks
 
 CADENCES = {
     "none",
@@ -149,9 +150,12 @@ def _valid_due_day(text: str) -> bool:
 
 
 def _agencies(ids: list[int]) -> list[Agency]:
+    """The agencies with these ids; from the session's identity map when already loaded
+    (an import of thousands of tasks names the same few agencies again and again)."""
     if not ids:
         return []
-    return list(db.session.execute(select(Agency).where(Agency.id.in_(ids))).scalars())
+    found = [db.session.get(Agency, i) for i in ids]
+    return [a for a in found if a is not None]
 
 
 def _apply(task: Task, data: TaskInput) -> None:
@@ -182,8 +186,34 @@ def create_task(directive: Directive, data: TaskInput, *, created_by_id: int | N
         task.original_due_on = data.due_on
         db.session.add(task)
     db.session.flush()
-    sync_task_periods(task)
+    sync_task_periods(task, new=True)
     return task
+
+
+def create_tasks(
+    directive: Directive, inputs: list[TaskInput], *, created_by_id: int | None = None
+) -> list[Task]:
+    """Add many tasks to `directive` with one flush (a directive's save, an import of
+    thousands of rows); the same checks as `create_task`, all made before anything is added."""
+    for data in inputs:
+        problems = check_task(directive, data)
+        if problems:
+            raise problems[0]
+    tasks = []
+    with db.session.no_autoflush:
+        for data in inputs:
+            task = Task(
+                directive=directive, created_by_id=created_by_id, updated_by_id=created_by_id
+            )
+            _apply(task, data)
+            task.due_on = data.due_on
+            task.original_due_on = data.due_on
+            db.session.add(task)
+            tasks.append(task)
+    db.session.flush()
+    for task in tasks:
+        sync_task_periods(task, new=True)
+    return tasks
 
 
 def update_task(task: Task, data: TaskInput, *, user_id: int | None = None) -> Task:
@@ -210,16 +240,39 @@ def update_task(task: Task, data: TaskInput, *, user_id: int | None = None) -> T
     return task
 
 
+def progress_by_key(request_key: str | None) -> ProgressUpdate | None:
+    """The update a form with this idempotency key already posted, if any."""
+    if not request_key:
+        return None
+    return db.session.execute(
+        select(ProgressUpdate).where(ProgressUpdate.request_key == request_key)
+    ).scalar_one_or_none()
+
+
 def add_progress(
-    task: Task, *, body: str, author_id: int | None, agency_id: int | None
+    task: Task,
+    *,
+    body: str,
+    author_id: int | None,
+    agency_id: int | None,
+    request_key: str | None = None,
 ) -> ProgressUpdate:
-    """Record a progress report; a completed task has no progress left to report (its page
-    no longer offers the form, and an old tab's POST is refused here)."""
+    """Record a progress report; `request_key` (unique) makes a retried POST a no-op.
+
+    A completed task has no progress left to report (its page no longer offers the form, and
+    an old tab's POST is refused here).
+    """
     if task.done_on is not None:
         raise TaskError("body", _("Nhiệm vụ đã hoàn thành, không nhận thêm báo cáo tiến độ."))
     if not (body or "").strip():
         raise TaskError("body", _("Vui lòng nhập nội dung báo cáo tiến độ."))
-    update = ProgressUpdate(task=task, body=body.strip(), author_id=author_id, agency_id=agency_id)
+    update = ProgressUpdate(
+        task=task,
+        body=body.strip(),
+        author_id=author_id,
+        agency_id=agency_id,
+        request_key=request_key or None,
+    )
     db.session.add(update)
     db.session.flush()
     return update
@@ -255,6 +308,7 @@ def complete_task(
     task.done_by_id = user_id
     task.updated_by_id = user_id
     db.session.flush()
+    webhooks.task_completed(task)
     return task
 
 
@@ -281,11 +335,21 @@ def reopen_task(task: Task, *, reason: str, user_id: int | None) -> Task:
 
 
 def cancel_task(task: Task, *, reason: str, user_id: int | None) -> Task:
-    """Dừng/hủy a task (office); it stays in history and leaves the rates."""
+    """Dừng/hủy a task (office); it stays in history and leaves the rates.
+
+    A completed task cannot be cancelled: its completion is a fact the reports count (and a
+    cancellation after it would change nothing: `status_as_of` keeps it completed). The office
+    reopens it first if the completion was a mistake.
+    """
     if not (reason or "").strip():
         raise TaskError("reason", _("Vui lòng nêu lý do dừng/hủy."))
     if task.cancelled_on is not None:
         raise TaskError("reason", _("Nhiệm vụ đã dừng/hủy."))
+    if task.done_on is not None:
+        raise TaskError(
+            "reason",
+            _("Nhiệm vụ đã hoàn thành, không thể dừng/hủy. Mở lại nhiệm vụ trước nếu cần."),
+        )
     task.cancelled_on = today()
     task.cancel_reason = reason.strip()
     task.updated_by_id = user_id

@@ -148,7 +148,8 @@ def build_timeline(task: Task) -> list[dict]:
         for entry in db.session.execute(
             select(AuditLog).where(AuditLog.task_id == task.id).order_by(AuditLog.at)
         ).scalars()
-        if entry.entity != "progress_update"  # shown as the update itself
+        # shown as themselves (the updates here, the posts in the conversation)
+        if entry.entity not in ("progress_update", "task_comment")
     ]
     names = _agency_names(entries)
     for entry in entries:

@@ -1,9 +1,26 @@
 """Task pages: the agency's list, a task with its timeline, progress, completion."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+import io
+import re
+import secrets
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from tracker.auth.permissions import (
     can_complete,
@@ -13,16 +30,33 @@ from tracker.auth.permissions import (
     office_required,
     task_visibility,
 )
-from tracker.deadlines.status import Status, is_due_soon, status_as_of
+from tracker.comments.forms import CommentForm
+from tracker.comments.rules import kind_for_role
+from tracker.comments.services import conversation
+from tracker.deadlines.obligations import task_lines
+from tracker.deadlines.status import Status, is_due_soon
 from tracker.deadlines.views import task_panel
+from tracker.directives.services import DirectiveError
 from tracker.directives.views import task_form, task_input
 from tracker.extensions import db
 from tracker.files.models import Attachment
 from tracker.files.storage import UploadError, store
 from tracker.forms import validate_with_upload
-from tracker.reports.dashboard import Filters, filter_choices
-from tracker.tasks import services
-from tracker.tasks.forms import CompleteForm, ProgressForm, ReasonForm
+from tracker.reports.dashboard import (
+    Filters,
+    count_obligations,
+    filter_choices,
+    obligation_label,
+    obligation_matcher,
+)
+from tracker.tasks import importing, services
+from tracker.tasks.forms import (
+    CompleteForm,
+    ConfirmTaskImportForm,
+    ProgressForm,
+    ReasonForm,
+    TaskImportForm,
+)
 from tracker.tasks.models import Task
 from tracker.tasks.queries import filtered_tasks
 from tracker.tasks.search import agency_suggestion
@@ -30,12 +64,6 @@ from tracker.tasks.timeline import build_timeline
 from tracker.timeutil import today
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")
-
-
-def task_state(task: Task, as_of):
-    return status_as_of(
-        as_of, due_on=task.due_on, done_on=task.done_on, cancelled_on=task.cancelled_on
-    )
 
 
 @bp.route("/")
@@ -65,11 +93,18 @@ def index():
         sort=request.args.get("sort", "due"),
     )
     page = db.paginate(stmt, per_page=25, error_out=False)
+    # with a state or a due-date filter the list counts what the dashboard's tile counts: the
+    # obligations in that state (a recurring task may have several overdue periods), and
+    # each row names them
+    by_obligation = bool(filters.status or filters.due_from or filters.due_to)
     return render_template(
         "tasks/index.html",
         page=page,
         as_of=as_of,
-        task_state=task_state,
+        lines=task_lines(page.items, as_of),
+        matches_filter=obligation_matcher(filters, as_of) if by_obligation else None,
+        obligations_total=count_obligations(visibility, filters, as_of) if by_obligation else None,
+        obligation_label=obligation_label,
         is_due_soon=is_due_soon,
         statuses=list(Status),
         f=filters,
@@ -83,8 +118,15 @@ def index():
     )
 
 
-def _task_page(task: Task, progress_form: ProgressForm | None = None, status: int = 200):
-    """The task page; after a failed progress post it shows the form with what was typed."""
+def _task_page(
+    task: Task,
+    progress_form: ProgressForm | None = None,
+    status: int = 200,
+    *,
+    comment_form: CommentForm | None = None,
+):
+    """The task page; after a failed progress post or comment it shows the form with what was
+    typed."""
     as_of = today()
     attachments = (
         db.session.execute(
@@ -104,8 +146,8 @@ def _task_page(task: Task, progress_form: ProgressForm | None = None, status: in
     page = render_template(
         "tasks/show.html",
         task=task,
-        state=task_state(task, as_of),
-        due_soon=is_due_soon(as_of, task.due_on, task.done_on),
+        state=task_lines([task], as_of)[task.id].status,
+        due_soon=is_due_soon(as_of, task.due_on, task.done_on, cancelled_on=task.cancelled_on),
         as_of=as_of,
         timeline=build_timeline(task),
         attachments=attachments,
@@ -116,6 +158,9 @@ def _task_page(task: Task, progress_form: ProgressForm | None = None, status: in
         can_complete=can_complete(current_user, task) and not task.is_done,
         can_manage=can_manage_tasks(current_user),
         deadlines=task_panel(task, current_user, as_of),
+        conversation=conversation(task),
+        comment_form=comment_form or CommentForm(),
+        comment_kind=kind_for_role(str(current_user.role)),
     )
     return page, status
 
@@ -135,15 +180,25 @@ def progress(task_id: int):
     form = ProgressForm()
     valid, checked = validate_with_upload(form, form.attachment)
     if valid:
+        key = form.request_key.data or None
+        posted = services.progress_by_key(key)
+        if posted is not None and posted.task_id == task.id:
+            # the same form posted again (a retry after a lost response): already saved
+            flash(_("Đã gửi báo cáo tiến độ."), "success")
+            return redirect(url_for("tasks.show", task_id=task.id))
+        if posted is not None:
+            key = None  # a key from another task's form (crafted): an ordinary post
         try:
             update = services.add_progress(
                 task,
                 body=form.body.data,
                 author_id=current_user.id,
                 agency_id=current_user.agency_id,
+                request_key=key,
             )
             if checked:
                 store(checked, progress_update_id=update.id)
+            db.session.commit()
         except services.TaskError as error:
             db.session.rollback()
             form.body.errors.append(str(error))
@@ -152,8 +207,14 @@ def progress(task_id: int):
         except UploadError as error:
             db.session.rollback()
             form.attachment.errors.append(str(error))
+        except IntegrityError:
+            # two copies of the same POST raced: the unique key let the first one through
+            db.session.rollback()
+            if services.progress_by_key(key) is None:
+                raise
+            flash(_("Đã gửi báo cáo tiến độ."), "success")
+            return redirect(url_for("tasks.show", task_id=task.id))
         else:
-            db.session.commit()
             flash(_("Đã gửi báo cáo tiến độ."), "success")
             return redirect(url_for("tasks.show", task_id=task.id))
     # keep what was typed: show the task page again with the errors
@@ -270,3 +331,107 @@ def delete(task_id: int):
         flash(_("Đã xóa nhiệm vụ #%(id)s.", id=task_id), "success")
         return redirect(url_for("directives.show", directive_id=directive_id))
     return render_template("tasks/delete.html", task=task)
+
+
+# -- import from a spreadsheet (office) -------------------------------------------------
+
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+
+
+def _import_path(token: str, suffix: str) -> Path:
+    return Path(current_app.config["UPLOAD_DIR"]) / "imports" / f"{token}{suffix}"
+
+
+@bp.route("/import/template.xlsx")
+@office_required
+def import_template():
+    """The XLSX template: the header row the importer expects, and a sheet of instructions."""
+    return send_file(
+        io.BytesIO(importing.template_xlsx()),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        as_attachment=True,
+        download_name="mau-nhap-nhiem-vu.xlsx",
+    )
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@office_required
+def import_file():
+    """Upload → preview (every bad row with its line and reason) → confirm.
+
+    The checked file waits on the server under a random name kept in the user's session, so
+    the confirmation reads and checks the same bytes again without the browser resending
+    thousands of rows.
+    """
+    form = TaskImportForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        data = upload.read()
+        try:
+            rows = importing.read_rows(upload.filename, data)
+        except importing.ImportFormatError as error:
+            form.file.errors.append(str(error))
+        else:
+            plan = importing.plan_import(rows)
+            if not plan.rows and not plan.errors:
+                form.file.errors.append(_("Tệp không có dòng dữ liệu nào."))
+            else:
+                token = secrets.token_urlsafe(24)
+                suffix = Path(upload.filename or "").suffix.lower()
+                path = _import_path(token, suffix)
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(data)
+                session["task_import"] = {"token": token, "suffix": suffix}
+                return render_template(
+                    "tasks/import_preview.html",
+                    plan=plan,
+                    confirm=ConfirmTaskImportForm(
+                        token=token, only_valid="1" if plan.errors else ""
+                    ),
+                    filename=upload.filename,
+                )
+    return render_template("tasks/import.html", form=form)
+
+
+@bp.route("/import/confirm", methods=["POST"])
+@office_required
+def import_confirm():
+    confirm = ConfirmTaskImportForm()
+    pending = session.get("task_import") or {}
+    token = confirm.token.data or ""
+    if (
+        not confirm.validate_on_submit()
+        or not _TOKEN.match(token)
+        or pending.get("token") != token
+        or pending.get("suffix") not in (".xlsx", ".csv", ".txt")
+    ):
+        flash(_("Phiên nhập đã hết hạn hoặc không hợp lệ, vui lòng tải tệp lên lại."), "danger")
+        return redirect(url_for("tasks.import_file"))
+    path = _import_path(token, pending["suffix"])
+    try:
+        rows = importing.read_rows(path.name, path.read_bytes())
+    except (OSError, importing.ImportFormatError):
+        flash(_("Phiên nhập đã hết hạn hoặc không hợp lệ, vui lòng tải tệp lên lại."), "danger")
+        return redirect(url_for("tasks.import_file"))
+    plan = importing.plan_import(rows)  # checked again: the registry may have changed
+    if (plan.errors and confirm.only_valid.data != "1") or not plan.rows:
+        flash(_("Tệp còn dòng lỗi, chưa nhập gì. Vui lòng tải tệp lên lại."), "danger")
+        return redirect(url_for("tasks.import_file"))
+    try:
+        count, directives = importing.import_plan(plan, user_id=current_user.id)
+    except (services.TaskError, DirectiveError) as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        return redirect(url_for("tasks.import_file"))
+    db.session.commit()
+    session.pop("task_import", None)
+    path.unlink(missing_ok=True)
+    flash(
+        _(
+            "Đã nhập %(count)s nhiệm vụ (%(directives)s văn bản mới).",
+            count=count,
+            directives=directives,
+        ),
+        "success",
+    )
+    return redirect(url_for("tasks.index"))
