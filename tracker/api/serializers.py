@@ -45,12 +45,38 @@ def directive(row: Directive) -> dict[str, Any]:
     }
 
 
-def task_summary(task: Task, as_of: date, status: str | None = None) -> dict[str, Any]:
-    """A task as the list shows it: its state as of `as_of` and the one lead agency."""
+def task_summary(
+    task: Task, as_of: date, status: str | None = None, line: Any = None
+) -> dict[str, Any]:
+    """A task as the list shows it: its state as of `as_of` and the one lead agency.
+
+    With its `line` (tracker.deadlines.obligations.task_lines) the state is the one the task
+    list shows — a recurring task's worst open period — and the task's obligations are listed,
+    each with its own state, so a filter on a state is explained by at least one of them.
+    """
+    if line is not None:
+        status = line.status.value
     if status is None:
         status = status_as_of(
             as_of, due_on=task.due_on, done_on=task.done_on, cancelled_on=task.cancelled_on
         ).value
+    summary = _task_fields(task, status)
+    if line is not None:
+        summary["obligations"] = [
+            {
+                "kind": row.kind,
+                "period_id": row.period_id,
+                "period": row.period_label,
+                "agency_id": row.agency_id,
+                "due_on": _d(row.due_on),
+                "status": str(row.status),
+            }
+            for row in line.obligations
+        ]
+    return summary
+
+
+def _task_fields(task: Task, status: str) -> dict[str, Any]:
     return {
         "id": task.id,
         "directive_id": task.directive_id,

@@ -65,6 +65,20 @@ TASK_SUMMARY = {
     "done_on": NULLABLE_DATE,
     "cancelled_on": NULLABLE_DATE,
 }
+#: the list's tasks also carry their obligations (one-off deadline, periods, via deadline)
+OBLIGATIONS = {
+    "type": "array",
+    "items": _object(
+        {
+            "kind": {"type": "string"},
+            "period_id": {"type": ["integer", "null"]},
+            "period": {"type": ["string", "null"]},
+            "agency_id": {"type": "integer"},
+            "due_on": NULLABLE_DATE,
+            "status": {"type": "string", "enum": STATUSES},
+        }
+    ),
+}
 
 SCHEMAS: dict[str, dict[str, Any]] = {
     "Problem": _object(
@@ -106,7 +120,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             _object({"tasks": {"type": "array", "items": _ref("Task")}}),
         ]
     },
-    "Task": _object(TASK_SUMMARY),
+    "Task": _object(TASK_SUMMARY | {"obligations": OBLIGATIONS}, required=list(TASK_SUMMARY)),
     "Period": _object(
         {
             "id": {"type": "integer"},

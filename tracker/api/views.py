@@ -43,6 +43,7 @@ from tracker.auth.permissions import (
 from tracker.deadlines import access
 from tracker.deadlines import services as deadline_services
 from tracker.deadlines.models import ExtensionRequest, ExtensionState, ReportingPeriod
+from tracker.deadlines.obligations import task_lines
 from tracker.deadlines.status import Status
 from tracker.directives.models import Directive
 from tracker.extensions import db
@@ -191,9 +192,18 @@ def _page_args(errors: list) -> tuple[int, int]:
     return page, per_page
 
 
-def paginated(stmt, page: int, per_page: int, item: Callable[[Any], dict]) -> Response:
-    """One page of `stmt` (stably ordered by the caller) with RFC 8288 Link headers."""
+def paginated(
+    stmt,
+    page: int,
+    per_page: int,
+    item: Callable[[Any], dict],
+    prepare: Callable[[list[Any]], None] | None = None,
+) -> Response:
+    """One page of `stmt` (stably ordered by the caller) with RFC 8288 Link headers;
+    `prepare` sees the page's rows first (to load what the items need in one statement)."""
     result = db.paginate(stmt, page=page, per_page=per_page, error_out=False, count=True)
+    if prepare is not None:
+        prepare(list(result.items))
     items = [item(row) for row in result.items]
     pages = max(result.pages, 1)
     args = request.args.to_dict()
@@ -260,7 +270,16 @@ def tasks():
         due_to=due_to,
         sort="due",
     )
-    return paginated(stmt, page, per_page, lambda task: ser.task_summary(task, as_of))
+    # each task's line as the task list shows it: its worst open obligation, and the
+    # obligations themselves (a recurring task's periods, a via agency's own deadline)
+    lines: dict[int, Any] = {}
+    return paginated(
+        stmt,
+        page,
+        per_page,
+        lambda task: ser.task_summary(task, as_of, line=lines.get(task.id)),
+        prepare=lambda tasks: lines.update(task_lines(tasks, as_of)),
+    )
 
 
 @bp.get("/tasks/<int:task_id>")
@@ -317,9 +336,10 @@ def directive(directive_id: int):
     if found is None:
         abort(404)
     as_of = today()
-    rows = db.session.execute(directive_task_rows(found.id, as_of)).all()
+    tasks = db.session.execute(directive_task_rows(found.id)).scalars().all()
+    lines = task_lines(tasks, as_of)
     data = ser.directive(found)
-    data["tasks"] = [ser.task_summary(row.Task, as_of, status=row.status) for row in rows]
+    data["tasks"] = [ser.task_summary(task, as_of, line=lines[task.id]) for task in tasks]
     return conditional(data)
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from tracker.auth.models import User
 from tracker.comments.models import TaskComment
 from tracker.comments.rules import MAX_LENGTH, CommentKind, body_problem, kind_for_role
+from tracker.deadlines.obligations import involved_agency_ids
 from tracker.extensions import db
 from tracker.notifications import services as notify
 from tracker.tasks.models import Task
@@ -44,7 +45,7 @@ def post(task: Task, user: User, body: str | None) -> TaskComment:
     kind = kind_for_role(str(user.role))
     if kind is None:
         raise NotAllowed
-    if kind is CommentKind.COMMENT and user.agency_id not in task.agency_ids():
+    if kind is CommentKind.COMMENT and user.agency_id not in involved_agency_ids(task):
         raise NotAllowed
     problem = body_problem(body)
     if problem:
