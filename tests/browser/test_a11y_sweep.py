@@ -328,7 +328,7 @@ def test_every_page_is_accessible_and_fits_a_phone(browser, demo_site, role):
             page.fill('textarea[name="text"]', NOTICE.read_text(encoding="utf-8"))
             with page.expect_navigation():
                 page.locator("main form button.primary").first.click()
-            page.wait_for_selector("section.proposal")
+            page.wait_for_selector(".proposal")
             sweep.check("extraction.review")
         assert not sweep.problems, "\n".join(sweep.problems)
     finally:

@@ -74,7 +74,7 @@ def test_menu_busy_buttons_cadence_fields_and_the_review_guard(live_app, new_pag
     page.goto("/directives/extract/")
     page.fill('textarea[name="text"]', NOTICE.read_text(encoding="utf-8"))
     page.get_by_role("button", name="Đọc văn bản").click()
-    page.wait_for_selector("section.proposal")
+    page.wait_for_selector(".proposal")
     asked = []
 
     def on_dialog(dialog):

@@ -40,6 +40,8 @@ class TaskRowForm(Form):
     lead_name = HiddenField()
     collective_kind = HiddenField()
     warnings = HiddenField()
+    #: the engine's words behind each field, as JSON, kept across the review's round trips
+    sources = HiddenField()
     lead_agency_id = AgencyField(_l("Chủ trì"), validators=[Optional()])
     co_agency_ids = AgencyMultiField(_l("Phối hợp"), validators=[Optional()])
     via_agency_id = AgencyField(_l("Báo cáo qua"), validators=[Optional()])
@@ -53,4 +55,12 @@ class TaskRowForm(Form):
 
 class ReviewForm(DirectiveForm):
     full_text = HiddenField()
+    #: the header's warnings (JSON), so they stay on the page after a failed save
+    header_warnings = HiddenField()
+    #: the signed name of the uploaded notice waiting to become the directive's attachment
+    upload_token = HiddenField()
+    bulk_lead_agency_id = AgencyField(
+        _l("Giao chủ trì cho các nhiệm vụ đã chọn"), validators=[Optional()]
+    )
+    bulk_due_on = VNDateField(_l("Đặt thời hạn cho các nhiệm vụ đã chọn"), validators=[Optional()])
     tasks = FieldList(FormField(TaskRowForm), min_entries=0)

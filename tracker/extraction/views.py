@@ -1,5 +1,6 @@
 """Paste a directive, review what was extracted, save it in one transaction (office)."""
 
+import json
 from datetime import date
 from types import SimpleNamespace
 
@@ -9,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from tracker.auth.permissions import office_required
+from tracker.directives.forms import CADENCE_CHOICES
 from tracker.directives.models import Directive
 from tracker.directives.services import (
     DirectiveError,
@@ -19,7 +21,9 @@ from tracker.directives.services import (
 from tracker.extensions import db
 from tracker.extraction import UnsupportedDocument, extract, read_document
 from tracker.extraction.forms import PasteForm, ReviewForm
+from tracker.extraction.review import BULK_ACTIONS, apply_bulk, highlight, load_sources
 from tracker.extraction.services import agencies_of_kind, proposed_tasks, registry_from_db
+from tracker.extraction.upload import attach_pending, keep_pending, pending_file
 from tracker.files.limits import FileTooComplex, check_text_length, current_limits
 from tracker.forms import agency_choices
 from tracker.tasks.services import TaskInput, check_task
@@ -29,14 +33,16 @@ bp = Blueprint("extraction", __name__, url_prefix="/directives/extract")
 KIND_NAMES = {"department": _l("Sở, ban, ngành"), "commune": _l("UBND cấp xã")}
 
 
-def _set_choices(form: ReviewForm) -> None:
+def _set_choices(form: ReviewForm) -> list:
     """Give every row the same two choice lists, so their options are rendered once a page."""
     choices = agency_choices()
     co_choices = choices.without_blank()
+    form.bulk_lead_agency_id.choices = choices
     for row in form.tasks:
         row.lead_agency_id.choices = choices
         row.via_agency_id.choices = choices
         row.co_agency_ids.choices = co_choices
+    return choices
 
 
 def _existing(form: ReviewForm) -> Directive | None:
@@ -48,14 +54,56 @@ def _existing(form: ReviewForm) -> Directive | None:
     return find_duplicate(number, issued_on.year)
 
 
-def _review(form: ReviewForm, header_warnings: list | None = None, status: int = 200):
-    _set_choices(form)
+def _header_warnings(form: ReviewForm) -> list[dict]:
+    """The header's warnings carried in the form (only display text: escaped when shown)."""
+    try:
+        value = json.loads(form.header_warnings.data or "[]")
+    except ValueError:
+        return []
+    return [w for w in value if isinstance(w, dict)] if isinstance(value, list) else []
+
+
+def _error_summary(form: ReviewForm) -> list[tuple[str, str]]:
+    """(anchor, message) for each problem, header fields first, then each row in error."""
+    summary = []
+    for name in ("number", "kind", "issued_on", "meeting_on", "issuer", "title"):
+        for message in getattr(form, name).errors:
+            summary.append((name, f"{getattr(form, name).label.text}: {message}"))
+    for message in form.bulk_due_on.errors:
+        summary.append(("bulk_due_on", f"{form.bulk_due_on.label.text}: {message}"))
+    for index, row in enumerate(form.tasks):
+        messages = [str(m) for field in row for m in (field.errors or [])]
+        if messages:
+            lead = row.lead_name.data or ""
+            label = _("Nhiệm vụ %(n)s", n=index + 1) + (f" ({lead})" if lead else "")
+            summary.append((f"task-{index}", f"{label}: {'; '.join(messages)}"))
+    return summary
+
+
+def _review(form: ReviewForm, status: int = 200, selected: set[int] | None = None):
+    choices = _set_choices(form)
+    rows = []
+    for row in form.tasks:
+        sources = load_sources(row.sources.data)
+        rows.append(
+            {
+                "sources": sources,
+                "pieces": highlight(row.source_text.data or "", sources),
+                "errors": any(field.errors for field in row),
+            }
+        )
     return (
         render_template(
             "extraction/review.html",
             form=form,
-            header_warnings=header_warnings or [],
+            rows=rows,
+            selected=selected or set(),
+            header_warnings=_header_warnings(form),
+            error_summary=_error_summary(form) if status == 422 else [],
+            attachment=pending_file(form.upload_token.data),
             kind_names=KIND_NAMES,
+            agency_names={str(c.value): c.label for c in choices if c.value},
+            cadence_names=dict(CADENCE_CHOICES),
             existing=_existing(form),
         ),
         status,
@@ -70,12 +118,15 @@ def paste():
     if form.validate_on_submit():
         text = form.text.data or ""
         upload = form.file.data
+        kept = None
         if upload and upload.filename:
+            content = upload.read()
             try:
-                text = read_document(upload.filename, upload.read())
+                text = read_document(upload.filename, content)
             except UnsupportedDocument as error:
                 form.file.errors.append(error.message)
                 return render_template("extraction/paste.html", form=form), 200
+            kept = (upload.filename, content)
         if not text.strip():
             form.text.errors.append(_("Vui lòng dán nội dung văn bản hoặc chọn tệp."))
             return render_template("extraction/paste.html", form=form), 200
@@ -98,6 +149,8 @@ def paste():
                 )
             )
             return render_template("extraction/paste.html", form=form), 200
+        # the file waits for "Lưu" only once the notice made a review (no orphan on a refusal)
+        token = keep_pending(*kept) if kept else None
         header = result.get("directive") or {}
         data = {
             "number": header.get("number") or "",
@@ -107,6 +160,8 @@ def paste():
             "issuer": header.get("issuer") or "",
             "title": header.get("title") or "",
             "full_text": text,
+            "header_warnings": json.dumps(result.get("warnings") or [], ensure_ascii=False),
+            "upload_token": token or "",
             "tasks": [
                 {
                     "content": row.content,
@@ -121,12 +176,13 @@ def paste():
                     "due_on": row.due_on,
                     "cadence": row.cadence,
                     "period_due_day": row.period_due_day or "",
+                    "sources": json.dumps(row.sources, ensure_ascii=False),
                 }
                 for row in proposed_tasks(result, registry)
             ],
         }
         review = ReviewForm(formdata=None, data=data)
-        return _review(review, result.get("warnings"))
+        return _review(review)
     return render_template("extraction/paste.html", form=form)
 
 
@@ -164,6 +220,8 @@ def review():
             flash(_("Không tìm thấy nhiệm vụ cần tách."), "warning")
             return _review(form, status=422)
         return _review(_fan_out(form, int(index)))
+    if action.removeprefix("bulk-") in BULK_ACTIONS:
+        return _bulk(form, action.removeprefix("bulk-"))
     if not form.validate_on_submit():
         return _review(form, status=422)
 
@@ -210,6 +268,9 @@ def review():
         db.session.rollback()
         getattr(form, error.field).errors.append(str(error))
         return _review(form, status=422)
+    upload = pending_file(form.upload_token.data)
+    if upload:
+        attach_pending(upload, directive.id, current_user.id)
     db.session.commit()
     flash(
         _(
@@ -220,6 +281,51 @@ def review():
         "success",
     )
     return redirect(url_for("directives.show", directive_id=directive.id))
+
+
+def _selected(count: int) -> set[int]:
+    """The rows ticked for a bulk action (indexes outside the list are ignored)."""
+    chosen = set()
+    for value in request.form.getlist("selected"):
+        if value.isdigit() and int(value) < count:
+            chosen.add(int(value))
+    return chosen
+
+
+def _bulk(form: ReviewForm, name: str):
+    """One bulk action on the ticked rows; every other edit on the page is kept as typed."""
+    selected = _selected(len(form.tasks))
+    if not selected and name != "confirm-early":
+        flash(_("Chọn ít nhất một nhiệm vụ trước khi áp dụng cho các nhiệm vụ đã chọn."), "warning")
+        return _review(form, selected=selected)
+    lead = form.bulk_lead_agency_id.data
+    due = form.bulk_due_on.data
+    if name == "lead" and not lead:
+        form.bulk_lead_agency_id.errors = [_("Chọn cơ quan chủ trì.")]
+        return _review(form, status=422, selected=selected)
+    if name == "due" and not isinstance(due, date):
+        if not form.bulk_due_on.errors:
+            form.bulk_due_on.errors = [_("Nhập thời hạn theo dạng dd/mm/yyyy.")]
+        return _review(form, status=422, selected=selected)
+    rows = apply_bulk(
+        [dict(row.data) for row in form.tasks],
+        name,
+        selected,
+        lead_agency_id=lead,
+        due_on=due,
+        issued_on=form.issued_on.data,
+    )
+    data = {k: v for k, v in form.data.items() if k not in ("tasks", "csrf_token")}
+    data["tasks"] = rows
+    changed = ReviewForm(formdata=None, data=data)
+    messages = {
+        "lead": _("Đã giao chủ trì cho %(count)s nhiệm vụ.", count=len(selected)),
+        "due": _("Đã đặt thời hạn cho %(count)s nhiệm vụ.", count=len(selected)),
+        "drop": _("Đã bỏ %(count)s nhiệm vụ.", count=len(selected)),
+        "confirm-early": _("Đã xác nhận các thời hạn trước ngày ban hành."),
+    }
+    flash(messages[name], "info")
+    return _review(changed, selected=set() if name == "drop" else selected)
 
 
 def _fan_out(form: ReviewForm, index: int) -> ReviewForm:

@@ -128,7 +128,35 @@
     update();
   }
 
+  // The extraction review: a link to a row (the error summary's) opens the row it points to.
+  function openRow(hash) {
+    var target = hash && hash.length > 1 && document.getElementById(hash.slice(1));
+    if (!target) return;
+    var details = target.querySelector("details") || (target.closest && target.closest("details"));
+    if (details) details.open = true;
+    var first = target.querySelector("details .has-error input, details .has-error select, details .has-error textarea");
+    if (first) first.focus(); else if (target.focus) target.scrollIntoView();
+  }
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[data-open-row]");
+    if (link) openRow(link.getAttribute("href"));
+  });
+  window.addEventListener("hashchange", function () { openRow(window.location.hash); });
+
+  // "Chọn tất cả" ticks or clears every row's checkbox (shown only when scripts run).
+  function selectAll(box) {
+    var label = box.closest("label");
+    if (label) label.hidden = false;
+    var rows = box.form.querySelectorAll("input.select-row");
+    box.addEventListener("change", function () {
+      Array.prototype.forEach.call(rows, function (r) { r.checked = box.checked; });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    Array.prototype.forEach.call(document.querySelectorAll("input[data-select-all]"), selectAll);
+    var summary = document.querySelector("[data-focus-on-load]");
+    if (summary) summary.focus();
     Array.prototype.forEach.call(document.querySelectorAll("select[data-picker]"), enhancePicker);
     Array.prototype.forEach.call(document.querySelectorAll("form[data-guard]"), guard);
     Array.prototype.forEach.call(document.querySelectorAll("button[data-menu-toggle]"), menuToggle);
