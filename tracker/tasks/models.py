@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.agencies.models import Agency
 from tracker.dbtypes import UTCDateTime
-from tracker.deadlines.status import is_one_off
+from tracker.deadlines.status import is_one_off, is_one_off_sql
 from tracker.directives.models import Directive
 from tracker.extensions import db
 from tracker.text import fold
@@ -181,3 +181,19 @@ class ProgressUpdate(db.Model):
     task: Mapped[Task] = relationship(back_populates="progress_updates")
     author: Mapped["User | None"] = relationship()  # noqa: F821
     agency: Mapped[Agency | None] = relationship()
+
+
+# The recurring tasks (about 8 % of them): every reporting period's obligation joins its task for
+# its cadence and cancellation (`deadlines.obligations.arms`), and `cadence NOT IN (…)` cannot be
+# an index condition, so without this the periods' counts, per-agency lists and the task list's
+# period filter read the whole task table (or all of an agency's tasks). Its predicate is
+# ``NOT is_one_off_sql(cadence)``, word for word (issue 12, migration 0011_perf).
+_RECURRING = ~is_one_off_sql(Task.cadence)
+Index(
+    "ix_task_recurring",
+    Task.lead_agency_id,
+    Task.id,
+    Task.cancelled_on,
+    postgresql_where=_RECURRING,
+    sqlite_where=_RECURRING,
+)
