@@ -1,4 +1,4 @@
-"""a partial index on the recurring tasks, for the reporting periods' obligations (issue 12)
+"""partial indexes on the recurring tasks and the via items, for their obligations (issue 12)
 
 Revision ID: 0011_perf
 Revises: 0008_obligations
@@ -22,6 +22,8 @@ depends_on = None
 
 # `deadlines.status.is_one_off_sql`, negated, as the model renders it
 RECURRING = sa.text("NOT (cadence IS NULL OR cadence IN ('none', ''))")
+# `deadlines.obligations.has_via_item_sql`
+VIA_ITEM = sa.text("via_agency_id IS NOT NULL AND (via_due_on IS NOT NULL OR via_done_on IS NOT NULL)")
 
 
 def upgrade():
@@ -32,7 +34,16 @@ def upgrade():
         postgresql_where=RECURRING,
         sqlite_where=RECURRING,
     )
+    # the via agencies' items, done ones included: their state counts become index-only scans
+    op.create_index(
+        "ix_task_via_item_states",
+        "task",
+        ["via_agency_id", "via_due_on", "via_done_on", "cancelled_on"],
+        postgresql_where=VIA_ITEM,
+        sqlite_where=VIA_ITEM,
+    )
 
 
 def downgrade():
+    op.drop_index("ix_task_via_item_states", table_name="task")
     op.drop_index("ix_task_recurring", table_name="task")

@@ -4,7 +4,7 @@ Both are the same queries under a different visibility clause (`task_visibility`
 officer can never see another agency's numbers. What they count and list are *obligations*
 (`tracker.deadlines.obligations`): a one-off task's deadline, each begun reporting period of a
 recurring task, a via agency's own deadline — each row says which. Counts are grouped in SQL,
-one statement per kind of obligation; the lists are bounded; the overdue export streams one
+one UNION ALL of a row per kind of obligation; the lists are bounded; the overdue export streams one
 UNION ALL. Today's state uses the current due dates (approved extensions applied), as the task
 list does.
 """
@@ -286,8 +286,8 @@ def extensions_url() -> str:
 
 
 def status_counts(visibility: ColumnElement[bool], f: Filters, as_of: date) -> dict[str, int]:
-    """How many obligations are in each state: one filtered count per state, one statement per
-    kind of obligation.
+    """How many obligations are in each state: one filtered count per state and kind of
+    obligation, the kinds' rows in one UNION ALL.
 
     The conditions are `status_is_sql`'s (mutually exclusive), so a count never disagrees with
     the list its tile opens. For tasks, only the columns of the covering index
@@ -295,17 +295,20 @@ def status_counts(visibility: ColumnElement[bool], f: Filters, as_of: date) -> d
     """
     codes = [s.value for s in Status]
     totals = dict.fromkeys(codes, 0)
-    for arm in ob.arms(as_of):
-        row = db.session.execute(
-            _from_arm(
-                arm,
-                f,
-                *(
-                    func.count().filter(status_is_sql(code, as_of, **arm.status_kwargs()))
-                    for code in codes
-                ),
-            ).where(*_where(arm, visibility, f, as_of))
-        ).one()
+    per_arm = [
+        _from_arm(
+            arm,
+            f,
+            *(
+                func.count().filter(status_is_sql(code, as_of, **arm.status_kwargs())).label(code)
+                for code in codes
+            ),
+        ).where(*_where(arm, visibility, f, as_of))
+        for arm in ob.arms(as_of)
+    ]
+    # one statement, one row per kind: each part keeps its own plan (and index), and the page
+    # waits for one round trip instead of three on a loaded server
+    for row in db.session.execute(union_all(*per_arm)).all():
         for code, n in zip(codes, row, strict=True):
             totals[code] += n
     return totals
