@@ -35,8 +35,8 @@ from tracker.deadlines.status import (
 from tracker.directives.models import Directive, DirectiveKind
 from tracker.extensions import db
 from tracker.i18n import parse_date
-from tracker.reports.queries import co_agency_names
-from tracker.tasks.models import Task
+from tracker.reports.queries import names_list
+from tracker.tasks.models import Task, task_co_agency
 from tracker.tasks.queries import obligation_filter
 from tracker.tasks.search import task_search
 
@@ -530,7 +530,6 @@ def overdue_records(
     agencies' own deadlines — streamed from one UNION ALL, by the agency it is answerable to
     (the lead, or the via agency for its own deadline), then due date. Each row names its
     obligation ("Báo cáo quý III/2025"); the lead agency column stays the task's lead."""
-    co = co_agency_names()
     answerable = aliased(Agency)
     parts = []
     for arm in ob.arms(as_of):
@@ -544,19 +543,27 @@ def overdue_records(
                 Directive.number.label("directive"),
                 Directive.issued_on.label("directive_issued_on"),
                 Agency.name.label("lead_agency"),
-                co.c.names.label("co_agencies"),
                 arm.period_id.label("period_id"),
                 answerable.name.label("agency"),
             )
             .join(Directive, Directive.id == Task.directive_id)
             .join(Agency, Agency.id == Task.lead_agency_id)
             .join(answerable, answerable.id == arm.agency_id)
-            .outerjoin(co, co.c.task_id == Task.id)
             .where(*_where(arm, visibility, f, as_of), is_overdue_sql(as_of, **arm.status_kwargs()))
         )
     union = union_all(*parts).subquery()
+    # each row's co-agencies by one index lookup on its task: joined to the grouped names of
+    # every task (`co_agency_names`), each arm aggregated all 115k co-agency rows (issue 12)
+    co_agency = aliased(Agency)
+    co_names = (
+        select(names_list(co_agency.name))
+        .select_from(task_co_agency)
+        .join(co_agency, co_agency.id == task_co_agency.c.agency_id)
+        .where(task_co_agency.c.task_id == union.c.task_id)
+        .scalar_subquery()
+    )
     stmt = (
-        select(union)
+        select(union, co_names.label("co_agencies"))
         .order_by(union.c.agency, union.c.due_on, union.c.task_id, union.c.period_id)
         .execution_options(yield_per=500)
     )
