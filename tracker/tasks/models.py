@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.agencies.models import Agency
 from tracker.dbtypes import UTCDateTime
-from tracker.deadlines.status import is_one_off
+from tracker.deadlines.status import is_one_off, is_one_off_sql
 from tracker.directives.models import Directive
 from tracker.extensions import db
 from tracker.text import fold
@@ -189,3 +189,34 @@ class ProgressUpdate(db.Model):
     task: Mapped[Task] = relationship(back_populates="progress_updates")
     author: Mapped["User | None"] = relationship()  # noqa: F821
     agency: Mapped[Agency | None] = relationship()
+
+
+# The recurring tasks (about 8 % of them): every reporting period's obligation joins its task for
+# its cadence and cancellation (`deadlines.obligations.arms`), and `cadence NOT IN (…)` cannot be
+# an index condition, so without this the periods' counts, per-agency lists and the task list's
+# period filter read the whole task table (or all of an agency's tasks). Its predicate is
+# ``NOT is_one_off_sql(cadence)``, word for word (issue 12, migration 0011_perf).
+_RECURRING = ~is_one_off_sql(Task.cadence)
+Index(
+    "ix_task_recurring",
+    Task.lead_agency_id,
+    Task.id,
+    Task.cancelled_on,
+    postgresql_where=_RECURRING,
+    sqlite_where=_RECURRING,
+)
+# The via agencies' own items, done ones included (`deadlines.obligations.has_via_item_sql`, word
+# for word): their state counts read only these columns, an index-only scan instead of the heap
+# of every task with a via agency (issue 12, migration 0011_perf).
+_VIA_ITEM = (Task.via_agency_id.is_not(None)) & (
+    (Task.via_due_on.is_not(None)) | (Task.via_done_on.is_not(None))
+)
+Index(
+    "ix_task_via_item_states",
+    Task.via_agency_id,
+    Task.via_due_on,
+    Task.via_done_on,
+    Task.cancelled_on,
+    postgresql_where=_VIA_ITEM,
+    sqlite_where=_VIA_ITEM,
+)
