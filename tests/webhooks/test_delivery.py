@@ -283,3 +283,54 @@ def test_the_schedulers_minute_job_sends_them(app, app_ctx, world, receiver):
     db.session.commit()
     send_outbox(app)  # no MAIL_SERVER: the emails wait, the webhooks go
     assert len(receiver.delivered) == 1
+
+
+def test_every_delivered_payload_matches_the_openapi_documents_webhooks(app_ctx, world, receiver):
+    """The webhooks section of /api/v1/openapi.json describes what receivers really get."""
+    from jsonschema import Draft202012Validator
+
+    from tracker.api.spec import WEBHOOK_DATA, webhook_payload_schema
+    from tracker.directives.services import DirectiveInput, create_directive
+    from tracker.reminders.services import run_sweep
+    from tracker.webhooks.models import EVENTS
+
+    assert set(WEBHOOK_DATA) == set(EVENTS)
+    endpoint(receiver.url, list(EVENTS))
+    soon = add_task(world["directive"], _task_input(world["stc"].id, "Báo cáo thu ngân sách"))
+    late = add_task(world["directive"], _task_input(world["syt"].id, "Báo cáo y tế"))
+    late.due_on = late.original_due_on = date(2025, 8, 1)
+    request = deadlines.request_extension(
+        soon, requested_due_on=date(2025, 12, 31), reason="Chờ số liệu", user_id=None
+    )
+    deadlines.approve_extension(request, user_id=None)
+    create_directive(
+        DirectiveInput(
+            number="8/TB-VPUBND",
+            kind="Thông báo kết luận",
+            issued_on=date(2025, 8, 1),
+            title="Kết luận về đầu tư công",
+            issuer="Chủ tịch UBND tỉnh",
+            tasks=[_task_input(world["syt"].id, "Giải ngân")],
+        )
+    )
+    db.session.commit()
+    soon.due_on = date(2025, 8, 25)  # due within the week of the sweep below
+    db.session.commit()
+    run_sweep(date(2025, 8, 18))
+    done = add_task(world["directive"], _task_input(world["stc"].id, "Hoàn thành ngay"))
+    tasks.complete_task(
+        done,
+        done_on=date(2025, 8, 18),
+        report_number="12/BC-STC",
+        report_date=date(2025, 8, 18),
+        note=None,
+        user_id=None,
+    )
+    db.session.commit()
+    sender.send_pending()
+    payloads = [r.json() for r in receiver.delivered]
+    assert {p["event"] for p in payloads} == set(EVENTS)
+    for payload in payloads:
+        schema = webhook_payload_schema(payload["event"])
+        errors = [e.message for e in Draft202012Validator(schema).iter_errors(payload)]
+        assert errors == [], (payload["event"], errors)

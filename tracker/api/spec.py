@@ -391,6 +391,120 @@ def api_rules(app: Flask) -> list:
     )
 
 
+# -- webhooks (tracker.webhooks): what a registered endpoint receives --------------------------
+
+_REF = {"type": "object", "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}}
+_TASK = _object(
+    {
+        "id": {"type": "integer"},
+        "content": {"type": "string"},
+        "due_on": NULLABLE_DATE,
+        "done_on": NULLABLE_DATE,
+        "lead_agency": _REF,
+        "url": {"type": "string"},
+    }
+)
+_DIRECTIVE = _object(
+    {
+        "id": {"type": "integer"},
+        "number": {"type": "string"},
+        "title": {"type": ["string", "null"]},
+        "issued_on": NULLABLE_DATE,
+        "url": {"type": "string"},
+    }
+)
+_EXTENSION = _object(
+    {
+        "id": {"type": "integer"},
+        "state": {"type": "string", "enum": ["pending", "approved", "refused"]},
+        "previous_due_on": NULLABLE_DATE,
+        "requested_due_on": NULLABLE_DATE,
+        "approved_due_on": NULLABLE_DATE,
+        "note": {"type": ["string", "null"]},
+        "period": {"type": ["string", "null"]},
+    },
+    required=["id", "state"],
+)
+#: the `data` of each event (the envelope is the same for all)
+WEBHOOK_DATA: dict[str, dict[str, Any]] = {
+    "task.assigned": _object(
+        {
+            "task": _TASK,
+            "directive": _DIRECTIVE,
+            "agency": _REF,
+            "role": {"type": "string", "enum": ["lead", "co", "via"]},
+        }
+    ),
+    "task.due_soon": _object(
+        {"task": _TASK, "directive": _DIRECTIVE, "agency": _REF, "due_on": NULLABLE_DATE},
+        required=["task", "agency"],
+    ),
+    "task.overdue": _object(
+        {"task": _TASK, "directive": _DIRECTIVE, "agency": _REF, "due_on": NULLABLE_DATE},
+        required=["task", "agency"],
+    ),
+    "task.completed": _object(
+        {
+            "task": _TASK,
+            "directive": _DIRECTIVE,
+            "report_number": {"type": ["string", "null"]},
+            "report_date": NULLABLE_DATE,
+        },
+        required=["task"],
+    ),
+    "extension.requested": _object(
+        {"task": _TASK, "directive": _DIRECTIVE, "agency": _REF, "extension": _EXTENSION},
+        required=["task", "extension"],
+    ),
+    "extension.decided": _object(
+        {"task": _TASK, "directive": _DIRECTIVE, "agency": _REF, "extension": _EXTENSION},
+        required=["task", "extension"],
+    ),
+    "directive.created": _object(
+        {
+            "directive": _DIRECTIVE,
+            "task_count": {"type": "integer"},
+            "tasks": {"type": "array", "items": _TASK},
+        }
+    ),
+}
+
+
+def webhook_payload_schema(event: str) -> dict[str, Any]:
+    """The JSON body an endpoint of kind `json` receives for `event` (self-contained)."""
+    return _object(
+        {
+            "event": {"const": event},
+            "id": {"type": "string"},
+            "occurred_at": {"type": "string", "format": "date-time"},
+            "data": WEBHOOK_DATA[event],
+        }
+    )
+
+
+def _webhooks() -> dict[str, Any]:
+    signature = (
+        "Headers: X-Tracker-Timestamp (Unix seconds), X-Tracker-Signature "
+        '("sha256=" + HMAC-SHA256 of timestamp + "." + body, with the endpoint\'s secret), '
+        "X-Tracker-Event, X-Tracker-Delivery (the event id: a receiver may drop a duplicate). "
+        'An endpoint of kind "gateway" receives {"text": "…"} instead, signed the same way.'
+    )
+    return {
+        event: {
+            "post": {
+                "summary": event,
+                "description": signature,
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": webhook_payload_schema(event)}},
+                },
+                "responses": {"2XX": {"description": "Delivered (anything else is retried)."}},
+            }
+        }
+        for event in WEBHOOK_DATA
+    }
+
+
 def build_document(app: Flask) -> dict[str, Any]:
     """The whole document; a route with no entry in OPERATIONS raises KeyError."""
     paths: dict[str, dict[str, Any]] = {}
@@ -412,6 +526,7 @@ def build_document(app: Flask) -> dict[str, Any]:
         "servers": [{"url": "/"}],
         "security": [{"bearer": []}],
         "paths": paths,
+        "webhooks": _webhooks(),
         "components": {
             "schemas": SCHEMAS,
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
