@@ -137,6 +137,7 @@ def _ids(app) -> dict[str, int]:
             "own": own.id,
             "via": own.id,
         }
+        ids.update(_integration_ids(stc))
         db.session.remove()
     return ids
 
@@ -147,12 +148,49 @@ def _is_a_file(path: str) -> bool:
     return "." in last and not last.startswith("<")
 
 
+def _integration_ids(stc: Agency) -> dict[str, int | None]:
+    """A trusted root, the officer's API token, a webhook endpoint: the demo has none, and
+    their pages (edit, delete, revoke) are swept too."""
+    from tests.signed.pki import make_root
+    from tracker.api.services import create_token
+    from tracker.files.signing import add_trusted_root
+    from tracker.notifications.models import Notification
+    from tracker.webhooks.models import WebhookDelivery
+    from tracker.webhooks.services import EndpointInput, create_endpoint
+
+    officer = db.session.execute(
+        select(User).where(User.email == ACCOUNTS["officer_own"])
+    ).scalar_one()
+    root = add_trusted_root(make_root().der, user_id=None)
+    token = create_token(officer, name="Kho dữ liệu")[0]
+    endpoint = create_endpoint(
+        EndpointInput(
+            name="Bảng điều hành tỉnh",
+            url="http://127.0.0.1:9/hook",
+            secret="bi-mat",
+            events=["task.completed"],
+            agency_id=stc.id,
+        )
+    )
+    db.session.commit()
+    return {
+        "root": root.id,
+        "token": token.id,
+        "endpoint": endpoint.id,
+        "delivery": db.session.execute(select(WebhookDelivery.id)).scalars().first(),
+        "notification": db.session.execute(select(Notification.id)).scalars().first(),
+        "reset_link": None,
+    }
+
+
 def _pages(role: str, ids: dict[str, int]) -> list[tuple[str, str]]:
     """(endpoint, URL) of every GET page the role may open."""
     pages = []
     adapter = _adapter()
     for rule in RULES:
         if "GET" not in rule.methods or rule.endpoint in NOT_PAGES or _is_a_file(rule.rule):
+            continue
+        if rule.rule.startswith("/api/"):  # JSON for programs, by token (tests/api)
             continue
         policy = POLICY[rule.endpoint]
         if role not in policy.ok:
@@ -168,6 +206,12 @@ def _pages(role: str, ids: dict[str, int]) -> list[tuple[str, str]]:
                 "request_id": "extension",
                 "period_id": "period",
                 "exception_id": "exception",
+                "root_id": "root",
+                "token_id": "token",
+                "endpoint_id": "endpoint",
+                "delivery_id": "delivery",
+                "notification_id": "notification",
+                "token": "reset_link",  # a password-reset link is signed: none to open here
             }[arg]
             values[arg] = ids[key]
         if any(v is None for v in values.values()):

@@ -12,6 +12,7 @@ import enum
 import io
 import logging
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -120,12 +121,24 @@ def verify_pdf(
         except CertificateError:
             log.warning("skipping a trusted root that does not parse")
     try:
-        return asyncio.run(asyncio.wait_for(_verify(data, roots, now), timeout))
+        return _run_alone(lambda: asyncio.wait_for(_verify(data, roots, now), timeout))
     except TimeoutError:
         return SignatureCheck(SignatureState.INVALID, detail="verification timed out")
     except Exception as exc:  # a malformed PDF can raise anything from the parser
         log.info("signature verification failed: %s", exc)
         return SignatureCheck(SignatureState.INVALID, detail=f"{type(exc).__name__}: {exc}"[:500])
+
+
+def _run_alone(make_coroutine):
+    """Run a coroutine to its end on an event loop of its own, in a thread of its own.
+
+    pyHanko's validation is async. The caller may already be inside a running loop (a test
+    driving Chromium through Playwright's sync API, an async server worker), where
+    `asyncio.run()` refuses to nest and leaves an un-awaited coroutine behind. The coroutine is
+    made inside the thread, so nothing is created that is not also run.
+    """
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pdf-signature") as pool:
+        return pool.submit(lambda: asyncio.run(make_coroutine())).result()
 
 
 async def _verify(data: bytes, roots: list[x509.Certificate], now: datetime) -> SignatureCheck:
