@@ -43,8 +43,11 @@ def chromium_path() -> str:
     return path
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(chromium_path):
+    """One Chromium for the browser tests. Package-scoped: Playwright's sync API keeps an event
+    loop running in the main thread while it lives, and the tests after this package call
+    `asyncio.run()` (pyHanko signs and verifies PDFs), which refuses to run inside one."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
