@@ -31,10 +31,6 @@ def _events(client, token: str) -> dict[str, object]:
 
 def test_the_feed_lists_the_agencys_open_dated_obligations_as_all_day_events(app, client, data):
     stc = data.agencies["stc"]
-    with app.app_context():
-        # a finished and a cancelled task are no longer anyone's deadline
-        done = db.session.get(Task, data.tasks["stc_lead"])
-        done_id = done.id
     events = _events(client, _token(app, stc))
     lead, co = data.tasks["stc_lead"], data.tasks["stc_co"]
     # its own task and the one it helps with; not Sở Y tế's, not the undated ongoing one
@@ -51,8 +47,9 @@ def test_the_feed_lists_the_agencys_open_dated_obligations_as_all_day_events(app
     assert alarm.decoded("TRIGGER") == timedelta(days=-1)
     assert str(alarm["ACTION"]) == "DISPLAY"
 
+    # a finished and a cancelled task are no longer anyone's deadline
     with app.app_context():
-        db.session.get(Task, done_id).done_on = date(2025, 8, 14)
+        db.session.get(Task, lead).done_on = date(2025, 8, 14)
         db.session.get(Task, co).cancelled_on = date(2025, 8, 1)
         db.session.commit()
     token = _token(app, stc)
