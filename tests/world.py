@@ -151,6 +151,10 @@ def build_world() -> dict[str, int]:
     db.session.flush()
     ids["endpoint"] = endpoint.id
     ids["delivery"] = delivery.id
+    # Sở Tài chính's calendar address: the feed's token is its only credential
+    from tracker.feeds.services import issue_token
+
+    ids["calendar_token"] = issue_token(a["stc"])  # type: ignore[assignment]  (a string)
     return ids
 
 

@@ -112,6 +112,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.deadlines.views import bp as deadlines_bp
     from tracker.directives.views import bp as directives_bp
     from tracker.extraction.views import bp as extraction_bp
+    from tracker.feeds.views import bp as feeds_bp
     from tracker.files.signing_views import bp as signing_bp
     from tracker.files.views import bp as files_bp
     from tracker.main.views import bp as main_bp
@@ -136,6 +137,7 @@ def register_blueprints(app: Flask) -> None:
         reports_bp,
         notifications_bp,
         webhooks_bp,
+        feeds_bp,
         audit_bp,
     )
     for bp in blueprints:

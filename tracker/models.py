@@ -7,6 +7,7 @@ from tracker.auth.models import OFFICE_ROLES, LoginFailure, Role, User
 from tracker.comments.models import TaskComment
 from tracker.deadlines.models import CalendarException, ExtensionRequest, ReportingPeriod
 from tracker.directives.models import Directive, DirectiveKind
+from tracker.feeds.models import CalendarFeed
 from tracker.files.models import Attachment
 from tracker.files.signature_models import AttachmentSignature, TrustedRoot
 from tracker.notifications.models import Notification, NotificationCursor, NotificationRead
@@ -27,6 +28,7 @@ __all__ = [
     "AttachmentSignature",
     "AuditLog",
     "CalendarException",
+    "CalendarFeed",
     "Directive",
     "DirectiveKind",
     "ExtensionRequest",

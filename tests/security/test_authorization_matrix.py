@@ -194,6 +194,11 @@ POLICY: dict[str, Rule] = {
     "webhooks.delete": OFFICE_ONLY,
     "webhooks.deliveries": OFFICE_ONLY,
     "webhooks.resend": OFFICE_ONLY,
+    # calendar feeds: the address's token is the credential (calendar applications cannot log
+    # in), so the feed is public with the world's live token; a wrong one is 404 (tests/feeds)
+    "feeds.calendar": PUBLIC,
+    # a new address for an agency: the office, or the agency's own officers
+    "feeds.agency_calendar": Rule(ok=OFFICE | {"officer_own"}),
 }
 
 #: URL argument → the fixture id that fills it (tasks and attachments depend on the rule)
@@ -210,6 +215,7 @@ ARGUMENTS = {
     "token_id": "token",
     "endpoint_id": "endpoint",
     "delivery_id": "delivery",
+    "calendar_token": "calendar_token",
 }
 
 _APP = create_app(make_config("sqlite://", Path("/nonexistent")))
@@ -376,7 +382,8 @@ def test_route_permissions(matrix, rule):
             response.close()  # a download keeps its file open until then
             changed = before is not None and row_counts(app) != before
             assert not (changed and expected != OK), f"{method} {url} by {role} changed data"
-            if changed or rule.endpoint in ("auth.logout", "auth.login"):
+            # a new calendar address revokes the world's one without adding a row
+            if changed or rule.endpoint in ("auth.logout", "auth.login", "feeds.agency_calendar"):
                 matrix.reset()  # the next request needs what this one deleted, or a session
                 if policy.api:
                     matrix.tokens_ready()

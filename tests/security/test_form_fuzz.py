@@ -83,6 +83,7 @@ PAGES = {
         "/webhooks/{endpoint}/edit",
         "/webhooks/{endpoint}/delete",
         "/webhooks/deliveries",
+        "/agencies/{agency}/calendar",
     ],
     "officer_own": [
         "/tasks/{own}",
@@ -93,6 +94,7 @@ PAGES = {
         "/account",
         "/account/tokens",
         "/account/tokens/{token}/revoke",
+        "/agencies/{agency}/calendar",  # its own agency's calendar address
     ],
 }
 #: POSTs that no page shows as a form in the fixture world (or whose form is built by script)

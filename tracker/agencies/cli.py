@@ -1,4 +1,4 @@
-"""`flask --app wsgi agencies import FILE | merge OLD NEW | rename OLD NEW_NAME`"""
+"""`flask --app wsgi agencies import FILE | merge OLD NEW | rename OLD NEW_NAME | calendar-url NAME`"""
 
 from pathlib import Path
 
@@ -111,3 +111,28 @@ def rename_command(old: str, new_name: str) -> None:
         _fail(error)
     db.session.commit()
     click.echo(f"Đã đổi tên {old_name} thành {agency.name}; tên cũ là tên gọi khác.")
+
+
+@agencies_cli.command("calendar-url")
+@click.argument("name")
+@click.option(
+    "--new",
+    "new",
+    is_flag=True,
+    help="Cấp địa chỉ mới (luôn như vậy: chỉ mã băm được lưu, địa chỉ cũ bị thu hồi).",
+)
+def calendar_url_command(name: str, new: bool) -> None:
+    """Print the agency's secret calendar (iCalendar) address.
+
+    Only the address's hash is stored, so an existing address cannot be shown again: every
+    call issues a new address and revokes the previous one (--new says so explicitly).
+    """
+    from tracker.feeds.services import feed_url, issue_token
+
+    try:
+        agency = reorganisation.resolve(name)
+    except AgencyError as error:
+        _fail(error)
+    url = feed_url(issue_token(agency))
+    db.session.commit()
+    click.echo(url)
