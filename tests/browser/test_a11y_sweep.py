@@ -143,9 +143,9 @@ def _ids(app) -> dict[str, int]:
 
 
 def _is_a_file(path: str) -> bool:
-    """A route that names a file (`….csv`, `….xlsx`, `….ics`, `….json`) is a download, not a page."""
-    last = path.rstrip("/").rsplit("/", 1)[-1]
-    return "." in last and not last.startswith("<")
+    """A route that names a file (`….csv`, `export.<fmt>`, `<calendar_token>.ics`) is a
+    download or a feed, not a page."""
+    return re.search(r"\.(\w+|<\w+>)$", path.rstrip("/")) is not None
 
 
 def _integration_ids(stc: Agency) -> dict[str, int | None]:
