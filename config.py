@@ -45,6 +45,13 @@ class Config:
         os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'tracker.sqlite'}")
     )
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    #: a PostgreSQL streaming replica for the reads that may be a second behind (dashboards,
+    #: reports, exports, the API's lists; see tracker/replica.py); unset: everything on the primary
+    SQLALCHEMY_BINDS = (
+        {"replica": _database_url(os.environ["DATABASE_REPLICA_URL"])}
+        if os.environ.get("DATABASE_REPLICA_URL")
+        else {}
+    )
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
     #: hard limit of a request body; a larger upload gets a Vietnamese 413 page
     MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 60 * 1024 * 1024)
@@ -127,6 +134,7 @@ class ProductionConfig(Config):
 
 class TestingConfig(Config):
     TESTING = True
+    SQLALCHEMY_BINDS: dict[str, str] = {}  # a test that wants a replica sets its own
     SECRET_KEY = "testing"
     SQLALCHEMY_DATABASE_URI = _database_url(
         os.environ.get("TEST_DATABASE_URL", "sqlite:///:memory:")

@@ -48,6 +48,7 @@ from tracker.deadlines.status import Status
 from tracker.directives.models import Directive
 from tracker.extensions import db
 from tracker.files.models import Attachment
+from tracker.replica import replica_reads
 from tracker.tasks import services as task_services
 from tracker.tasks.queries import directive_task_rows, filtered_tasks
 from tracker.timeutil import today
@@ -244,6 +245,7 @@ def _readers_only() -> None:
 
 
 @bp.get("/tasks")
+@replica_reads
 def tasks():
     """The tasks the token's user may see, with the task list's filters, ordered by due date."""
     errors: list[dict[str, str]] = []
@@ -319,6 +321,7 @@ def task(task_id: int):
 
 
 @bp.get("/directives")
+@replica_reads
 def directives():
     _readers_only()
     errors: list[dict[str, str]] = []
@@ -353,6 +356,7 @@ def attachment(attachment_id: int):
 
 
 @bp.get("/agencies")
+@replica_reads
 def agencies():
     """Every agency, active or not (the pickers of every form show the same names)."""
     errors: list[dict[str, str]] = []

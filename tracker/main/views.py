@@ -4,6 +4,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from tracker.auth.permissions import office_required, task_visibility
+from tracker.replica import replica_reads
 from tracker.reports.dashboard import Filters, build_dashboard, chosen_directive, filter_choices
 from tracker.timeutil import today
 
@@ -19,6 +20,7 @@ def index():
 
 @bp.route("/dashboard")
 @login_required
+@replica_reads
 def dashboard():
     """Office and leaders: every task; an agency: its own tasks (lead, co-agency or via)."""
     filters = Filters.from_args(request.args, allow_agency=not current_user.is_agency)

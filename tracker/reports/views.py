@@ -24,6 +24,7 @@ from flask_login import current_user, login_required
 from tracker.auth.models import Role
 from tracker.auth.permissions import office_required, roles_required, task_visibility
 from tracker.extensions import db
+from tracker.replica import replica_reads
 from tracker.reports import charts, exports
 from tracker.reports.dashboard import Filters, overdue_records
 from tracker.reports.forms import ReportSettingsForm
@@ -102,6 +103,7 @@ def _csv_name(name: str) -> str:
 
 @bp.route("/")
 @report_access
+@replica_reads
 def period():
     """Báo cáo theo kỳ: one row per lead agency, rates, Wilson intervals, charts, ranking."""
     try:
@@ -125,6 +127,7 @@ def period():
 
 @bp.route("/tasks")
 @report_access
+@replica_reads
 def drill_down():
     """The items behind one number of the report (same window, same rules)."""
     try:
@@ -147,6 +150,7 @@ def drill_down():
 
 @bp.route("/appendix")
 @report_access
+@replica_reads
 def appendix():
     """Phụ lục chi tiết in the offices' layout."""
     try:
@@ -165,6 +169,7 @@ def appendix():
 
 @bp.route("/print")
 @report_access
+@replica_reads
 def print_view():
     """A print-ready A4 landscape page: province, period, as-of date and the table."""
     try:
@@ -184,6 +189,7 @@ def print_view():
 
 @bp.route("/export.<fmt>")
 @report_access
+@replica_reads
 def export(fmt: str):
     """The report as XLSX (summary, appendix, ranking) or CSV (summary, or ?sheet=detail)."""
     if fmt not in ("xlsx", "csv"):
@@ -208,6 +214,7 @@ def export(fmt: str):
 
 @bp.route("/overdue.<fmt>")
 @login_required
+@replica_reads
 def overdue_export(fmt: str):
     """Every overdue task the user may see (dashboard filters applied), streamed."""
     if fmt not in ("xlsx", "csv"):
