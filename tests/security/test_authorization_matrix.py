@@ -199,6 +199,12 @@ POLICY: dict[str, Rule] = {
     "feeds.calendar": PUBLIC,
     # a new address for an agency: the office, or the agency's own officers
     "feeds.agency_calendar": Rule(ok=OFFICE | {"officer_own"}),
+    # reminder letters for the chairman to sign: the office drafts them; leaders may read and
+    # download them; agencies receive them signed, through the document system (403 here)
+    "letters.new": OFFICE_ONLY,
+    "letters.index": READERS,
+    "letters.download": READERS,
+    "letters.download_batch": READERS,
 }
 
 #: URL argument → the fixture id that fills it (tasks and attachments depend on the rule)
@@ -216,6 +222,8 @@ ARGUMENTS = {
     "endpoint_id": "endpoint",
     "delivery_id": "delivery",
     "calendar_token": "calendar_token",
+    "letter_id": "letter",
+    "batch": "letter_batch",
 }
 
 _APP = create_app(make_config("sqlite://", Path("/nonexistent")))
