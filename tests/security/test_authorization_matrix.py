@@ -157,7 +157,9 @@ POLICY: dict[str, Rule] = {
     "reports.print_view": READERS,
     "reports.export": READERS,
     "reports.overdue_export": EVERYONE,  # filtered to what each user may see
-    "reports.settings": OFFICE_ONLY,  # minimum sample and data ranges of the period report
+    "reports.settings": OFFICE_ONLY,
+    # an agency's own period report and its rank (an officer: its own agency only)
+    "reports.agency_report": EVERYONE,  # minimum sample and data ranges of the period report
     # everyone has a list (filtered to their audience); <notification_id> is the office's
     # notification of the world's extension request: anyone else gets 404, as for a task
     # signed PDFs: the office manages the trusted roots and re-verifies a stored PDF
