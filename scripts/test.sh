@@ -16,6 +16,8 @@ say() { printf '\n==> %s\n' "$*"; }
 MISSING=()
 command -v chromium >/dev/null 2>&1 || MISSING+=(chromium)
 command -v soffice >/dev/null 2>&1 || MISSING+=(libreoffice-calc-nogui)
+# Writer opens the reminder letters (.docx → PDF, tests/letters)
+[ -e /usr/lib/libreoffice/program/libswlo.so ] || MISSING+=(libreoffice-writer-nogui)
 command -v pdftotext >/dev/null 2>&1 || MISSING+=(poppler-utils)
 if [ ${#MISSING[@]} -gt 0 ]; then
   say "installing ${MISSING[*]} for the browser and spreadsheet tests"

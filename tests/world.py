@@ -3,7 +3,7 @@
 Task `own` is led by Sở Tài chính (officer `stc@`), with a co-agency; `other` belongs to Sở Y tế
 (officer `syt@`); `periodic` has reporting periods; `via` reports through Sở Nội vụ. There is an
 attachment of every kind, a progress update, an outbox email, an extension request and a
-calendar exception and a trusted root.
+calendar exception and a trusted root, and a reminder letter.
 """
 
 from __future__ import annotations
@@ -155,6 +155,25 @@ def build_world() -> dict[str, int]:
     from tracker.feeds.services import issue_token
 
     ids["calendar_token"] = issue_token(a["stc"])  # type: ignore[assignment]  (a string)
+    # a reminder letter to Sở Tài chính (its .docx, and the batch it was drafted in)
+    from tracker.letters.services import LetterInput, draft_letters
+
+    letter = draft_letters(
+        LetterInput(
+            agency_ids=[a["stc"].id],
+            kind="don_doc",
+            per_agency=False,
+            new_due_on=date(2025, 9, 5),
+            issuing_body="ỦY BAN NHÂN DÂN TỈNH HÒA BÌNH",
+            symbol="UBND-TH",
+            place="Hòa Bình",
+            signer_title="PHÓ CHỦ TỊCH",
+        ),
+        date(2025, 8, 18),
+        user_id=u["admin"].id,
+    )[0]
+    ids["letter"] = letter.id
+    ids["letter_batch"] = letter.batch  # type: ignore[assignment]  (a string)
     return ids
 
 

@@ -115,6 +115,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.feeds.views import bp as feeds_bp
     from tracker.files.signing_views import bp as signing_bp
     from tracker.files.views import bp as files_bp
+    from tracker.letters.views import bp as letters_bp
     from tracker.main.views import bp as main_bp
     from tracker.notifications.views import bp as notifications_bp
     from tracker.reminders.views import bp as reminders_bp
@@ -138,6 +139,7 @@ def register_blueprints(app: Flask) -> None:
         notifications_bp,
         webhooks_bp,
         feeds_bp,
+        letters_bp,
         audit_bp,
     )
     for bp in blueprints:

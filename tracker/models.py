@@ -10,6 +10,7 @@ from tracker.directives.models import Directive, DirectiveKind
 from tracker.feeds.models import CalendarFeed
 from tracker.files.models import Attachment
 from tracker.files.signature_models import AttachmentSignature, TrustedRoot
+from tracker.letters.models import ReminderLetter, ReminderLetterItem
 from tracker.notifications.models import Notification, NotificationCursor, NotificationRead
 from tracker.reminders.models import OutboxEmail, ReminderRecord
 from tracker.reports import indexes as report_indexes  # noqa: F401  (indexes for the reports)
@@ -39,6 +40,8 @@ __all__ = [
     "OutboxEmail",
     "ProgressUpdate",
     "ReminderRecord",
+    "ReminderLetter",
+    "ReminderLetterItem",
     "ReportingPeriod",
     "Role",
     "Setting",

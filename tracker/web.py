@@ -26,6 +26,8 @@ ENTITY_LABELS = {
     "progress_update": _l("báo cáo tiến độ"),
     "agency": _l("cơ quan, đơn vị"),
     "task_comment": _l("ý kiến chỉ đạo, trao đổi"),
+    "reminder_letter": _l("công văn đôn đốc"),
+    "reminder_letter_item": _l("nhiệm vụ trong công văn đôn đốc"),
 }
 
 

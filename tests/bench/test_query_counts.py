@@ -54,6 +54,17 @@ PAGES = {
     "office dashboard": ("staff@tinh.gov.vn", lambda big: "/dashboard"),
     "agency dashboard": ("stc@tinh.gov.vn", lambda big: "/dashboard"),
     "directive page": ("staff@tinh.gov.vn", lambda big: f"/directives/{big}"),
+    # the period report, whole and from its other angles (issue 16 §6): the by-issuer table,
+    # one directive's cut, an agency's own report with its rank
+    "period report": ("staff@tinh.gov.vn", lambda big: "/reports/?year=2025&period=Q3"),
+    "period report of a directive": (
+        "staff@tinh.gov.vn",
+        lambda big: f"/reports/?year=2025&period=Y&directive={big}",
+    ),
+    "period report of an issuer": (
+        "lanhdao@tinh.gov.vn",
+        lambda big: "/reports/?year=2025&period=Q3&issuer=Chủ+tịch+UBND+tỉnh",
+    ),
 }
 
 

@@ -157,7 +157,9 @@ POLICY: dict[str, Rule] = {
     "reports.print_view": READERS,
     "reports.export": READERS,
     "reports.overdue_export": EVERYONE,  # filtered to what each user may see
-    "reports.settings": OFFICE_ONLY,  # minimum sample and data ranges of the period report
+    "reports.settings": OFFICE_ONLY,
+    # an agency's own period report and its rank (an officer: its own agency only)
+    "reports.agency_report": EVERYONE,  # minimum sample and data ranges of the period report
     # everyone has a list (filtered to their audience); <notification_id> is the office's
     # notification of the world's extension request: anyone else gets 404, as for a task
     # signed PDFs: the office manages the trusted roots and re-verifies a stored PDF
@@ -199,6 +201,12 @@ POLICY: dict[str, Rule] = {
     "feeds.calendar": PUBLIC,
     # a new address for an agency: the office, or the agency's own officers
     "feeds.agency_calendar": Rule(ok=OFFICE | {"officer_own"}),
+    # reminder letters for the chairman to sign: the office drafts them; leaders may read and
+    # download them; agencies receive them signed, through the document system (403 here)
+    "letters.new": OFFICE_ONLY,
+    "letters.index": READERS,
+    "letters.download": READERS,
+    "letters.download_batch": READERS,
 }
 
 #: URL argument → the fixture id that fills it (tasks and attachments depend on the rule)
@@ -216,6 +224,8 @@ ARGUMENTS = {
     "endpoint_id": "endpoint",
     "delivery_id": "delivery",
     "calendar_token": "calendar_token",
+    "letter_id": "letter",
+    "batch": "letter_batch",
 }
 
 _APP = create_app(make_config("sqlite://", Path("/nonexistent")))

@@ -84,6 +84,7 @@ PAGES = {
         "/webhooks/{endpoint}/delete",
         "/webhooks/deliveries",
         "/agencies/{agency}/calendar",
+        "/letters/new?agency={agency}",
     ],
     "officer_own": [
         "/tasks/{own}",

@@ -14,6 +14,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext, lazy_gettext
+from sqlalchemy import select
 
 from tracker.deadlines.periods import PeriodSettings, report_period
 from tracker.deadlines.services import period_settings as deadline_period_settings
@@ -76,14 +77,23 @@ class ReportRequest:
     starts_on: date
     ends_on: date
     label: str
+    #: the cut: only the directives signed by this issuer (Chủ tịch, a Phó Chủ tịch, …)
+    issuer: str = ""
+    #: the cut: only the tasks of this directive or plan
+    directive_id: int | None = None
 
     @property
     def scope(self) -> Scope:
-        return Scope(self.starts_on, self.ends_on, self.as_of)
+        return Scope(self.starts_on, self.ends_on, self.as_of, self.issuer, self.directive_id)
 
     def args(self) -> dict[str, str]:
         """The query arguments that reproduce this report (for links)."""
-        return {"year": str(self.year), "period": self.code, "as_of": self.as_of.isoformat()}
+        args = {"year": str(self.year), "period": self.code, "as_of": self.as_of.isoformat()}
+        if self.issuer:
+            args["issuer"] = self.issuer
+        if self.directive_id is not None:
+            args["directive"] = str(self.directive_id)
+        return args
 
 
 #: setting keys (tracker.settings) of the report, edited on the page "Báo cáo theo kỳ: quy định"
@@ -154,8 +164,33 @@ def default_code(day: date) -> str:
     return f"Q{(day.month - 1) // 3 + 1}"
 
 
+def _parse_cut(issuer: str | None, directive: str | int | None) -> tuple[str, int | None]:
+    """The report's cut: an issuer who signed directives, or one directive (by id)."""
+    from tracker.directives.models import Directive
+
+    issuer = (issuer or "").strip()
+    if (
+        issuer
+        and not db.session.execute(
+            select(Directive.id).where(Directive.issuer == issuer).limit(1)
+        ).first()
+    ):
+        raise ReportError(gettext("Người ký “%(issuer)s” không có văn bản nào.", issuer=issuer))
+    text = str(directive or "").strip()
+    if not text:
+        return issuer, None
+    if not text.isdigit() or len(text) > 9 or db.session.get(Directive, int(text)) is None:
+        raise ReportError(gettext("Văn bản chỉ đạo “%(value)s” không có.", value=text))
+    return issuer, int(text)
+
+
 def parse_request(
-    year: str | int | None, code: str | None, as_of: str | date | None
+    year: str | int | None,
+    code: str | None,
+    as_of: str | date | None,
+    *,
+    issuer: str | None = None,
+    directive: str | int | None = None,
 ) -> ReportRequest:
     """Check the report's input; raise `ReportError` (Vietnamese) if anything is wrong."""
     now = today()
@@ -201,7 +236,10 @@ def parse_request(
                 starts_on=f"{starts_on:%d/%m/%Y}",
             )
         )
-    return ReportRequest(year_number, code, day, starts_on, ends_on, label)
+    issuer_name, directive_id = _parse_cut(issuer, directive)
+    return ReportRequest(
+        year_number, code, day, starts_on, ends_on, label, issuer_name, directive_id
+    )
 
 
 def _percent(part: int, whole: int) -> float | None:
@@ -312,7 +350,9 @@ def report_and_trend(
     chosen = trend_quarters(request, quarters)
     windows = [(request.starts_on, request.ends_on)] + [(s, e) for _, _, s, e in chosen]
     pieces = queries.elementary_windows(windows)
-    counts = queries.counts_by_agency_and_piece(request.as_of, pieces)
+    counts = queries.counts_by_agency_and_piece(
+        request.as_of, pieces, issuer=request.issuer, directive_id=request.directive_id
+    )
 
     def inside(starts_on: date, ends_on: date) -> set[int | None]:
         return {i for i, (s, e) in enumerate(pieces) if starts_on <= s and e <= ends_on}
@@ -373,7 +413,18 @@ def build_report(request: ReportRequest, *, with_trend: bool = True) -> dict[str
             )
         )
     empty = not rows
+    by_issuer = []
+    if not request.issuer and not request.directive_id:
+        # the report from the angle of who signed the directives (Chủ tịch, each Phó Chủ tịch)
+        by_issuer = [
+            {"issuer": issuer, **_with_rates(counts)}
+            for issuer, counts in sorted(queries.counts_by_issuer(request.scope).items())
+            if counts["total"] or counts["cancelled"]
+        ]
     return {
+        "issuer": request.issuer,
+        "directive": _directive_summary(request.directive_id, _with_rates(totals)),
+        "by_issuer": by_issuer,
         "province": current_app.config["TRACKER_PROVINCE"],
         "year": request.year,
         "period": request.code,
@@ -403,6 +454,35 @@ def build_report(request: ReportRequest, *, with_trend: bool = True) -> dict[str
             else None
         ),
         "notes": notes,
+    }
+
+
+def _directive_summary(directive_id: int | None, totals: dict[str, Any]) -> dict[str, Any] | None:
+    """The directive a report is cut to, with its headline ("Kế hoạch 09/KH-UBND: đã hoàn thành
+    36/36 nhiệm vụ")."""
+    if directive_id is None:
+        return None
+    from tracker.directives.models import Directive
+
+    directive = db.session.get(Directive, directive_id)
+    if directive is None:
+        return None
+    return {
+        "id": directive.id,
+        "kind": directive.kind,
+        "number": directive.number,
+        "issued_on": directive.issued_on.isoformat(),
+        "title": directive.title,
+        "headline": gettext(
+            "%(kind)s %(number)s: đã hoàn thành %(done)s/%(total)s nhiệm vụ trong kỳ "
+            "(%(on_time)s đúng hạn, %(overdue)s đang quá hạn).",
+            kind=gettext(directive.kind),
+            number=directive.number,
+            done=totals["completed"],
+            total=totals["total"],
+            on_time=totals["done_on_time"],
+            overdue=totals["open_overdue"],
+        ),
     }
 
 
@@ -453,3 +533,24 @@ def detail_records(
             }
         )
     return records
+
+
+def agency_position(report: dict[str, Any], agency_id: int) -> dict[str, Any]:
+    """An agency's own line of a report and its place in it: its figures, its rank in the thi
+    đua table ("3/12") or why it has none, and the province's totals beside them. Nothing of
+    another agency but the count of ranked agencies (an agency sees its own report)."""
+    groups = queries.agency_groups()
+    counted_as = groups.successor.get(agency_id, agency_id)
+    rows = report["agencies"] + report["small_agencies"]
+    row = next((r for r in rows if r["agency_id"] == counted_as), None)
+    rank = next((r["rank"] for r in report["ranking"] if r["agency_id"] == counted_as), None)
+    return {
+        "agency_id": counted_as,
+        "agency": groups.names.get(counted_as, ""),
+        "row": row,
+        "rank": rank,
+        "ranked": len(report["ranking"]),
+        "small": bool(row and row["small"]),
+        "totals": report["totals"],
+        "min_count": report["min_count"],
+    }

@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     Response,
+    abort,
     flash,
     redirect,
     render_template,
@@ -21,12 +22,13 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from tracker.agencies.models import Agency
 from tracker.auth.models import Role
 from tracker.auth.permissions import office_required, roles_required, task_visibility
 from tracker.extensions import db
 from tracker.replica import replica_reads
 from tracker.reports import charts, exports
-from tracker.reports.dashboard import Filters, overdue_records
+from tracker.reports.dashboard import Filters, filter_choices, overdue_records
 from tracker.reports.forms import ReportSettingsForm
 from tracker.reports.queries import METRIC_LABELS, agency_groups
 from tracker.reports.service import (
@@ -34,6 +36,7 @@ from tracker.reports.service import (
     ReportError,
     ReportRequest,
     SettingsError,
+    agency_position,
     build_report,
     default_code,
     detail_records,
@@ -52,7 +55,11 @@ report_access = roles_required(Role.OFFICE_ADMIN, Role.OFFICE_STAFF, Role.LEADER
 
 def _request_from_args() -> ReportRequest:
     return parse_request(
-        request.args.get("year"), request.args.get("period"), request.args.get("as_of")
+        request.args.get("year"),
+        request.args.get("period"),
+        request.args.get("as_of"),
+        issuer=request.args.get("issuer"),
+        directive=request.args.get("directive"),
     )
 
 
@@ -62,6 +69,8 @@ def _form_values() -> dict[str, str]:
         "year": request.args.get("year", str(now.year)),
         "period": request.args.get("period", default_code(now)),
         "as_of": request.args.get("as_of", now.strftime("%d/%m/%Y")),
+        "issuer": request.args.get("issuer", ""),
+        "directive": request.args.get("directive", ""),
     }
 
 
@@ -122,6 +131,65 @@ def period():
         agency_chart=charts.agency_bars(report["agencies"] + report["small_agencies"]),
         trend_chart=charts.trend_bars(report["trend"]),
         columns=_summary_columns(),
+    )
+
+
+@bp.route("/agency")
+@login_required
+def agency_report():
+    """An agency's own period report and its place among the agencies (thi đua rank).
+
+    An agency officer sees their own agency only; the office and leaders choose one
+    (``?agency=``). An agency's cut by directive is ignored: a directive's number is not read
+    by id outside the directives an agency works on (issue 14).
+    """
+    agencies = []
+    if current_user.is_agency:
+        agency_id = current_user.agency_id
+        if agency_id is None:
+            abort(403)
+    else:
+        agency_id = request.args.get("agency", type=int)
+        agencies = filter_choices(task_visibility(current_user), with_agencies=True)["agencies"]
+        if agency_id is not None and db.session.get(Agency, agency_id) is None:
+            agency_id = None
+    form = _form_values()
+    try:
+        req = parse_request(
+            request.args.get("year"),
+            request.args.get("period"),
+            request.args.get("as_of"),
+            issuer=request.args.get("issuer"),
+            directive=None if current_user.is_agency else request.args.get("directive"),
+        )
+    except ReportError as error:
+        return (
+            render_template(
+                "reports/agency.html",
+                error=str(error),
+                position=None,
+                form=form,
+                codes=PERIOD_CODES,
+                agencies=agencies,
+                agency_id=agency_id,
+            ),
+            400,
+        )
+    position = records = None
+    if agency_id is not None:
+        position = agency_position(build_report(req, with_trend=False), agency_id)
+        records = detail_records(req, agency_id=position["agency_id"])
+    return render_template(
+        "reports/agency.html",
+        error=None,
+        req=req,
+        args=req.args(),
+        form=form,
+        codes=PERIOD_CODES,
+        agencies=agencies,
+        agency_id=agency_id,
+        position=position,
+        records=records,
     )
 
 

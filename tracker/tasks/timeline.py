@@ -148,8 +148,9 @@ def build_timeline(task: Task) -> list[dict]:
         for entry in db.session.execute(
             select(AuditLog).where(AuditLog.task_id == task.id).order_by(AuditLog.at)
         ).scalars()
-        # shown as themselves (the updates here, the posts in the conversation)
-        if entry.entity not in ("progress_update", "task_comment")
+        # shown as themselves (the updates here, the posts in the conversation, the reminder
+        # letters that listed the task through their hook)
+        if entry.entity not in ("progress_update", "task_comment", "reminder_letter_item")
     ]
     names = _agency_names(entries)
     for entry in entries:
