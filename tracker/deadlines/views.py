@@ -36,6 +36,7 @@ from tracker.files.storage import UploadError, store
 from tracker.forms import validate_with_upload
 from tracker.tasks.models import Task
 from tracker.timeutil import today
+from tracker.web import commit_or_roll_back
 
 bp = Blueprint("deadlines", __name__)
 
@@ -121,7 +122,8 @@ def request_extension(task_id: int):
     if request.method == "POST":
         status = 422
         if form.validate_on_submit():
-            try:
+
+            def ask() -> None:
                 wanted = services.requested_date(
                     task,
                     period,
@@ -135,13 +137,16 @@ def request_extension(task_id: int):
                     reason=form.reason.data,
                     user_id=current_user.id,
                 )
-            except services.DeadlineError as error:
-                db.session.rollback()
-                getattr(form, error.field).errors.append(str(error))
-            else:
-                db.session.commit()
-                flash(_("Đã gửi đề nghị gia hạn tới Văn phòng UBND tỉnh."), "success")
-                return redirect(url_for("tasks.show", task_id=task.id))
+
+            response = commit_or_roll_back(
+                ask,
+                errors=services.DeadlineError,
+                form=form,
+                done=_("Đã gửi đề nghị gia hạn tới Văn phòng UBND tỉnh."),
+                to=url_for("tasks.show", task_id=task.id),
+            )
+            if response:
+                return response
     return (
         render_template(
             "deadlines/extension_request.html",
@@ -207,7 +212,8 @@ def decide(request_id: int):
     if request.method == "POST":
         status = 422
         if form.validate_on_submit():
-            try:
+
+            def decide_it() -> str:
                 if form.action.data == "approve":
                     services.approve_extension(
                         ext,
@@ -215,17 +221,19 @@ def decide(request_id: int):
                         note=form.note.data,
                         user_id=current_user.id,
                     )
-                    message = _("Đã chấp thuận đề nghị gia hạn.")
-                else:
-                    services.refuse_extension(ext, note=form.note.data, user_id=current_user.id)
-                    message = _("Đã từ chối đề nghị gia hạn.")
-            except services.DeadlineError as error:
-                db.session.rollback()
-                getattr(form, error.field).errors.append(str(error))
-            else:
-                db.session.commit()
-                flash(message, "success")
-                return redirect(url_for("deadlines.extensions"))
+                    return _("Đã chấp thuận đề nghị gia hạn.")
+                services.refuse_extension(ext, note=form.note.data, user_id=current_user.id)
+                return _("Đã từ chối đề nghị gia hạn.")
+
+            response = commit_or_roll_back(
+                decide_it,
+                errors=services.DeadlineError,
+                form=form,
+                done=lambda message: message,
+                to=url_for("deadlines.extensions"),
+            )
+            if response:
+                return response
     return render_template("deadlines/decide.html", ext=ext, form=form), status
 
 
@@ -249,7 +257,8 @@ def submit_period(task_id: int, period_id: int):
         status = 422
         valid, checked = validate_with_upload(form, form.attachment)
         if valid:
-            try:
+
+            def submit() -> None:
                 services.submit_period(
                     period,
                     report_number=form.report_number.data,
@@ -260,16 +269,17 @@ def submit_period(task_id: int, period_id: int):
                 )
                 if checked:
                     store(checked, period_id=period.id)
-            except services.DeadlineError as error:
-                db.session.rollback()
-                getattr(form, error.field).errors.append(str(error))
-            except UploadError as error:
-                db.session.rollback()
-                form.attachment.errors.append(str(error))
-            else:
-                db.session.commit()
-                flash(_("Đã ghi nhận báo cáo %(period)s.", period=period.label), "success")
-                return redirect(url_for("tasks.show", task_id=task.id))
+
+            response = commit_or_roll_back(
+                submit,
+                errors=(services.DeadlineError, UploadError),
+                form=form,
+                field="attachment",  # an UploadError names no field: it is the file's
+                done=_("Đã ghi nhận báo cáo %(period)s.", period=period.label),
+                to=url_for("tasks.show", task_id=task.id),
+            )
+            if response:
+                return response
     return (
         render_template("deadlines/period_submit.html", form=form, task=task, period=period),
         status,
@@ -281,15 +291,12 @@ def submit_period(task_id: int, period_id: int):
 def reopen_period(task_id: int, period_id: int):
     task = get_task_or_404(task_id, current_user)
     period = _period_of(task, period_id)
-    try:
-        services.reopen_period(period)
-    except services.DeadlineError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-    else:
-        db.session.commit()
-        flash(_("Đã mở lại %(period)s.", period=period.label), "success")
-    return redirect(url_for("tasks.show", task_id=task.id))
+    return commit_or_roll_back(
+        lambda: services.reopen_period(period),
+        errors=services.DeadlineError,
+        done=_("Đã mở lại %(period)s.", period=period.label),
+        to=url_for("tasks.show", task_id=task.id),
+    )
 
 
 @bp.route("/tasks/<int:task_id>/periods/open", methods=["POST"])
@@ -297,10 +304,12 @@ def reopen_period(task_id: int, period_id: int):
 def open_task_periods(task_id: int):
     """Open the task's periods up to the horizon now, without waiting for the scheduler."""
     task = get_task_or_404(task_id, current_user)
-    created = services.open_task_periods(task, today() + timedelta(days=services.HORIZON_DAYS))
-    db.session.commit()
-    flash(_("Đã tạo %(count)s kỳ báo cáo mới.", count=created), "success")
-    return redirect(url_for("tasks.show", task_id=task.id))
+    return commit_or_roll_back(
+        lambda: services.open_task_periods(task, today() + timedelta(days=services.HORIZON_DAYS)),
+        errors=(),
+        done=lambda created: _("Đã tạo %(count)s kỳ báo cáo mới.", count=created),
+        to=url_for("tasks.show", task_id=task.id),
+    )
 
 
 # -- two-hop -----------------------------------------------------------------------------
@@ -319,15 +328,12 @@ def via_done(task_id: int):
             for error in errors if isinstance(errors, list) else [errors]:
                 flash(str(error), "danger")
         return redirect(url_for("tasks.show", task_id=task.id))
-    try:
-        services.mark_via_done(task, done_on=form.done_on.data)
-    except services.DeadlineError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-    else:
-        db.session.commit()
-        flash(_("Đã ghi nhận đơn vị tổng hợp gửi báo cáo tổng hợp."), "success")
-    return redirect(url_for("tasks.show", task_id=task.id))
+    return commit_or_roll_back(
+        lambda: services.mark_via_done(task, done_on=form.done_on.data),
+        errors=services.DeadlineError,
+        done=_("Đã ghi nhận đơn vị tổng hợp gửi báo cáo tổng hợp."),
+        to=url_for("tasks.show", task_id=task.id),
+    )
 
 
 # -- calendar ----------------------------------------------------------------------------
@@ -354,15 +360,17 @@ def calendar():
     if request.method == "POST":
         status = 422
         if form.validate_on_submit():
-            try:
-                row = services.add_calendar_exception(form.day.data, form.kind.data, form.note.data)
-            except services.DeadlineError as error:
-                db.session.rollback()
-                getattr(form, error.field).errors.append(str(error))
-            else:
-                db.session.commit()
-                flash(_("Đã thêm ngày %(day)s.", day=f"{row.day:%d/%m/%Y}"), "success")
-                return redirect(url_for("deadlines.calendar", year=row.day.year))
+            response = commit_or_roll_back(
+                lambda: services.add_calendar_exception(
+                    form.day.data, form.kind.data, form.note.data
+                ),
+                errors=services.DeadlineError,
+                form=form,
+                done=lambda row: _("Đã thêm ngày %(day)s.", day=f"{row.day:%d/%m/%Y}"),
+                to=lambda row: url_for("deadlines.calendar", year=row.day.year),
+            )
+            if response:
+                return response
     year = request.args.get("year", type=int) or today().year
     if not 2000 <= year <= 2100:
         year = today().year
@@ -388,10 +396,12 @@ def calendar():
 def delete_calendar_day(exception_id: int):
     row = db.session.get(CalendarException, exception_id) or abort(404)
     day = row.day
-    services.delete_calendar_exception(row)
-    db.session.commit()
-    flash(_("Đã xóa ngày %(day)s khỏi danh sách.", day=f"{day:%d/%m/%Y}"), "success")
-    return redirect(url_for("deadlines.calendar", year=day.year))
+    return commit_or_roll_back(
+        lambda: services.delete_calendar_exception(row),
+        errors=(),
+        done=_("Đã xóa ngày %(day)s khỏi danh sách.", day=f"{day:%d/%m/%Y}"),
+        to=url_for("deadlines.calendar", year=day.year),
+    )
 
 
 # -- period rules ------------------------------------------------------------------------
@@ -414,21 +424,21 @@ def period_settings():
     if request.method == "POST":
         status = 422
         if form.validate_on_submit():
-            try:
-                services.save_period_settings(
+            response = commit_or_roll_back(
+                lambda: services.save_period_settings(
                     due_day=form.due_day.data,
                     nine_month_end=form.nine_month_end.data,
                     strict_before=form.strict_before.data,
                     cutoff=form.cutoff.data,
                     due_on_day_off=form.due_on_day_off.data,
-                )
-            except services.DeadlineError as error:
-                db.session.rollback()
-                getattr(form, error.field).errors.append(str(error))
-            else:
-                db.session.commit()
-                flash(_("Đã lưu quy định kỳ báo cáo."), "success")
-                return redirect(url_for("deadlines.period_settings"))
+                ),
+                errors=services.DeadlineError,
+                form=form,
+                done=_("Đã lưu quy định kỳ báo cáo."),
+                to=url_for("deadlines.period_settings"),
+            )
+            if response:
+                return response
     year = today().year
     cal = services.working_calendar()
     # one row per distinct period of the year (Quý I and 6 tháng appear in several cadences)
