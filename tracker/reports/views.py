@@ -10,8 +10,6 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     Response,
-    flash,
-    redirect,
     render_template,
     request,
     stream_with_context,
@@ -23,7 +21,6 @@ from flask_login import current_user, login_required
 
 from tracker.auth.models import Role
 from tracker.auth.permissions import office_required, roles_required, task_visibility
-from tracker.extensions import db
 from tracker.reports import charts, exports
 from tracker.reports.dashboard import Filters, overdue_records
 from tracker.reports.forms import ReportSettingsForm
@@ -43,6 +40,7 @@ from tracker.reports.service import (
     save_report_settings,
 )
 from tracker.timeutil import today
+from tracker.web import commit_or_roll_back
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -240,15 +238,17 @@ def settings():
     if request.method == "POST":
         status = 422
         if form.validate_on_submit():
-            try:
-                save_report_settings(min_count=form.min_count.data, cutoff=form.cutoff.data)
-            except SettingsError as error:
-                db.session.rollback()
-                getattr(form, error.field).errors.append(str(error))
-            else:
-                db.session.commit()
-                flash(_("Đã lưu quy định báo cáo."), "success")
-                return redirect(url_for("reports.settings"))
+            response = commit_or_roll_back(
+                lambda: save_report_settings(
+                    min_count=form.min_count.data, cutoff=form.cutoff.data
+                ),
+                errors=SettingsError,
+                form=form,
+                done=_("Đã lưu quy định báo cáo."),
+                to=url_for("reports.settings"),
+            )
+            if response:
+                return response
     year = today().year
     return (
         render_template("reports/settings.html", form=form, year=year, ranges=period_ranges(year)),
