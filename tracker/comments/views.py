@@ -16,7 +16,7 @@ bp = Blueprint("comments", __name__, url_prefix="/tasks")
 @login_required
 def post(task_id: int):
     """Whoever sees the task may post: another agency's officer gets 404 from the lookup."""
-    from tracker.tasks.views import _task_page
+    from tracker.tasks.page import task_page
 
     task = get_task_or_404(task_id, current_user)
     form = CommentForm()
@@ -36,4 +36,4 @@ def post(task_id: int):
             else:
                 flash(_("Đã gửi ý kiến trao đổi."), "success")
             return redirect(url_for("tasks.show", task_id=task.id, _anchor="trao-doi"))
-    return _task_page(task, comment_form=form, status=422)
+    return task_page(task, comment_form=form, status=422)

@@ -1,5 +1,6 @@
 """Deadline pages: extension requests and decisions, period reports, the via agency's delivery,
-the office's calendar exceptions and period rules; and the deadline panel of the task page."""
+the office's calendar exceptions and period rules (the task page's deadline panel is built in
+panel.py)."""
 
 from datetime import date, timedelta
 from typing import Any
@@ -10,7 +11,6 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from tracker.auth.models import User
 from tracker.auth.permissions import get_task_or_404, office_required
 from tracker.deadlines import access, services
 from tracker.deadlines.calendar import WorkingCalendar
@@ -29,9 +29,7 @@ from tracker.deadlines.models import (
     ReportingPeriod,
 )
 from tracker.deadlines.periods import Cadence, meets_submission_gap, periods_between
-from tracker.deadlines.status import is_due_soon
 from tracker.extensions import db
-from tracker.files.models import Attachment
 from tracker.files.storage import UploadError, store
 from tracker.forms import validate_with_upload
 from tracker.tasks.models import Task
@@ -39,62 +37,6 @@ from tracker.timeutil import today
 from tracker.web import commit_or_roll_back
 
 bp = Blueprint("deadlines", __name__)
-
-
-# -- the task page's panel ---------------------------------------------------------------
-
-
-def task_panel(task: Task, user: User, as_of: date) -> dict[str, Any]:
-    """What the task page shows about deadlines: periods with their states, the via agency's
-    item, the extension history, and which actions this user may take."""
-    periods = []
-    if task.is_recurring:
-        rows = sorted(task.periods, key=lambda p: (p.due_on, p.ends_on, p.key))
-        files = {
-            a.period_id: a
-            for a in db.session.execute(
-                select(Attachment).where(Attachment.period_id.in_([p.id for p in rows]))
-            ).scalars()
-        }
-        for p in rows:
-            periods.append(
-                {
-                    "row": p,
-                    "status": services.period_status(p, as_of),
-                    "due_soon": not p.done_on
-                    and is_due_soon(as_of, p.due_on, p.done_on, cancelled_on=task.cancelled_on),
-                    "file": files.get(p.id),
-                }
-            )
-    requests = db.session.execute(
-        select(ExtensionRequest)
-        .where(ExtensionRequest.task_id == task.id)
-        .options(
-            selectinload(ExtensionRequest.period),
-            selectinload(ExtensionRequest.requested_by),
-            selectinload(ExtensionRequest.decided_by),
-        )
-        .order_by(ExtensionRequest.requested_at.desc(), ExtensionRequest.id.desc())
-    ).scalars()
-    requests = list(requests)
-    pending_targets = {r.period_id for r in requests if r.state == ExtensionState.PENDING.value}
-    can_request = access.can_request_extension(user, task) and not (
-        task.is_done or task.is_cancelled
-    )
-    return {
-        "periods": periods,
-        "via_status": services.via_status(task, as_of),
-        "via_form": ViaDoneForm(),
-        "can_mark_via": access.can_mark_via_done(user, task)
-        and task.via_done_on is None
-        and not task.is_cancelled,
-        "requests": requests,
-        "pending_targets": pending_targets,
-        "can_request": can_request,
-        "can_request_task": can_request and task.due_on is not None and None not in pending_targets,
-        "can_submit": access.can_submit_period(user, task) and not task.is_cancelled,
-        "can_decide": access.is_office(user),
-    }
 
 
 # -- extensions --------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from flask_login import current_user
 from tracker.auth.models import OFFICE_ROLES, Role
 from tracker.auth.permissions import office_required, roles_required
 from tracker.deadlines.obligations import task_lines
-from tracker.directives.forms import DirectiveForm, TaskForm
+from tracker.directives.forms import DirectiveForm
 from tracker.directives.models import Directive, DirectiveKind
 from tracker.directives.queries import directive_list, issued_years, task_counts
 from tracker.directives.services import (
@@ -20,9 +20,10 @@ from tracker.directives.services import (
 )
 from tracker.extensions import db
 from tracker.files.storage import UploadError, store
-from tracker.forms import agency_choices, validate_with_upload
+from tracker.forms import validate_with_upload
 from tracker.tasks.queries import directive_task_rows
-from tracker.tasks.services import TaskError, TaskInput
+from tracker.tasks.services import TaskError
+from tracker.tasks.task_form import task_form, task_input
 from tracker.timeutil import today
 from tracker.web import commit_or_roll_back
 
@@ -145,32 +146,6 @@ def delete(directive_id: int):
             to=url_for("directives.index"),
         )
     return render_template("directives/delete.html", directive=directive)
-
-
-def task_form(obj=None) -> TaskForm:
-    form = TaskForm(obj=obj)
-    choices = agency_choices()
-    form.lead_agency_id.choices = choices
-    form.via_agency_id.choices = choices
-    form.co_agency_ids.choices = choices.without_blank()
-    return form
-
-
-def task_input(form: TaskForm) -> TaskInput:
-    return TaskInput(
-        content=form.content.data or "",
-        lead_agency_id=form.lead_agency_id.data,
-        co_agency_ids=list(form.co_agency_ids.data or []),
-        via_agency_id=form.via_agency_id.data,
-        via_due_on=form.via_due_on.data,
-        due_on=form.due_on.data,
-        cadence=form.cadence.data,
-        cadence_rule=form.cadence_rule.data,
-        period_due_day=form.period_due_day.data,
-        starts_on=form.starts_on.data,
-        ends_on=form.ends_on.data,
-        confirm_early_due=form.confirm_early_due.data,
-    )
 
 
 @bp.route("/<int:directive_id>/tasks/new", methods=["GET", "POST"])
