@@ -1,6 +1,8 @@
 """The task form (the office adds a task to a directive, or edits one) and its mapping to the
 service's `TaskInput`."""
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
@@ -52,7 +54,15 @@ def task_form(obj=None) -> TaskForm:
     return form
 
 
-def task_input(form: TaskForm) -> TaskInput:
+def task_input(form: Any) -> TaskInput:
+    """What the office typed for one task, as the services take it: from the task form, or
+    from a row of the extraction review (which has no recurrence rule nor report range, and
+    keeps the words the task was extracted from)."""
+
+    def data(name: str) -> Any:
+        field = getattr(form, name, None)
+        return None if field is None else field.data
+
     return TaskInput(
         content=form.content.data or "",
         lead_agency_id=form.lead_agency_id.data,
@@ -61,9 +71,10 @@ def task_input(form: TaskForm) -> TaskInput:
         via_due_on=form.via_due_on.data,
         due_on=form.due_on.data,
         cadence=form.cadence.data,
-        cadence_rule=form.cadence_rule.data,
+        cadence_rule=data("cadence_rule"),
         period_due_day=form.period_due_day.data,
-        starts_on=form.starts_on.data,
-        ends_on=form.ends_on.data,
+        starts_on=data("starts_on"),
+        ends_on=data("ends_on"),
+        source_text=data("source_text") or "",
         confirm_early_due=form.confirm_early_due.data,
     )
