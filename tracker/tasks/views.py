@@ -54,6 +54,7 @@ from tracker.tasks.queries import filtered_tasks
 from tracker.tasks.search import agency_suggestion
 from tracker.tasks.task_form import task_form, task_input
 from tracker.timeutil import today
+from tracker.web import commit_or_roll_back
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")
 
@@ -210,15 +211,12 @@ def reopen(task_id: int):
     if not form.validate_on_submit():
         flash(_("Vui lòng nêu lý do mở lại nhiệm vụ."), "danger")
         return redirect(url_for("tasks.show", task_id=task.id))
-    try:
-        services.reopen_task(task, reason=form.reason.data, user_id=current_user.id)
-    except services.TaskError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-    else:
-        db.session.commit()
-        flash(_("Đã mở lại nhiệm vụ."), "success")
-    return redirect(url_for("tasks.show", task_id=task.id))
+    return commit_or_roll_back(
+        lambda: services.reopen_task(task, reason=form.reason.data, user_id=current_user.id),
+        errors=services.TaskError,
+        done=_("Đã mở lại nhiệm vụ."),
+        to=url_for("tasks.show", task_id=task.id),
+    )
 
 
 @bp.route("/<int:task_id>/cancel", methods=["POST"])
@@ -253,15 +251,15 @@ def edit(task_id: int):
         form.co_agency_ids.data = [a.id for a in task.co_agencies]
         form.due_on.data = task.original_due_on
     if form.validate_on_submit():
-        try:
-            services.update_task(task, task_input(form), user_id=current_user.id)
-        except services.TaskError as error:
-            db.session.rollback()
-            getattr(form, error.field).errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(_("Đã lưu nhiệm vụ."), "success")
-            return redirect(url_for("tasks.show", task_id=task.id))
+        response = commit_or_roll_back(
+            lambda: services.update_task(task, task_input(form), user_id=current_user.id),
+            errors=services.TaskError,
+            form=form,
+            done=_("Đã lưu nhiệm vụ."),
+            to=url_for("tasks.show", task_id=task.id),
+        )
+        if response:
+            return response
     return render_template("tasks/form.html", form=form, directive=task.directive, task=task)
 
 
@@ -270,11 +268,12 @@ def edit(task_id: int):
 def delete(task_id: int):
     task = get_task_or_404(task_id, current_user)
     if request.method == "POST":
-        directive_id = task.directive_id
-        services.delete_task(task)
-        db.session.commit()
-        flash(_("Đã xóa nhiệm vụ #%(id)s.", id=task_id), "success")
-        return redirect(url_for("directives.show", directive_id=directive_id))
+        return commit_or_roll_back(
+            lambda: services.delete_task(task),
+            errors=(),
+            done=_("Đã xóa nhiệm vụ #%(id)s.", id=task_id),
+            to=url_for("directives.show", directive_id=task.directive_id),
+        )
     return render_template("tasks/delete.html", task=task)
 
 
