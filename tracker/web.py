@@ -118,14 +118,14 @@ def page_url(**query: Any) -> str:
 T = TypeVar("T")
 
 
-def _of(value: str | Callable[[T], str], result: T) -> str:
+def _of(value: str | Callable[[T], Any], result: T) -> Any:
     return value(result) if callable(value) else value
 
 
 def commit_or_roll_back(
     action: Callable[[], T],
     *,
-    done: str | Callable[[T], str] | None,
+    done: str | Callable[[T], str | None] | None,
     to: str | Callable[[T], str],
     form: Form | None = None,
     field: str | None = None,
@@ -145,7 +145,7 @@ def commit_or_roll_back(
       redirect to `failed_to` (else `to`).
     - otherwise: commit, run `after_commit(result)` (what must follow the commit: keeping
       the admin's own session after a password change), flash `done` as "success" (nothing
-      when None) and redirect to `to`.
+      when it is, or gives, None or "") and redirect to `to`.
 
     `done` and `to` may be functions of the action's result (the new row's id or name).
     Without a form, `to` must be an address (or `failed_to` given): there is no result to
@@ -172,8 +172,9 @@ def commit_or_roll_back(
     db.session.commit()
     if after_commit is not None:
         after_commit(result)
-    if done is not None:
-        flash(_of(done, result), "success")
+    message = _of(done, result) if done is not None else None
+    if message:
+        flash(message, "success")
     return redirect(_of(to, result))
 
 

@@ -73,6 +73,11 @@ def test_after_commit_runs_after_the_commit(request_ctx):
     assert get_flashed_messages() == []
 
 
+def test_a_message_that_comes_out_empty_is_not_flashed(request_ctx):
+    commit_or_roll_back(_add_then(None), done=lambda agency: None, to="/agencies/")
+    assert _count() == 1 and get_flashed_messages() == []
+
+
 def test_an_error_naming_a_field_rolls_back_and_lands_on_that_field(request_ctx):
     form = _Form()
     form.validate()
