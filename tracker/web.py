@@ -1,7 +1,9 @@
-"""Template helpers, security headers and the small things every page shares."""
+"""Template helpers, security headers and the small things every page shares, among them
+`commit_or_roll_back`: how a view calls a service and saves all or nothing."""
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from flask import Flask, abort, current_app, flash, redirect, request, session, url_for
@@ -11,10 +13,13 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import BuildError
+from werkzeug.wrappers import Response
+from wtforms import Form
 
 from tracker.deadlines.status import Status
 from tracker.directives.forms import CADENCE_CHOICES
 from tracker.directives.services import known_issuers
+from tracker.extensions import db
 from tracker.i18n import format_date, format_datetime, format_decimal, period_label
 
 _CADENCES = dict(CADENCE_CHOICES)
@@ -110,6 +115,69 @@ def page_url(**query: Any) -> str:
     except (HTTPException, BuildError):  # never let an error page fail on its own links
         pass
     return url_for("main.index", **query)
+
+
+T = TypeVar("T")
+
+
+def _of(value: str | Callable[[T], Any], result: T) -> Any:
+    return value(result) if callable(value) else value
+
+
+def commit_or_roll_back(
+    action: Callable[[], T],
+    *,
+    done: str | Callable[[T], str | None] | None,
+    to: str | Callable[[T], str],
+    form: Form | None = None,
+    field: str | None = None,
+    errors: type[Exception] | tuple[type[Exception], ...] = ValueError,
+    failed_to: str | None = None,
+    after_commit: Callable[[T], object] | None = None,
+) -> Response | None:
+    """The one way a view saves: call the service, then keep all of its writes or none.
+
+    Services write and raise a user-facing error (Vietnamese, often naming its form field in
+    `error.field`); the request commits. So every view did the same five steps by hand:
+
+    - `action()` raised one of `errors`: roll the request's writes back. With a `form`, the
+      message goes on the field the error names (else on `field`) and the view gets None: it
+      re-renders the form with what was typed (and its own status, often 422). Without a
+      form (a button on a page), the message is flashed as "danger" and the answer is a
+      redirect to `failed_to` (else `to`).
+    - otherwise: commit, run `after_commit(result)` (what must follow the commit: keeping
+      the admin's own session after a password change), flash `done` as "success" (nothing
+      when it is, or gives, None or "") and redirect to `to`.
+
+    `done` and `to` may be functions of the action's result (the new row's id or name).
+    Without a form, `to` must be an address (or `failed_to` given): there is no result to
+    build it from. An exception not in `errors` is not caught: the request's teardown rolls
+    back; an error naming no field of `form` (and no `field` given) is raised again.
+    """
+    try:
+        result = action()
+    except errors as error:
+        db.session.rollback()
+        if form is None:
+            if failed_to is None and callable(to):
+                raise TypeError(
+                    "without a form, give `failed_to` or an address for `to`"
+                ) from error
+            flash(str(error), "danger")
+            return redirect(failed_to or str(to))
+        name = getattr(error, "field", None) or field
+        target = getattr(form, name, None) if name else None
+        if target is None:
+            raise
+        target.errors = [*target.errors, str(error)]  # a tuple before validation
+        return None
+    db.session.commit()
+    if after_commit is not None:
+        after_commit(result)
+    message = _of(done, result) if done is not None else None
+    if message:
+        flash(message, "success")
+    return redirect(_of(to, result))
 
 
 def init_app(app: Flask) -> None:

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from tests.conftest import login_as
 from tracker.deadlines import services
 from tracker.deadlines.models import ExtensionRequest, ReportingPeriod
+from tracker.deadlines.services import extension_requests
 from tracker.extensions import db
 from tracker.tasks.models import Task
 
@@ -36,14 +37,14 @@ def test_double_submit_racing_past_the_check(app, data, monkeypatch):
     task_id = data.tasks["stc_lead"]
     clients = [login_as(app.test_client(), data.users["officer"]) for _ in range(2)]
     barrier = threading.Barrier(2, timeout=20)
-    check = services._pending
+    check = extension_requests._pending
 
     def racing_check(task, period):
         found = check(task, period)
         barrier.wait()  # both requests have seen "nothing pending"
         return found
 
-    monkeypatch.setattr(services, "_pending", racing_check)
+    monkeypatch.setattr(extension_requests, "_pending", racing_check)
     responses: list = [None, None]
 
     def submit(i: int) -> None:
@@ -73,7 +74,7 @@ def test_a_submit_the_check_missed_gets_the_message_not_a_500(app, client, data,
     first request (as if it were not committed yet), the index refuses the second."""
     task_id = data.tasks["stc_lead"]
     login_as(client, data.users["officer"])
-    monkeypatch.setattr(services, "_pending", lambda task, period: None)
+    monkeypatch.setattr(extension_requests, "_pending", lambda task, period: None)
     form = {"requested_due_on": "30/09/2025", "reason": "Chờ số liệu quyết toán"}
     assert client.post(f"/tasks/{task_id}/extensions/new", data=form).status_code == 302
     second = client.post(f"/tasks/{task_id}/extensions/new", data=form)

@@ -1,8 +1,6 @@
 """Deleting a task or a directive that has a history (extension requests, periods, reminders,
 progress, files) removes it all in one go: no 500, nothing left behind."""
 
-from datetime import date
-
 from sqlalchemy import func, select
 
 from tests.conftest import login_as
@@ -32,7 +30,3 @@ def test_delete_a_directive_with_periods_and_requests(app, client, world):
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
     with app.app_context():
         assert _count(Task) == 0 and _count(ExtensionRequest) == 0 and _count(ReportingPeriod) == 0
-
-
-def test_world_dates_are_as_expected(world):
-    assert date(2025, 8, 18).weekday() == 0

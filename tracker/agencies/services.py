@@ -91,6 +91,13 @@ def save_agency(
     return agency
 
 
+def toggle_active(agency: Agency) -> bool:
+    """Stop (or resume) an agency's activity; it stays in the registry and its history.
+    Returns whether it is active now; the caller commits."""
+    agency.active = not agency.active
+    return agency.active
+
+
 def _refuse_merge_with_open_tasks(agency: Agency) -> None:
     """Setting `merged_into` by hand would leave the agency's open tasks behind it (nobody
     would see or be reminded of them): that is what the merge, with its preview, is for."""

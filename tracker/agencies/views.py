@@ -18,6 +18,7 @@ from tracker.forms import agency_choices
 from tracker.search import matches
 from tracker.text import fold
 from tracker.timeutil import today
+from tracker.web import commit_or_roll_back
 
 bp = Blueprint("agencies", __name__, url_prefix="/agencies")
 
@@ -74,8 +75,8 @@ def _form(agency: Agency | None = None) -> AgencyForm:
 
 
 def _save(form: AgencyForm, agency: Agency | None):
-    try:
-        saved = services.save_agency(
+    return commit_or_roll_back(
+        lambda: services.save_agency(
             agency,
             name=form.name.data,
             short_name=form.short_name.data,
@@ -86,14 +87,13 @@ def _save(form: AgencyForm, agency: Agency | None):
             active=form.active.data,
             aliases=form.alias_list(),
             emails=form.email_list(),
-        )
-    except services.AgencyError as error:
-        db.session.rollback()
-        form.name.errors.append(str(error))
-        return None
-    db.session.commit()
-    flash(_("Đã lưu “%(name)s”.", name=saved.name), "success")
-    return redirect(url_for("agencies.index"))
+        ),
+        errors=services.AgencyError,
+        form=form,
+        field="name",
+        done=lambda saved: _("Đã lưu “%(name)s”.", name=saved.name),
+        to=url_for("agencies.index"),
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -123,13 +123,16 @@ def edit(agency_id: int):
 @office_required
 def deactivate(agency_id: int):
     agency = db.session.get(Agency, agency_id) or abort(404)
-    agency.active = not agency.active
-    db.session.commit()
-    if agency.active:
-        flash(_("Đã kích hoạt lại “%(name)s”.", name=agency.name), "success")
-    else:
-        flash(_("Đã ngừng hoạt động “%(name)s”.", name=agency.name), "success")
-    return redirect(url_for("agencies.index"))
+    return commit_or_roll_back(
+        lambda: services.toggle_active(agency),
+        errors=(),
+        done=lambda active: (
+            _("Đã kích hoạt lại “%(name)s”.", name=agency.name)
+            if active
+            else _("Đã ngừng hoạt động “%(name)s”.", name=agency.name)
+        ),
+        to=url_for("agencies.index"),
+    )
 
 
 @bp.route("/<int:agency_id>/merge", methods=["GET", "POST"])
@@ -192,18 +195,18 @@ def rename(agency_id: int):
     form = RenameForm()
     if form.validate_on_submit():
         old_name = agency.name
-        try:
-            reorganisation.rename_agency(agency, form.new_name.data)
-        except services.AgencyError as error:
-            db.session.rollback()
-            form.new_name.errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(
-                _("Đã đổi tên “%(old)s” thành “%(new)s”.", old=old_name, new=agency.name),
-                "success",
-            )
-            return redirect(url_for("agencies.index", q=agency.name))
+        response = commit_or_roll_back(
+            lambda: reorganisation.rename_agency(agency, form.new_name.data),
+            errors=services.AgencyError,
+            form=form,
+            field="new_name",
+            done=lambda _result: _(
+                "Đã đổi tên “%(old)s” thành “%(new)s”.", old=old_name, new=agency.name
+            ),
+            to=lambda _result: url_for("agencies.index", q=agency.name),
+        )
+        if response:
+            return response
     return render_template("agencies/rename.html", agency=agency, form=form)
 
 
@@ -287,19 +290,14 @@ def import_confirm():
     if errors or not good:
         flash(_("Dữ liệu xác nhận không hợp lệ, vui lòng tải tệp lên lại."), "danger")
         return redirect(url_for("agencies.import_file"))
-    try:
-        created, updated = services.import_rows(good)
-    except services.AgencyError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-        return redirect(url_for("agencies.import_file"))
-    db.session.commit()
-    flash(
-        _(
+    return commit_or_roll_back(
+        lambda: services.import_rows(good),
+        errors=services.AgencyError,
+        done=lambda counts: _(
             "Đã nhập %(created)s cơ quan, đơn vị mới và cập nhật %(updated)s.",
-            created=created,
-            updated=updated,
+            created=counts[0],
+            updated=counts[1],
         ),
-        "success",
+        to=url_for("agencies.index"),
+        failed_to=url_for("agencies.import_file"),
     )
-    return redirect(url_for("agencies.index"))

@@ -349,10 +349,10 @@ def directive(directive_id: int):
 @bp.get("/attachments/<int:attachment_id>")
 def attachment(attachment_id: int):
     """A file, under the rules of the page that serves it (the thing it belongs to)."""
-    from tracker.files.views import download
+    from tracker.files.downloads import send_attachment
 
-    # the page's view without its login_required: the token's user is current_user here
-    return download.__wrapped__(attachment_id)
+    # the token's user is current_user here
+    return send_attachment(attachment_id)
 
 
 @bp.get("/agencies")

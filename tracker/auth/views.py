@@ -33,6 +33,7 @@ from tracker.extensions import db, login_manager
 from tracker.forms import agency_choices
 from tracker.search import matches
 from tracker.timeutil import utcnow
+from tracker.web import commit_or_roll_back
 
 bp = Blueprint("auth", __name__)
 
@@ -130,21 +131,23 @@ def user_new():
         if not form.password.data:
             form.password.errors.append(_("Vui lòng đặt mật khẩu cho tài khoản mới."))
         else:
-            try:
-                user = services.create_user(
+            response = commit_or_roll_back(
+                lambda: services.create_user(
                     email=form.email.data,
                     full_name=form.full_name.data,
                     role=form.role.data,
                     password=form.password.data,
                     agency_id=form.agency_id.data,
                     active=form.active.data,
-                )
-            except services.AccountError as error:
-                form.email.errors.append(str(error))
-            else:
-                db.session.commit()
-                flash(_("Đã tạo tài khoản %(email)s.", email=user.email), "success")
-                return redirect(url_for("auth.users"))
+                ),
+                errors=services.AccountError,
+                form=form,
+                field="email",
+                done=lambda user: _("Đã tạo tài khoản %(email)s.", email=user.email),
+                to=url_for("auth.users"),
+            )
+            if response:
+                return response
     return render_template("auth/user_form.html", form=form, user=None)
 
 
@@ -161,8 +164,8 @@ def user_edit(user_id: int):
         ):
             form.role.errors.append(_("Không thể tự bỏ quyền quản trị hoặc tự khóa tài khoản."))
         else:
-            try:
-                services.update_user(
+            response = commit_or_roll_back(
+                lambda: services.update_user(
                     user,
                     email=form.email.data,
                     full_name=form.full_name.data,
@@ -170,14 +173,16 @@ def user_edit(user_id: int):
                     agency_id=form.agency_id.data,
                     active=form.active.data,
                     password=form.password.data or None,
-                )
-            except services.AccountError as error:
-                form.email.errors.append(str(error))
-            else:
-                db.session.commit()
-                _keep_own_session(user)
-                flash(_("Đã lưu tài khoản."), "success")
-                return redirect(url_for("auth.users"))
+                ),
+                errors=services.AccountError,
+                form=form,
+                field="email",
+                after_commit=lambda _result: _keep_own_session(user),
+                done=_("Đã lưu tài khoản."),
+                to=url_for("auth.users"),
+            )
+            if response:
+                return response
     return render_template("auth/user_form.html", form=form, user=user)
 
 
@@ -188,11 +193,13 @@ def user_password(user_id: int):
     form = PasswordResetForm()
     form.account_email = user.email
     if form.validate_on_submit():
-        services.reset_password(user, form.password.data)
-        db.session.commit()
-        _keep_own_session(user)
-        flash(_("Đã đặt lại mật khẩu cho %(email)s.", email=user.email), "success")
-        return redirect(url_for("auth.users"))
+        return commit_or_roll_back(
+            lambda: services.reset_password(user, form.password.data),
+            errors=(),
+            after_commit=lambda _result: _keep_own_session(user),
+            done=lambda _result: _("Đã đặt lại mật khẩu cho %(email)s.", email=user.email),
+            to=url_for("auth.users"),
+        )
     return render_template("auth/password.html", form=form, user=user)
 
 
@@ -204,16 +211,18 @@ def account():
     form = ChangePasswordForm()
     form.account_email = user.email
     if form.validate_on_submit():
-        try:
-            services.change_password(user, form.current.data, form.password.data)
-        except services.AccountError as error:
-            db.session.rollback()
-            form.current.errors.append(str(error))
-        else:
-            db.session.commit()
-            _keep_own_session(user)  # the other devices are logged out
-            flash(_("Đã đổi mật khẩu. Các phiên đăng nhập khác đã kết thúc."), "success")
-            return redirect(url_for("auth.account"))
+        response = commit_or_roll_back(
+            lambda: services.change_password(user, form.current.data, form.password.data),
+            errors=services.AccountError,
+            form=form,
+            field="current",
+            # the other devices are logged out, this one stays
+            after_commit=lambda _result: _keep_own_session(user),
+            done=_("Đã đổi mật khẩu. Các phiên đăng nhập khác đã kết thúc."),
+            to=url_for("auth.account"),
+        )
+        if response:
+            return response
     return render_template("auth/account.html", form=form)
 
 
@@ -250,13 +259,19 @@ def reset_password(token: str):
     form = PasswordResetForm()
     form.account_email = user.email
     if form.validate_on_submit():
-        services.reset_password(user, form.password.data)
-        db.session.commit()
-        if current_user.is_authenticated:
-            logout_user()
-        session.clear()
-        flash(_("Đã đặt mật khẩu mới. Vui lòng đăng nhập."), "success")
-        return redirect(url_for("auth.login"))
+
+        def end_this_session(_result) -> None:
+            if current_user.is_authenticated:
+                logout_user()
+            session.clear()
+
+        return commit_or_roll_back(
+            lambda: services.reset_password(user, form.password.data),
+            errors=(),
+            after_commit=end_this_session,
+            done=_("Đã đặt mật khẩu mới. Vui lòng đăng nhập."),
+            to=url_for("auth.login"),
+        )
     return render_template("auth/reset.html", form=form, user=user)
 
 
@@ -270,8 +285,10 @@ def session_settings():
         form.idle_minutes.data = limits.idle_minutes
         form.absolute_hours.data = limits.absolute_hours
     if form.validate_on_submit():
-        save_session_limits(form.idle_minutes.data, form.absolute_hours.data)
-        db.session.commit()
-        flash(_("Đã lưu thời hạn phiên đăng nhập."), "success")
-        return redirect(url_for("auth.session_settings"))
+        return commit_or_roll_back(
+            lambda: save_session_limits(form.idle_minutes.data, form.absolute_hours.data),
+            errors=(),
+            done=_("Đã lưu thời hạn phiên đăng nhập."),
+            to=url_for("auth.session_settings"),
+        )
     return render_template("auth/session_settings.html", form=form)

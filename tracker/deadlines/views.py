@@ -1,5 +1,6 @@
 """Deadline pages: extension requests and decisions, period reports, the via agency's delivery,
-the office's calendar exceptions and period rules; and the deadline panel of the task page."""
+the office's calendar exceptions and period rules (the task page's deadline panel is built in
+panel.py)."""
 
 from datetime import date, timedelta
 from typing import Any
@@ -10,7 +11,6 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from tracker.auth.models import User
 from tracker.auth.permissions import get_task_or_404, office_required
 from tracker.deadlines import access, services
 from tracker.deadlines.calendar import WorkingCalendar
@@ -29,71 +29,14 @@ from tracker.deadlines.models import (
     ReportingPeriod,
 )
 from tracker.deadlines.periods import Cadence, meets_submission_gap, periods_between
-from tracker.deadlines.status import is_due_soon
 from tracker.extensions import db
-from tracker.files.models import Attachment
 from tracker.files.storage import UploadError, store
 from tracker.forms import validate_with_upload
 from tracker.tasks.models import Task
 from tracker.timeutil import today
+from tracker.web import commit_or_roll_back
 
 bp = Blueprint("deadlines", __name__)
-
-
-# -- the task page's panel ---------------------------------------------------------------
-
-
-def task_panel(task: Task, user: User, as_of: date) -> dict[str, Any]:
-    """What the task page shows about deadlines: periods with their states, the via agency's
-    item, the extension history, and which actions this user may take."""
-    periods = []
-    if task.is_recurring:
-        rows = sorted(task.periods, key=lambda p: (p.due_on, p.ends_on, p.key))
-        files = {
-            a.period_id: a
-            for a in db.session.execute(
-                select(Attachment).where(Attachment.period_id.in_([p.id for p in rows]))
-            ).scalars()
-        }
-        for p in rows:
-            periods.append(
-                {
-                    "row": p,
-                    "status": services.period_status(p, as_of),
-                    "due_soon": not p.done_on
-                    and is_due_soon(as_of, p.due_on, p.done_on, cancelled_on=task.cancelled_on),
-                    "file": files.get(p.id),
-                }
-            )
-    requests = db.session.execute(
-        select(ExtensionRequest)
-        .where(ExtensionRequest.task_id == task.id)
-        .options(
-            selectinload(ExtensionRequest.period),
-            selectinload(ExtensionRequest.requested_by),
-            selectinload(ExtensionRequest.decided_by),
-        )
-        .order_by(ExtensionRequest.requested_at.desc(), ExtensionRequest.id.desc())
-    ).scalars()
-    requests = list(requests)
-    pending_targets = {r.period_id for r in requests if r.state == ExtensionState.PENDING.value}
-    can_request = access.can_request_extension(user, task) and not (
-        task.is_done or task.is_cancelled
-    )
-    return {
-        "periods": periods,
-        "via_status": services.via_status(task, as_of),
-        "via_form": ViaDoneForm(),
-        "can_mark_via": access.can_mark_via_done(user, task)
-        and task.via_done_on is None
-        and not task.is_cancelled,
-        "requests": requests,
-        "pending_targets": pending_targets,
-        "can_request": can_request,
-        "can_request_task": can_request and task.due_on is not None and None not in pending_targets,
-        "can_submit": access.can_submit_period(user, task) and not task.is_cancelled,
-        "can_decide": access.is_office(user),
-    }
 
 
 # -- extensions --------------------------------------------------------------------------
@@ -121,7 +64,8 @@ def request_extension(task_id: int):
     if request.method == "POST":
         status = 422
         if form.validate_on_submit():
-            try:
+
+            def ask() -> None:
                 wanted = services.requested_date(
                     task,
                     period,
@@ -135,13 +79,16 @@ def request_extension(task_id: int):
                     reason=form.reason.data,
                     user_id=current_user.id,
                 )
-            except services.DeadlineError as error:
-                db.session.rollback()
-                getattr(form, error.field).errors.append(str(error))
-            else:
-                db.session.commit()
-                flash(_("Đã gửi đề nghị gia hạn tới Văn phòng UBND tỉnh."), "success")
-                return redirect(url_for("tasks.show", task_id=task.id))
+
+            response = commit_or_roll_back(
+                ask,
+                errors=services.DeadlineError,
+                form=form,
+                done=_("Đã gửi đề nghị gia hạn tới Văn phòng UBND tỉnh."),
+                to=url_for("tasks.show", task_id=task.id),
+            )
+            if response:
+                return response
     return (
         render_template(
             "deadlines/extension_request.html",
@@ -207,7 +154,8 @@ def decide(request_id: int):
     if request.method == "POST":
         status = 422
         if form.validate_on_submit():
-            try:
+
+            def decide_it() -> str:
                 if form.action.data == "approve":
                     services.approve_extension(
                         ext,
@@ -215,17 +163,19 @@ def decide(request_id: int):
                         note=form.note.data,
                         user_id=current_user.id,
                     )
-                    message = _("Đã chấp thuận đề nghị gia hạn.")
-                else:
-                    services.refuse_extension(ext, note=form.note.data, user_id=current_user.id)
-                    message = _("Đã từ chối đề nghị gia hạn.")
-            except services.DeadlineError as error:
-                db.session.rollback()
-                getattr(form, error.field).errors.append(str(error))
-            else:
-                db.session.commit()
-                flash(message, "success")
-                return redirect(url_for("deadlines.extensions"))
+                    return _("Đã chấp thuận đề nghị gia hạn.")
+                services.refuse_extension(ext, note=form.note.data, user_id=current_user.id)
+                return _("Đã từ chối đề nghị gia hạn.")
+
+            response = commit_or_roll_back(
+                decide_it,
+                errors=services.DeadlineError,
+                form=form,
+                done=lambda message: message,
+                to=url_for("deadlines.extensions"),
+            )
+            if response:
+                return response
     return render_template("deadlines/decide.html", ext=ext, form=form), status
 
 
@@ -249,7 +199,8 @@ def submit_period(task_id: int, period_id: int):
         status = 422
         valid, checked = validate_with_upload(form, form.attachment)
         if valid:
-            try:
+
+            def submit() -> None:
                 services.submit_period(
                     period,
                     report_number=form.report_number.data,
@@ -260,16 +211,17 @@ def submit_period(task_id: int, period_id: int):
                 )
                 if checked:
                     store(checked, period_id=period.id)
-            except services.DeadlineError as error:
-                db.session.rollback()
-                getattr(form, error.field).errors.append(str(error))
-            except UploadError as error:
-                db.session.rollback()
-                form.attachment.errors.append(str(error))
-            else:
-                db.session.commit()
-                flash(_("Đã ghi nhận báo cáo %(period)s.", period=period.label), "success")
-                return redirect(url_for("tasks.show", task_id=task.id))
+
+            response = commit_or_roll_back(
+                submit,
+                errors=(services.DeadlineError, UploadError),
+                form=form,
+                field="attachment",  # an UploadError names no field: it is the file's
+                done=_("Đã ghi nhận báo cáo %(period)s.", period=period.label),
+                to=url_for("tasks.show", task_id=task.id),
+            )
+            if response:
+                return response
     return (
         render_template("deadlines/period_submit.html", form=form, task=task, period=period),
         status,
@@ -281,15 +233,12 @@ def submit_period(task_id: int, period_id: int):
 def reopen_period(task_id: int, period_id: int):
     task = get_task_or_404(task_id, current_user)
     period = _period_of(task, period_id)
-    try:
-        services.reopen_period(period)
-    except services.DeadlineError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-    else:
-        db.session.commit()
-        flash(_("Đã mở lại %(period)s.", period=period.label), "success")
-    return redirect(url_for("tasks.show", task_id=task.id))
+    return commit_or_roll_back(
+        lambda: services.reopen_period(period),
+        errors=services.DeadlineError,
+        done=_("Đã mở lại %(period)s.", period=period.label),
+        to=url_for("tasks.show", task_id=task.id),
+    )
 
 
 @bp.route("/tasks/<int:task_id>/periods/open", methods=["POST"])
@@ -297,10 +246,12 @@ def reopen_period(task_id: int, period_id: int):
 def open_task_periods(task_id: int):
     """Open the task's periods up to the horizon now, without waiting for the scheduler."""
     task = get_task_or_404(task_id, current_user)
-    created = services.open_task_periods(task, today() + timedelta(days=services.HORIZON_DAYS))
-    db.session.commit()
-    flash(_("Đã tạo %(count)s kỳ báo cáo mới.", count=created), "success")
-    return redirect(url_for("tasks.show", task_id=task.id))
+    return commit_or_roll_back(
+        lambda: services.open_task_periods(task, today() + timedelta(days=services.HORIZON_DAYS)),
+        errors=(),
+        done=lambda created: _("Đã tạo %(count)s kỳ báo cáo mới.", count=created),
+        to=url_for("tasks.show", task_id=task.id),
+    )
 
 
 # -- two-hop -----------------------------------------------------------------------------
@@ -319,15 +270,12 @@ def via_done(task_id: int):
             for error in errors if isinstance(errors, list) else [errors]:
                 flash(str(error), "danger")
         return redirect(url_for("tasks.show", task_id=task.id))
-    try:
-        services.mark_via_done(task, done_on=form.done_on.data)
-    except services.DeadlineError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-    else:
-        db.session.commit()
-        flash(_("Đã ghi nhận đơn vị tổng hợp gửi báo cáo tổng hợp."), "success")
-    return redirect(url_for("tasks.show", task_id=task.id))
+    return commit_or_roll_back(
+        lambda: services.mark_via_done(task, done_on=form.done_on.data),
+        errors=services.DeadlineError,
+        done=_("Đã ghi nhận đơn vị tổng hợp gửi báo cáo tổng hợp."),
+        to=url_for("tasks.show", task_id=task.id),
+    )
 
 
 # -- calendar ----------------------------------------------------------------------------
@@ -354,15 +302,17 @@ def calendar():
     if request.method == "POST":
         status = 422
         if form.validate_on_submit():
-            try:
-                row = services.add_calendar_exception(form.day.data, form.kind.data, form.note.data)
-            except services.DeadlineError as error:
-                db.session.rollback()
-                getattr(form, error.field).errors.append(str(error))
-            else:
-                db.session.commit()
-                flash(_("Đã thêm ngày %(day)s.", day=f"{row.day:%d/%m/%Y}"), "success")
-                return redirect(url_for("deadlines.calendar", year=row.day.year))
+            response = commit_or_roll_back(
+                lambda: services.add_calendar_exception(
+                    form.day.data, form.kind.data, form.note.data
+                ),
+                errors=services.DeadlineError,
+                form=form,
+                done=lambda row: _("Đã thêm ngày %(day)s.", day=f"{row.day:%d/%m/%Y}"),
+                to=lambda row: url_for("deadlines.calendar", year=row.day.year),
+            )
+            if response:
+                return response
     year = request.args.get("year", type=int) or today().year
     if not 2000 <= year <= 2100:
         year = today().year
@@ -388,10 +338,12 @@ def calendar():
 def delete_calendar_day(exception_id: int):
     row = db.session.get(CalendarException, exception_id) or abort(404)
     day = row.day
-    services.delete_calendar_exception(row)
-    db.session.commit()
-    flash(_("Đã xóa ngày %(day)s khỏi danh sách.", day=f"{day:%d/%m/%Y}"), "success")
-    return redirect(url_for("deadlines.calendar", year=day.year))
+    return commit_or_roll_back(
+        lambda: services.delete_calendar_exception(row),
+        errors=(),
+        done=_("Đã xóa ngày %(day)s khỏi danh sách.", day=f"{day:%d/%m/%Y}"),
+        to=url_for("deadlines.calendar", year=day.year),
+    )
 
 
 # -- period rules ------------------------------------------------------------------------
@@ -414,21 +366,21 @@ def period_settings():
     if request.method == "POST":
         status = 422
         if form.validate_on_submit():
-            try:
-                services.save_period_settings(
+            response = commit_or_roll_back(
+                lambda: services.save_period_settings(
                     due_day=form.due_day.data,
                     nine_month_end=form.nine_month_end.data,
                     strict_before=form.strict_before.data,
                     cutoff=form.cutoff.data,
                     due_on_day_off=form.due_on_day_off.data,
-                )
-            except services.DeadlineError as error:
-                db.session.rollback()
-                getattr(form, error.field).errors.append(str(error))
-            else:
-                db.session.commit()
-                flash(_("Đã lưu quy định kỳ báo cáo."), "success")
-                return redirect(url_for("deadlines.period_settings"))
+                ),
+                errors=services.DeadlineError,
+                form=form,
+                done=_("Đã lưu quy định kỳ báo cáo."),
+                to=url_for("deadlines.period_settings"),
+            )
+            if response:
+                return response
     year = today().year
     cal = services.working_calendar()
     # one row per distinct period of the year (Quý I and 6 tháng appear in several cadences)

@@ -1,13 +1,13 @@
-"""Directive and task forms."""
+"""The directive form and the reporting cadences (the task form is in tracker/tasks/task_form.py)."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from tracker.directives.models import DirectiveKind
-from tracker.forms import REQUIRED, AgencyField, AgencyMultiField, VNDateField, options
+from tracker.forms import REQUIRED, VNDateField, options
 
 CADENCE_CHOICES = [
     ("none", _l("Một lần (không định kỳ)")),
@@ -39,28 +39,3 @@ class DirectiveForm(FlaskForm):
     title = TextAreaField(_l("Trích yếu"), validators=[DataRequired(REQUIRED)])
     full_text = TextAreaField(_l("Toàn văn"), validators=[Optional()])
     attachment = FileField(_l("Tệp đính kèm"))
-
-
-class TaskForm(FlaskForm):
-    content = TextAreaField(_l("Nội dung nhiệm vụ"), validators=[DataRequired(REQUIRED)])
-    lead_agency_id = AgencyField(
-        _l("Đơn vị chủ trì"), validators=[DataRequired(_l("Vui lòng chọn đơn vị chủ trì."))]
-    )
-    co_agency_ids = AgencyMultiField(_l("Đơn vị phối hợp"), validators=[Optional()])
-    via_agency_id = AgencyField(_l("Báo cáo qua (tổng hợp)"), validators=[Optional()])
-    via_due_on = VNDateField(_l("Hạn đơn vị tổng hợp báo cáo"), validators=[Optional()])
-    due_on = VNDateField(_l("Thời hạn"), validators=[Optional()])
-    cadence = SelectField(_l("Chế độ báo cáo"), choices=options(CADENCE_CHOICES), default="none")
-    cadence_rule = StringField(
-        _l("Quy tắc lặp nâng cao"),
-        validators=[Optional(), Length(max=500)],
-        render_kw={"placeholder": "FREQ=MONTHLY;BYMONTHDAY=20"},
-    )
-    period_due_day = StringField(
-        _l("Hạn báo cáo mỗi kỳ"),
-        validators=[Optional(), Length(max=10)],
-        render_kw={"placeholder": _l("20 hoặc 15/12")},
-    )
-    starts_on = VNDateField(_l("Báo cáo từ ngày"), validators=[Optional()])
-    ends_on = VNDateField(_l("Báo cáo đến ngày"), validators=[Optional()])
-    confirm_early_due = BooleanField(_l("Tôi xác nhận thời hạn trước ngày ban hành là đúng"))

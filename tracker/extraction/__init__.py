@@ -1,7 +1,9 @@
-"""Directive-extraction engine: propose the header and tasks of a pasted directive.
+"""Directive extraction: propose the header and tasks of a pasted directive, review, save.
 
-Pure Python (no Flask): the web review screen and the `flask directives extract` command
-call `extract()`, `Registry` and `read_document()`.
+The engine (layout, subjects, dates, engine, registry, readers) is pure Python (no Flask): the
+web review screen and the `flask directives extract` command call `extract()`, `Registry` and
+`read_document()`. `services.py` is the glue to the database (the registry, and saving a
+reviewed directive), `review.py` the review's bulk rules, `views.py` the pages.
 """
 
 from tracker.extraction.engine import COLLECTIVE_AGENCY, WARNING_CODES, extract

@@ -9,8 +9,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from tracker.agencies.models import Agency
+from tracker.directives.models import Directive
+from tracker.directives.services import DirectiveInput, create_directive
 from tracker.extensions import db
 from tracker.extraction.registry import AgencyRecord, Registry
+from tracker.extraction.upload import attach_pending, pending_file
 
 
 def registry_from_db() -> Registry:
@@ -113,3 +116,13 @@ def proposed_tasks(result: dict, registry: Registry) -> list[ProposedTask]:
             )
         )
     return rows
+
+
+def save_reviewed(data: DirectiveInput, *, upload_token: str | None, user_id: int) -> Directive:
+    """Save the reviewed directive with its tasks, and the file it was read from (kept aside
+    since the upload, under `upload_token`) as its attachment; the caller commits."""
+    directive = create_directive(data, created_by_id=user_id)
+    upload = pending_file(upload_token)
+    if upload:
+        attach_pending(upload, directive.id, user_id)
+    return directive

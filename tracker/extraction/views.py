@@ -4,7 +4,7 @@ import json
 from datetime import date
 from types import SimpleNamespace
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -15,18 +15,23 @@ from tracker.directives.models import Directive
 from tracker.directives.services import (
     DirectiveError,
     DirectiveInput,
-    create_directive,
     find_duplicate,
 )
-from tracker.extensions import db
 from tracker.extraction import UnsupportedDocument, extract, read_document
 from tracker.extraction.forms import PasteForm, ReviewForm
 from tracker.extraction.review import BULK_ACTIONS, apply_bulk, highlight, load_sources
-from tracker.extraction.services import agencies_of_kind, proposed_tasks, registry_from_db
-from tracker.extraction.upload import attach_pending, keep_pending, pending_file
+from tracker.extraction.services import (
+    agencies_of_kind,
+    proposed_tasks,
+    registry_from_db,
+    save_reviewed,
+)
+from tracker.extraction.upload import keep_pending, pending_file
 from tracker.files.limits import FileTooComplex, check_text_length, current_limits
 from tracker.forms import agency_choices
-from tracker.tasks.services import TaskInput, check_task
+from tracker.tasks.services import check_task
+from tracker.tasks.task_form import task_input
+from tracker.web import commit_or_roll_back
 
 bp = Blueprint("extraction", __name__, url_prefix="/directives/extract")
 
@@ -229,18 +234,7 @@ def review():
     issued = SimpleNamespace(issued_on=form.issued_on.data)
     inputs, ok = [], True
     for row in rows:
-        data = TaskInput(
-            content=row.content.data or "",
-            lead_agency_id=row.lead_agency_id.data,
-            co_agency_ids=list(row.co_agency_ids.data or []),
-            via_agency_id=row.via_agency_id.data,
-            via_due_on=row.via_due_on.data,
-            due_on=row.due_on.data,
-            cadence=row.cadence.data,
-            period_due_day=row.period_due_day.data,
-            source_text=row.source_text.data or "",
-            confirm_early_due=row.confirm_early_due.data,
-        )
+        data = task_input(row)
         for problem in check_task(issued, data):
             getattr(row, problem.field, row.content).errors.append(str(problem))
             ok = False
@@ -250,8 +244,8 @@ def review():
         ok = False
     if not ok:
         return _review(form, status=422)
-    try:
-        directive = create_directive(
+    response = commit_or_roll_back(
+        lambda: save_reviewed(
             DirectiveInput(
                 number=form.number.data,
                 kind=form.kind.data,
@@ -262,25 +256,19 @@ def review():
                 full_text=form.full_text.data or "",
                 tasks=inputs,
             ),
-            created_by_id=current_user.id,
-        )
-    except DirectiveError as error:
-        db.session.rollback()
-        getattr(form, error.field).errors.append(str(error))
-        return _review(form, status=422)
-    upload = pending_file(form.upload_token.data)
-    if upload:
-        attach_pending(upload, directive.id, current_user.id)
-    db.session.commit()
-    flash(
-        _(
+            upload_token=form.upload_token.data,
+            user_id=current_user.id,
+        ),
+        errors=DirectiveError,
+        form=form,
+        done=lambda directive: _(
             "Đã lưu văn bản số %(number)s với %(count)s nhiệm vụ.",
             number=directive.number,
             count=len(inputs),
         ),
-        "success",
+        to=lambda directive: url_for("directives.show", directive_id=directive.id),
     )
-    return redirect(url_for("directives.show", directive_id=directive.id))
+    return response or _review(form, status=422)
 
 
 def _selected(count: int) -> set[int]:

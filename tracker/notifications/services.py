@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from tracker.comments.models import TaskComment
     from tracker.deadlines.models import ExtensionRequest, ReportingPeriod
     from tracker.directives.models import Directive
-    from tracker.reminders.services import AgencyDigest
+    from tracker.reminders.sweep import AgencyDigest
 
 PER_PAGE = 20
 #: an agency's part in a task, in the order the email lists them

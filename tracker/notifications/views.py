@@ -1,11 +1,11 @@
 """My notifications: the list, marking read, and the bell's count in the header."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from tracker.extensions import db
 from tracker.notifications import services
+from tracker.web import commit_or_roll_back
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
@@ -39,29 +39,31 @@ def index():
     return render_template("notifications/index.html", page=page, only_unread=only_unread)
 
 
-def _back():
+def _back() -> str:
     """Back to the list page the form was on (only this blueprint's list: no open redirect)."""
     page = request.form.get("page", type=int)
     unread = "1" if request.form.get("unread") == "1" else None
-    return redirect(
-        url_for("notifications.index", page=page if page and page > 1 else None, unread=unread)
-    )
+    return url_for("notifications.index", page=page if page and page > 1 else None, unread=unread)
 
 
 @bp.route("/<int:notification_id>/read", methods=["POST"])
 @login_required
 def mark_read(notification_id: int):
     notification = services.get_visible(current_user, notification_id) or abort(404)
-    services.mark_read(current_user, notification)
-    db.session.commit()
-    return _back()
+    return commit_or_roll_back(
+        lambda: services.mark_read(current_user, notification), errors=(), done=None, to=_back()
+    )
 
 
 @bp.route("/read-all", methods=["POST"])
 @login_required
 def mark_all_read():
-    count = services.mark_all_read(current_user)
-    db.session.commit()
-    if count:
-        flash(_("Đã đánh dấu %(count)s thông báo là đã đọc.", count=count), "success")
-    return _back()
+    return commit_or_roll_back(
+        lambda: services.mark_all_read(current_user),
+        errors=(),
+        # nothing was unread: nothing to say
+        done=lambda count: (
+            _("Đã đánh dấu %(count)s thông báo là đã đọc.", count=count) if count else None
+        ),
+        to=_back(),
+    )

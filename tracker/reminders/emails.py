@@ -7,7 +7,7 @@ office reads in the web UI is exactly what was (or will be) delivered.
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app
@@ -18,9 +18,7 @@ from flask_babel import lazy_gettext as _l
 from tracker.links import base_url
 from tracker.reminders.models import KIND_LABELS
 from tracker.reminders.policy import CATEGORIES
-
-if TYPE_CHECKING:
-    from tracker.reminders.services import AgencyDigest, Plan, SweepResult
+from tracker.reminders.sweep import AgencyDigest, Plan, SweepResult
 
 WEEKDAYS = (
     _l("Thứ Hai"),

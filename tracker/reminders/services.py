@@ -14,7 +14,6 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -29,6 +28,7 @@ from tracker.deadlines.models import CalendarException, ReportingPeriod
 from tracker.deadlines.status import Status, is_one_off_sql, is_open_sql
 from tracker.directives.models import Directive
 from tracker.extensions import db
+from tracker.reminders.emails import render_digest, render_summary
 from tracker.reminders.models import OutboxEmail, OutboxStatus, ReminderRecord
 from tracker.reminders.policy import (
     CATEGORIES,
@@ -38,6 +38,7 @@ from tracker.reminders.policy import (
     ThresholdMemo,
     decide,
 )
+from tracker.reminders.sweep import AgencyDigest, Plan, SweepResult
 from tracker.settings import get_setting, set_setting
 from tracker.tasks.models import ProgressUpdate, Task
 from tracker.timeutil import local_date, utcnow, zone
@@ -276,43 +277,6 @@ def sent_keys_for(candidates: Iterable[str]) -> set[str]:
 # -- the plan --------------------------------------------------------------------------------
 
 
-@dataclass
-class AgencyDigest:
-    """What one agency is told on one day."""
-
-    agency_id: int
-    agency_name: str
-    recipients: list[str]
-    head_email: str | None
-    notices: list[Notice] = field(default_factory=list)
-
-    def section(self, category: str) -> list[Notice]:
-        return [n for n in self.notices if n.category == category]
-
-    @property
-    def escalates(self) -> bool:
-        """True when a fresh escalation is in today's digest: the head and the office get a copy."""
-        return any(t.family == "escalation" for n in self.notices for t in n.thresholds)
-
-    def cc(self, office_email: str | None) -> list[str]:
-        if not self.escalates:
-            return []
-        extra = [e for e in (self.head_email, office_email) if e]
-        return [e for e in dict.fromkeys(extra) if e not in self.recipients]
-
-    @property
-    def dedup_key(self) -> str:
-        return f"digest:{self.agency_id}"
-
-
-@dataclass
-class Plan:
-    day: date
-    working_day: bool
-    digests: list[AgencyDigest]
-    summary: dict[str, Any] | None
-
-
 def plan(day: date, policy: Policy | None = None, cal: WorkingCalendar | None = None) -> Plan:
     """What each agency must be told on `day` (reads only)."""
     policy = policy or load_policy()
@@ -414,23 +378,9 @@ def plan_as_json(p: Plan) -> dict[str, Any]:
 # -- queueing --------------------------------------------------------------------------------
 
 
-@dataclass
-class SweepResult:
-    day: date
-    working_day: bool
-    locked_out: bool = False
-    digests_queued: int = 0
-    digests_skipped: int = 0
-    reminders_recorded: int = 0
-    summary_queued: bool = False
-    agencies_without_mailbox: list[str] = field(default_factory=list)
-    plan: Plan | None = None
-
-
 def queue(p: Plan) -> SweepResult:
     """Put the plan in the outbox and record its reminders (the caller commits)."""
     from tracker.notifications.services import reminders_sent
-    from tracker.reminders.emails import render_digest, render_summary
 
     result = SweepResult(p.day, p.working_day, plan=p)
     if not p.working_day:
@@ -570,3 +520,10 @@ def reminders_for_task(task_id: int) -> list[ReminderRecord]:
             .order_by(ReminderRecord.created_at, ReminderRecord.id)
         ).scalars()
     )
+
+
+def toggle_pause(task: Task) -> bool:
+    """Pause (or resume) the reminders of one task; the change is in the task's audit log.
+    Returns whether they are paused now; the caller commits."""
+    task.reminders_paused = not task.reminders_paused
+    return task.reminders_paused

@@ -1,6 +1,6 @@
 """Office pages: the outbox, one email, resend, the reminder policy, pausing a task's reminders."""
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -12,6 +12,7 @@ from tracker.reminders import services
 from tracker.reminders.forms import PolicyForm
 from tracker.reminders.models import OutboxEmail, OutboxStatus
 from tracker.reminders.policy import Policy, PolicyError
+from tracker.web import commit_or_roll_back
 
 bp = Blueprint("reminders", __name__)
 
@@ -81,10 +82,12 @@ def outbox_html(email_id: int):
 @office_required
 def outbox_resend(email_id: int):
     email = _email_or_404(email_id)
-    outbox_service.resend(email)
-    db.session.commit()
-    flash(_("Đã đưa thư vào hàng chờ gửi lại."), "success")
-    return redirect(url_for("reminders.outbox_show", email_id=email.id))
+    return commit_or_roll_back(
+        lambda: outbox_service.resend(email),
+        errors=(),
+        done=_("Đã đưa thư vào hàng chờ gửi lại."),
+        to=url_for("reminders.outbox_show", email_id=email.id),
+    )
 
 
 @bp.route("/reminders/settings", methods=["GET", "POST"])
@@ -100,23 +103,25 @@ def settings():
         form.escalate_after_days.data = ", ".join(str(n) for n in policy.escalate_after_days)
         form.update_after_months.data = policy.update_after_months
     elif form.validate_on_submit():
-        try:
-            new = Policy.from_dict(
-                {
-                    "before_days": form.before_days.days,
-                    "on_due_day": form.on_due_day.data,
-                    "overdue_every_days": form.overdue_every_days.data,
-                    "escalate_after_days": form.escalate_after_days.days,
-                    "update_after_months": form.update_after_months.data,
-                }
-            )
-        except PolicyError as error:
-            getattr(form, error.field).errors.append(str(error))
-        else:
-            services.save_policy(new)
-            db.session.commit()
-            flash(_("Đã lưu quy định nhắc việc."), "success")
-            return redirect(url_for("reminders.settings"))
+        response = commit_or_roll_back(
+            lambda: services.save_policy(
+                Policy.from_dict(
+                    {
+                        "before_days": form.before_days.days,
+                        "on_due_day": form.on_due_day.data,
+                        "overdue_every_days": form.overdue_every_days.data,
+                        "escalate_after_days": form.escalate_after_days.days,
+                        "update_after_months": form.update_after_months.data,
+                    }
+                )
+            ),
+            errors=PolicyError,
+            form=form,
+            done=_("Đã lưu quy định nhắc việc."),
+            to=url_for("reminders.settings"),
+        )
+        if response:
+            return response
     return render_template("reminders/settings.html", form=form, defaults=Policy())
 
 
@@ -125,15 +130,16 @@ def settings():
 def toggle_pause(task_id: int):
     """Pause (or resume) the reminders of one task; the change is in the task's audit log."""
     task = get_task_or_404(task_id, current_user)
-    task.reminders_paused = not task.reminders_paused
-    db.session.commit()
-    flash(
-        _("Đã tạm dừng nhắc việc cho nhiệm vụ này.")
-        if task.reminders_paused
-        else _("Đã bật lại nhắc việc cho nhiệm vụ này."),
-        "success",
+    return commit_or_roll_back(
+        lambda: services.toggle_pause(task),
+        errors=(),
+        done=lambda paused: (
+            _("Đã tạm dừng nhắc việc cho nhiệm vụ này.")
+            if paused
+            else _("Đã bật lại nhắc việc cho nhiệm vụ này.")
+        ),
+        to=url_for("tasks.show", task_id=task.id),
     )
-    return redirect(url_for("tasks.show", task_id=task.id))
 
 
 def timeline_events(task) -> list[dict]:

@@ -11,8 +11,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    flash,
-    redirect,
     render_template,
     request,
     stream_with_context,
@@ -47,6 +45,7 @@ from tracker.reports.service import (
     save_report_settings,
 )
 from tracker.timeutil import today
+from tracker.web import commit_or_roll_back
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -315,15 +314,17 @@ def settings():
     if request.method == "POST":
         status = 422
         if form.validate_on_submit():
-            try:
-                save_report_settings(min_count=form.min_count.data, cutoff=form.cutoff.data)
-            except SettingsError as error:
-                db.session.rollback()
-                getattr(form, error.field).errors.append(str(error))
-            else:
-                db.session.commit()
-                flash(_("Đã lưu quy định báo cáo."), "success")
-                return redirect(url_for("reports.settings"))
+            response = commit_or_roll_back(
+                lambda: save_report_settings(
+                    min_count=form.min_count.data, cutoff=form.cutoff.data
+                ),
+                errors=SettingsError,
+                form=form,
+                done=_("Đã lưu quy định báo cáo."),
+                to=url_for("reports.settings"),
+            )
+            if response:
+                return response
     year = today().year
     return (
         render_template("reports/settings.html", form=form, year=year, ranges=period_ranges(year)),

@@ -19,27 +19,19 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from tracker.auth.permissions import (
     can_complete,
-    can_manage_tasks,
     can_report_progress,
     get_task_or_404,
     office_required,
     task_visibility,
 )
-from tracker.comments.forms import CommentForm
-from tracker.comments.rules import kind_for_role
-from tracker.comments.services import conversation
 from tracker.deadlines.obligations import task_lines
 from tracker.deadlines.status import Status, is_due_soon
-from tracker.deadlines.views import task_panel
 from tracker.directives.services import DirectiveError
-from tracker.directives.views import task_form, task_input
 from tracker.extensions import db
-from tracker.files.models import Attachment
 from tracker.files.storage import UploadError, store
 from tracker.forms import validate_with_upload
 from tracker.reports.dashboard import (
@@ -57,11 +49,12 @@ from tracker.tasks.forms import (
     ReasonForm,
     TaskImportForm,
 )
-from tracker.tasks.models import Task
+from tracker.tasks.page import task_page
 from tracker.tasks.queries import filtered_tasks
 from tracker.tasks.search import agency_suggestion
-from tracker.tasks.timeline import build_timeline
+from tracker.tasks.task_form import task_form, task_input
 from tracker.timeutil import today
+from tracker.web import commit_or_roll_back
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")
 
@@ -118,57 +111,10 @@ def index():
     )
 
 
-def _task_page(
-    task: Task,
-    progress_form: ProgressForm | None = None,
-    status: int = 200,
-    *,
-    comment_form: CommentForm | None = None,
-):
-    """The task page; after a failed progress post or comment it shows the form with what was
-    typed."""
-    as_of = today()
-    attachments = (
-        db.session.execute(
-            select(Attachment).where(Attachment.task_id == task.id).order_by(Attachment.uploaded_at)
-        )
-        .scalars()
-        .all()
-    )
-    progress_files = {
-        a.progress_update_id: a
-        for a in db.session.execute(
-            select(Attachment).where(
-                Attachment.progress_update_id.in_([u.id for u in task.progress_updates])
-            )
-        ).scalars()
-    }
-    page = render_template(
-        "tasks/show.html",
-        task=task,
-        state=task_lines([task], as_of)[task.id].status,
-        due_soon=is_due_soon(as_of, task.due_on, task.done_on, cancelled_on=task.cancelled_on),
-        as_of=as_of,
-        timeline=build_timeline(task),
-        attachments=attachments,
-        progress_files=progress_files,
-        progress_form=progress_form or ProgressForm(),
-        reason_form=ReasonForm(),
-        can_report=can_report_progress(current_user, task),
-        can_complete=can_complete(current_user, task) and not task.is_done,
-        can_manage=can_manage_tasks(current_user),
-        deadlines=task_panel(task, current_user, as_of),
-        conversation=conversation(task),
-        comment_form=comment_form or CommentForm(),
-        comment_kind=kind_for_role(str(current_user.role)),
-    )
-    return page, status
-
-
 @bp.route("/<int:task_id>")
 @login_required
 def show(task_id: int):
-    return _task_page(get_task_or_404(task_id, current_user))
+    return task_page(get_task_or_404(task_id, current_user))
 
 
 @bp.route("/<int:task_id>/progress", methods=["POST"])
@@ -218,7 +164,7 @@ def progress(task_id: int):
             flash(_("Đã gửi báo cáo tiến độ."), "success")
             return redirect(url_for("tasks.show", task_id=task.id))
     # keep what was typed: show the task page again with the errors
-    return _task_page(task, form, 422)
+    return task_page(task, form, 422)
 
 
 @bp.route("/<int:task_id>/complete", methods=["GET", "POST"])
@@ -265,15 +211,12 @@ def reopen(task_id: int):
     if not form.validate_on_submit():
         flash(_("Vui lòng nêu lý do mở lại nhiệm vụ."), "danger")
         return redirect(url_for("tasks.show", task_id=task.id))
-    try:
-        services.reopen_task(task, reason=form.reason.data, user_id=current_user.id)
-    except services.TaskError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-    else:
-        db.session.commit()
-        flash(_("Đã mở lại nhiệm vụ."), "success")
-    return redirect(url_for("tasks.show", task_id=task.id))
+    return commit_or_roll_back(
+        lambda: services.reopen_task(task, reason=form.reason.data, user_id=current_user.id),
+        errors=services.TaskError,
+        done=_("Đã mở lại nhiệm vụ."),
+        to=url_for("tasks.show", task_id=task.id),
+    )
 
 
 @bp.route("/<int:task_id>/cancel", methods=["POST"])
@@ -308,15 +251,15 @@ def edit(task_id: int):
         form.co_agency_ids.data = [a.id for a in task.co_agencies]
         form.due_on.data = task.original_due_on
     if form.validate_on_submit():
-        try:
-            services.update_task(task, task_input(form), user_id=current_user.id)
-        except services.TaskError as error:
-            db.session.rollback()
-            getattr(form, error.field).errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(_("Đã lưu nhiệm vụ."), "success")
-            return redirect(url_for("tasks.show", task_id=task.id))
+        response = commit_or_roll_back(
+            lambda: services.update_task(task, task_input(form), user_id=current_user.id),
+            errors=services.TaskError,
+            form=form,
+            done=_("Đã lưu nhiệm vụ."),
+            to=url_for("tasks.show", task_id=task.id),
+        )
+        if response:
+            return response
     return render_template("tasks/form.html", form=form, directive=task.directive, task=task)
 
 
@@ -325,11 +268,12 @@ def edit(task_id: int):
 def delete(task_id: int):
     task = get_task_or_404(task_id, current_user)
     if request.method == "POST":
-        directive_id = task.directive_id
-        services.delete_task(task)
-        db.session.commit()
-        flash(_("Đã xóa nhiệm vụ #%(id)s.", id=task_id), "success")
-        return redirect(url_for("directives.show", directive_id=directive_id))
+        return commit_or_roll_back(
+            lambda: services.delete_task(task),
+            errors=(),
+            done=_("Đã xóa nhiệm vụ #%(id)s.", id=task_id),
+            to=url_for("directives.show", directive_id=task.directive_id),
+        )
     return render_template("tasks/delete.html", task=task)
 
 

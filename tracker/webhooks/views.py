@@ -1,6 +1,6 @@
 """Office pages: webhook endpoints (list, add, edit, delete) and the delivery log."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -9,6 +9,7 @@ from tracker.auth.permissions import office_required
 from tracker.extensions import db
 from tracker.forms import options
 from tracker.reminders.models import OutboxStatus
+from tracker.web import commit_or_roll_back
 from tracker.webhooks import sender, services
 from tracker.webhooks.forms import EVENT_LABELS, KIND_LABELS, EndpointForm
 from tracker.webhooks.models import WebhookDelivery, WebhookEndpoint
@@ -54,22 +55,21 @@ def _input(form: EndpointForm) -> services.EndpointInput:
     )
 
 
-def _save(form: EndpointForm, endpoint: WebhookEndpoint | None) -> WebhookEndpoint | None:
-    """Validate and write; on an error the field says why and nothing is saved."""
+def _save(form: EndpointForm, endpoint: WebhookEndpoint | None, done):
+    """Validate and write; on an error the field says why and nothing is saved (None)."""
     if not form.validate_on_submit():
         return None
-    try:
+
+    def save() -> WebhookEndpoint:
         data = _input(form)
         if endpoint is None:
-            endpoint = services.create_endpoint(data)
-        else:
-            services.update_endpoint(endpoint, data)
-        db.session.commit()
-    except services.WebhookError as exc:
-        db.session.rollback()
-        getattr(form, exc.field).errors = [*getattr(form, exc.field).errors, str(exc)]
-        return None
-    return endpoint
+            return services.create_endpoint(data)
+        services.update_endpoint(endpoint, data)
+        return endpoint
+
+    return commit_or_roll_back(
+        save, errors=services.WebhookError, form=form, done=done, to=url_for("webhooks.index")
+    )
 
 
 @bp.route("/")
@@ -102,12 +102,15 @@ def new():
     if request.method == "GET":
         form.events.data = ["task.assigned", "task.completed"]
         form.active.data = True
-    endpoint = _save(form, None)
-    if endpoint is not None:
-        flash(
-            _("Đã thêm địa chỉ webhook. Khóa bí mật: %(secret)s", secret=endpoint.secret), "success"
-        )
-        return redirect(url_for("webhooks.index"))
+    response = _save(
+        form,
+        None,
+        lambda endpoint: _(
+            "Đã thêm địa chỉ webhook. Khóa bí mật: %(secret)s", secret=endpoint.secret
+        ),
+    )
+    if response:
+        return response
     return render_template("webhooks/form.html", form=form, endpoint=None)
 
 
@@ -116,9 +119,9 @@ def new():
 def edit(endpoint_id: int):
     endpoint = _endpoint_or_404(endpoint_id)
     form = _form(endpoint)
-    if _save(form, endpoint) is not None:
-        flash(_("Đã lưu địa chỉ webhook."), "success")
-        return redirect(url_for("webhooks.index"))
+    response = _save(form, endpoint, _("Đã lưu địa chỉ webhook."))
+    if response:
+        return response
     return render_template("webhooks/form.html", form=form, endpoint=endpoint)
 
 
@@ -128,10 +131,12 @@ def delete(endpoint_id: int):
     """GET asks for confirmation; POST deletes the endpoint and its delivery log."""
     endpoint = _endpoint_or_404(endpoint_id)
     if request.method == "POST":
-        services.delete_endpoint(endpoint)
-        db.session.commit()
-        flash(_("Đã xóa địa chỉ webhook."), "success")
-        return redirect(url_for("webhooks.index"))
+        return commit_or_roll_back(
+            lambda: services.delete_endpoint(endpoint),
+            errors=(),
+            done=_("Đã xóa địa chỉ webhook."),
+            to=url_for("webhooks.index"),
+        )
     deliveries = db.session.execute(
         select(func.count(WebhookDelivery.id)).where(WebhookDelivery.endpoint_id == endpoint.id)
     ).scalar_one()
@@ -168,7 +173,9 @@ def resend(delivery_id: int):
     delivery = db.session.get(WebhookDelivery, delivery_id)
     if delivery is None:
         abort(404)
-    sender.resend(delivery)
-    db.session.commit()
-    flash(_("Đã đưa webhook vào hàng chờ gửi lại."), "success")
-    return redirect(url_for("webhooks.deliveries"))
+    return commit_or_roll_back(
+        lambda: sender.resend(delivery),
+        errors=(),
+        done=_("Đã đưa webhook vào hàng chờ gửi lại."),
+        to=url_for("webhooks.deliveries"),
+    )
