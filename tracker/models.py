@@ -9,6 +9,7 @@ from tracker.deadlines.models import CalendarException, ExtensionRequest, Report
 from tracker.directives.models import Directive, DirectiveKind
 from tracker.feeds.models import CalendarFeed
 from tracker.files.models import Attachment
+from tracker.files.signature_models import AttachmentSignature, TrustedRoot
 from tracker.indexes.models import (
     CriterionAssessment,
     IndexCriterion,
@@ -16,7 +17,6 @@ from tracker.indexes.models import (
     ScoreIndex,
     TaskCriterion,
 )
-from tracker.files.signature_models import AttachmentSignature, TrustedRoot
 from tracker.notifications.models import Notification, NotificationCursor, NotificationRead
 from tracker.reminders.models import OutboxEmail, ReminderRecord
 from tracker.reports import indexes as report_indexes  # noqa: F401  (indexes for the reports)
