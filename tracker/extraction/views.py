@@ -23,9 +23,11 @@ from tracker.extraction import UnsupportedDocument, extract, read_document
 from tracker.extraction.forms import PasteForm, ReviewForm
 from tracker.extraction.review import BULK_ACTIONS, apply_bulk, highlight, load_sources
 from tracker.extraction.services import agencies_of_kind, proposed_tasks, registry_from_db
+from tracker.extraction.targets import propose_targets
 from tracker.extraction.upload import attach_pending, keep_pending, pending_file
 from tracker.files.limits import FileTooComplex, check_text_length, current_limits
 from tracker.forms import agency_choices
+from tracker.targets.services import attach_proposed
 from tracker.tasks.services import TaskInput, check_task
 
 bp = Blueprint("extraction", __name__, url_prefix="/directives/extract")
@@ -90,6 +92,8 @@ def _review(form: ReviewForm, status: int = 200, selected: set[int] | None = Non
                 "sources": sources,
                 "pieces": highlight(row.source_text.data or "", sources),
                 "errors": any(field.errors for field in row),
+                # chỉ tiêu read from the sentence, attached to the task when it is saved
+                "targets": propose_targets(row.source_text.data or ""),
             }
         )
     return (
@@ -268,6 +272,8 @@ def review():
         db.session.rollback()
         getattr(form, error.field).errors.append(str(error))
         return _review(form, status=422)
+    for task in directive.tasks:
+        attach_proposed(task, propose_targets(task.source_text))
     upload = pending_file(form.upload_token.data)
     if upload:
         attach_pending(upload, directive.id, current_user.id)

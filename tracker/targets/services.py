@@ -136,7 +136,7 @@ def add_proposed(task: Task, proposed: Iterable[ParsedTarget]) -> None:
             continue
         db.session.add(
             TaskTarget(
-                task_id=task.id,
+                task=task,
                 position=position,
                 label=target.text[:MAX_LINE],
                 comparison=target.comparison.value,
@@ -147,6 +147,22 @@ def add_proposed(task: Task, proposed: Iterable[ParsedTarget]) -> None:
         existing.add(target.text)
         position += 1
     db.session.flush()
+
+
+def attach_proposed(task: Task, proposed: Iterable[ParsedTarget]) -> None:
+    """The targets the extraction read, on a task it has just created (no query: a new task
+    has none yet, and a directive may bring hundreds of tasks)."""
+    for position, target in enumerate(proposed):
+        db.session.add(
+            TaskTarget(
+                task=task,
+                position=position,
+                label=target.text[:MAX_LINE],
+                comparison=target.comparison.value,
+                quantity=target.quantity,
+                unit=target.unit[:100],
+            )
+        )
 
 
 @dataclass
@@ -233,3 +249,36 @@ def report(task: Task, report: TargetReport, *, user_id: int, agency_id: int | N
         return task_services.add_progress(task, body=body, author_id=user_id, agency_id=agency_id)
     except task_services.TaskError as error:
         raise TargetError("note", str(error)) from None
+
+
+def period_summary(starts_on, ends_on) -> dict:
+    """ "Đạt / chưa đạt chỉ tiêu" per lead agency for the period report: the targets of the
+    tasks due in the period (by the date the directive set) and of the tasks without a
+    deadline, cancelled tasks left out. A target is đạt or chưa đạt by the agency's latest
+    report, or chưa báo cáo."""
+    from tracker.agencies.models import Agency
+
+    rows = db.session.execute(
+        select(TaskTarget, Task.lead_agency_id, Agency.name)
+        .join(Task, Task.id == TaskTarget.task_id)
+        .join(Agency, Agency.id == Task.lead_agency_id)
+        .where(
+            Task.cancelled_on.is_(None),
+            (Task.original_due_on.is_(None)) | (Task.original_due_on.between(starts_on, ends_on)),
+        )
+    ).all()
+    by_agency: dict[int, dict] = {}
+    totals = {"met": 0, "not_met": 0, "unreported": 0}
+    for target, agency_id, name in rows:
+        line = by_agency.setdefault(
+            agency_id,
+            {"agency_id": agency_id, "agency": name, "met": 0, "not_met": 0, "unreported": 0},
+        )
+        key = {True: "met", False: "not_met", None: "unreported"}[target.met]
+        line[key] += 1
+        totals[key] += 1
+    lines = sorted(by_agency.values(), key=lambda r: r["agency"])
+    for line in [*lines, totals]:
+        reported = line["met"] + line["not_met"]
+        line["met_rate"] = round(100 * line["met"] / reported, 1) if reported else None
+    return {"agencies": lines, "totals": totals}

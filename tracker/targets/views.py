@@ -30,6 +30,12 @@ def task_targets(task_id: int) -> dict:
 bp.add_app_template_filter(format_quantity, "quantity")
 
 
+@bp.app_template_global()
+def target_summary(starts_on, ends_on) -> dict:
+    """The period report's "đạt / chưa đạt chỉ tiêu" section."""
+    return services.period_summary(starts_on, ends_on)
+
+
 @bp.route("/<int:task_id>/targets", methods=["GET", "POST"])
 @office_required
 def edit(task_id: int):
