@@ -199,6 +199,21 @@ POLICY: dict[str, Rule] = {
     "feeds.calendar": PUBLIC,
     # a new address for an agency: the office, or the agency's own officers
     "feeds.agency_calendar": Rule(ok=OFFICE | {"officer_own"}),
+    # chỉ tiêu: the office sets a task's targets; the task's agencies (or the office) report
+    "targets.edit": TASK_OFFICE,
+    "targets.report": TASK_AGENCY_WRITE,
+    # the index register: everyone has a list (an agency: the criteria it tracks); the office
+    # imports and records the province's result; leaders read the reports
+    "indexes.index": EVERYONE,
+    "indexes.import_file": OFFICE_ONLY,
+    "indexes.report": READERS,
+    "indexes.area": READERS,
+    "indexes.export": READERS,
+    "indexes.area_export": READERS,
+    "indexes.save_result": OFFICE_ONLY,
+    # the agency that tracks the criterion (Sở Tài chính in the world) or the office
+    "indexes.assess": Rule(ok=OFFICE | {"officer_own"}),
+    "indexes.tag_task": TASK_OFFICE,
 }
 
 #: URL argument → the fixture id that fills it (tasks and attachments depend on the rule)
@@ -216,6 +231,8 @@ ARGUMENTS = {
     "endpoint_id": "endpoint",
     "delivery_id": "delivery",
     "calendar_token": "calendar_token",
+    "index_id": "index",
+    "criterion_id": "criterion",
 }
 
 _APP = create_app(make_config("sqlite://", Path("/nonexistent")))

@@ -84,6 +84,10 @@ PAGES = {
         "/webhooks/{endpoint}/delete",
         "/webhooks/deliveries",
         "/agencies/{agency}/calendar",
+        "/tasks/{own}/targets",
+        "/indexes/import",
+        "/indexes/{index}",
+        "/indexes/criteria/{criterion}/assess",
     ],
     "officer_own": [
         "/tasks/{own}",
@@ -95,6 +99,7 @@ PAGES = {
         "/account/tokens",
         "/account/tokens/{token}/revoke",
         "/agencies/{agency}/calendar",  # its own agency's calendar address
+        "/indexes/criteria/{criterion}/assess",  # a criterion Sở Tài chính tracks
     ],
 }
 #: POSTs that no page shows as a form in the fixture world (or whose form is built by script)
