@@ -26,6 +26,9 @@ ENTITY_LABELS = {
     "progress_update": _l("báo cáo tiến độ"),
     "agency": _l("cơ quan, đơn vị"),
     "task_comment": _l("ý kiến chỉ đạo, trao đổi"),
+    "task_target": _l("chỉ tiêu"),
+    "task_checklist_item": _l("việc cần làm"),
+    "task_criterion": _l("tiêu chí chỉ số của nhiệm vụ"),
 }
 
 

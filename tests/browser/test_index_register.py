@@ -39,8 +39,9 @@ def test_register_imported_assessed_and_reported(live_app, new_page, shots, tmp_
     office.fill('input[name="year"] >> nth=1', "2025")
     office.fill('input[name="score"]', "86,2")
     office.fill('input[name="rank"]', "37")
+    office.fill('input[name="rank_of"]', "63")
     office.click("text=Lưu kết quả năm")
-    office.wait_for_url(re.compile(r"year=2025"))
+    office.wait_for_selector("text=Đã lưu kết quả chỉ số năm 2025.")
 
     officer = new_page()
     login(officer, "stc@tinh.gov.vn")
