@@ -213,3 +213,14 @@ def test_roles(app, province):
     assert officer.get("/indexes/import").status_code == 403
     assert officer.get(f"/indexes/criteria/{c.id}/export.xlsx").status_code == 403
     assert app.test_client().get("/indexes/").status_code == 302
+
+
+def test_the_import_limits_apply(app, province):
+    """tracker/files/limits.py: a register longer than the row cap is refused whole."""
+    app.config["TRACKER_LIMIT_IMPORT_MAX_ROWS"] = 5
+    office = login_as(app.test_client(), province.users["staff"])
+    response = _upload(office, par_register())
+    assert response.status_code == 422
+    assert "tối đa 5 dòng" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(IndexCriterion)) == 0
