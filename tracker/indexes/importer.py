@@ -15,7 +15,7 @@ from decimal import Decimal
 from flask_babel import gettext as _
 
 from tracker.agencies.importer import ImportFormatError, RowError, read_table
-from tracker.indexes.rules import MAX_POINTS, index_code, level_of, normal_code, parent_code
+from tracker.indexes.rules import MAX_POINTS, index_code, normal_code, parent_code
 from tracker.targets.rules import read_number
 
 __all__ = ["CriterionRow", "ImportFormatError", "RowError", "read_register"]
@@ -174,7 +174,3 @@ def _num(value: Decimal) -> str:
     from tracker.targets.rules import format_quantity
 
     return format_quantity(value)
-
-
-def level(code: str) -> int:
-    return level_of(code)

@@ -127,28 +127,6 @@ def set_targets(task: Task, targets_text: str | None, checklist_text: str | None
     db.session.flush()
 
 
-def add_proposed(task: Task, proposed: Iterable[ParsedTarget]) -> None:
-    """Attach targets the extraction read from the task's sentence (the office may edit them)."""
-    existing = {t.label for t in targets_of(task.id)}
-    position = len(existing)
-    for target in proposed:
-        if target.text in existing:
-            continue
-        db.session.add(
-            TaskTarget(
-                task=task,
-                position=position,
-                label=target.text[:MAX_LINE],
-                comparison=target.comparison.value,
-                quantity=target.quantity,
-                unit=target.unit[:100],
-            )
-        )
-        existing.add(target.text)
-        position += 1
-    db.session.flush()
-
-
 def attach_proposed(task: Task, proposed: Iterable[ParsedTarget]) -> None:
     """The targets the extraction read, on a task it has just created (no query: a new task
     has none yet, and a directive may bring hundreds of tasks)."""
