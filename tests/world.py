@@ -174,7 +174,43 @@ def build_world() -> dict[str, int]:
     )[0]
     ids["letter"] = letter.id
     ids["letter_batch"] = letter.batch  # type: ignore[assignment]  (a string)
+    ids.update(_targets_and_indexes(own, a["stc"], u["officer"]))
     return ids
+
+
+def _targets_and_indexes(own, stc, officer) -> dict[str, int]:
+    """A target and a checklist item on `own`; the PAR Index with a lĩnh vực and a criterion
+    Sở Tài chính tracks, assessed for a quarter and served by `own` (issue 16)."""
+    from decimal import Decimal
+
+    from tracker.indexes import services as index_services
+    from tracker.indexes.importer import CriterionRow
+    from tracker.indexes.models import IndexCriterion, ScoreIndex
+    from tracker.targets import services as target_services
+
+    target_services.set_targets(own, "ít nhất 05 giải pháp", "Xây dựng kế hoạch")
+    index_services.import_rows(
+        [
+            CriterionRow(2, "PAR", "6", "Cải cách tài chính công", Decimal(10), None, stc.id),
+            CriterionRow(3, "PAR", "6.1", "Giải ngân vốn đầu tư công", Decimal(3), None, stc.id),
+        ]
+    )
+    index = db.session.execute(select(ScoreIndex)).scalar_one()
+    criterion = db.session.execute(
+        select(IndexCriterion).where(IndexCriterion.code == "6.1")
+    ).scalar_one()
+    index_services.tag_task(own, [criterion.id])
+    index_services.assess(
+        criterion,
+        year=2025,
+        quarter=2,
+        met=False,
+        points_lost=Decimal("1.5"),
+        reason="Giải ngân chậm",
+        objective=False,
+        user=officer,
+    )
+    return {"index": index.id, "criterion": criterion.id}
 
 
 @pytest.fixture

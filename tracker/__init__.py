@@ -115,11 +115,13 @@ def register_blueprints(app: Flask) -> None:
     from tracker.feeds.views import bp as feeds_bp
     from tracker.files.signing_views import bp as signing_bp
     from tracker.files.views import bp as files_bp
+    from tracker.indexes.views import bp as indexes_bp
     from tracker.letters.views import bp as letters_bp
     from tracker.main.views import bp as main_bp
     from tracker.notifications.views import bp as notifications_bp
     from tracker.reminders.views import bp as reminders_bp
     from tracker.reports.views import bp as reports_bp
+    from tracker.targets.views import bp as targets_bp
     from tracker.tasks.views import bp as tasks_bp
     from tracker.webhooks.views import bp as webhooks_bp
 
@@ -131,6 +133,8 @@ def register_blueprints(app: Flask) -> None:
         extraction_bp,
         tasks_bp,
         comments_bp,
+        targets_bp,
+        indexes_bp,
         files_bp,
         signing_bp,
         reminders_bp,

@@ -10,11 +10,19 @@ from tracker.directives.models import Directive, DirectiveKind
 from tracker.feeds.models import CalendarFeed
 from tracker.files.models import Attachment
 from tracker.files.signature_models import AttachmentSignature, TrustedRoot
+from tracker.indexes.models import (
+    CriterionAssessment,
+    IndexCriterion,
+    IndexResult,
+    ScoreIndex,
+    TaskCriterion,
+)
 from tracker.letters.models import ReminderLetter, ReminderLetterItem
 from tracker.notifications.models import Notification, NotificationCursor, NotificationRead
 from tracker.reminders.models import OutboxEmail, ReminderRecord
 from tracker.reports import indexes as report_indexes  # noqa: F401  (indexes for the reports)
 from tracker.settings.models import Setting
+from tracker.targets.models import TaskChecklistItem, TaskTarget
 from tracker.tasks.models import ProgressUpdate, Task, task_co_agency
 from tracker.webhooks.models import WebhookDelivery, WebhookEndpoint
 
@@ -30,9 +38,12 @@ __all__ = [
     "AuditLog",
     "CalendarException",
     "CalendarFeed",
+    "CriterionAssessment",
     "Directive",
     "DirectiveKind",
     "ExtensionRequest",
+    "IndexCriterion",
+    "IndexResult",
     "LoginFailure",
     "Notification",
     "NotificationCursor",
@@ -44,8 +55,12 @@ __all__ = [
     "ReminderLetterItem",
     "ReportingPeriod",
     "Role",
+    "ScoreIndex",
     "Setting",
     "Task",
+    "TaskChecklistItem",
+    "TaskCriterion",
+    "TaskTarget",
     "TrustedRoot",
     "TaskComment",
     "User",

@@ -33,6 +33,9 @@ ENTITY_LABELS = {
     "task_comment": _l("ý kiến chỉ đạo, trao đổi"),
     "reminder_letter": _l("công văn đôn đốc"),
     "reminder_letter_item": _l("nhiệm vụ trong công văn đôn đốc"),
+    "task_target": _l("chỉ tiêu"),
+    "task_checklist_item": _l("việc cần làm"),
+    "task_criterion": _l("tiêu chí chỉ số của nhiệm vụ"),
 }
 
 

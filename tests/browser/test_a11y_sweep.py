@@ -77,6 +77,8 @@ FORMS = {
     "tasks.edit": "main form button.primary",
     "tasks.show": 'main form[action$="/progress"] button.primary',
     "letters.new": "main form button.primary",
+    "indexes.import_file": "main form button.primary",
+    "indexes.assess": "main form button.primary",
 }
 BLOCKING = ("critical", "serious")
 #: every rule of axe-core, only the violations reported, without the costly extras
@@ -139,6 +141,7 @@ def _ids(app) -> dict[str, int]:
             "via": own.id,
         }
         ids.update(_integration_ids(stc))
+        ids.update(_index_ids(stc, own))
         db.session.remove()
     return ids
 
@@ -184,6 +187,45 @@ def _integration_ids(stc: Agency) -> dict[str, int | None]:
     }
 
 
+def _index_ids(stc: Agency, own: Task) -> dict[str, int]:
+    """The demo has no index register: a 5016-style PAR lĩnh vực with a criterion Sở Tài
+    chính tracks, a quarter's result and a target on the officer's task (issue 16)."""
+    from decimal import Decimal
+
+    from tracker.indexes import services as index_services
+    from tracker.indexes.importer import CriterionRow
+    from tracker.indexes.models import IndexCriterion, ScoreIndex
+    from tracker.targets import services as target_services
+
+    index_services.import_rows(
+        [
+            CriterionRow(2, "PAR", "6", "Cải cách tài chính công", Decimal(10), None, stc.id),
+            CriterionRow(3, "PAR", "6.1", "Giải ngân vốn đầu tư công", Decimal(3), None, stc.id),
+        ]
+    )
+    criterion = db.session.execute(
+        select(IndexCriterion).where(IndexCriterion.code == "6.1")
+    ).scalar_one()
+    officer = db.session.execute(
+        select(User).where(User.email == ACCOUNTS["officer_own"])
+    ).scalar_one()
+    index_services.tag_task(own, [criterion.id])
+    index_services.assess(
+        criterion,
+        year=2025,
+        quarter=2,
+        met=False,
+        points_lost=Decimal("1.5"),
+        reason="Giải ngân chậm",
+        objective=False,
+        user=officer,
+    )
+    target_services.set_targets(own, "ít nhất 05 giải pháp", "Xây dựng kế hoạch")
+    index_id = db.session.execute(select(ScoreIndex.id)).scalar_one()
+    db.session.commit()
+    return {"index": index_id, "criterion": criterion.id}
+
+
 def _pages(role: str, ids: dict[str, int]) -> list[tuple[str, str]]:
     """(endpoint, URL) of every GET page the role may open."""
     pages = []
@@ -213,6 +255,8 @@ def _pages(role: str, ids: dict[str, int]) -> list[tuple[str, str]]:
                 "delivery_id": "delivery",
                 "notification_id": "notification",
                 "token": "reset_link",  # a password-reset link is signed: none to open here
+                "index_id": "index",
+                "criterion_id": "criterion",
             }[arg]
             values[arg] = ids[key]
         if any(v is None for v in values.values()):

@@ -207,6 +207,21 @@ POLICY: dict[str, Rule] = {
     "letters.index": READERS,
     "letters.download": READERS,
     "letters.download_batch": READERS,
+    # chỉ tiêu: the office sets a task's targets; the task's agencies (or the office) report
+    "targets.edit": TASK_OFFICE,
+    "targets.report": TASK_AGENCY_WRITE,
+    # the index register: everyone has a list (an agency: the criteria it tracks); the office
+    # imports and records the province's result; leaders read the reports
+    "indexes.index": EVERYONE,
+    "indexes.import_file": OFFICE_ONLY,
+    "indexes.report": READERS,
+    "indexes.area": READERS,
+    "indexes.export": READERS,
+    "indexes.area_export": READERS,
+    "indexes.save_result": OFFICE_ONLY,
+    # the agency that tracks the criterion (Sở Tài chính in the world) or the office
+    "indexes.assess": Rule(ok=OFFICE | {"officer_own"}),
+    "indexes.tag_task": TASK_OFFICE,
 }
 
 #: URL argument → the fixture id that fills it (tasks and attachments depend on the rule)
@@ -226,6 +241,8 @@ ARGUMENTS = {
     "calendar_token": "calendar_token",
     "letter_id": "letter",
     "batch": "letter_batch",
+    "index_id": "index",
+    "criterion_id": "criterion",
 }
 
 _APP = create_app(make_config("sqlite://", Path("/nonexistent")))

@@ -85,6 +85,10 @@ PAGES = {
         "/webhooks/deliveries",
         "/agencies/{agency}/calendar",
         "/letters/new?agency={agency}",
+        "/tasks/{own}/targets",
+        "/indexes/import",
+        "/indexes/{index}",
+        "/indexes/criteria/{criterion}/assess",
     ],
     "officer_own": [
         "/tasks/{own}",
@@ -96,6 +100,7 @@ PAGES = {
         "/account/tokens",
         "/account/tokens/{token}/revoke",
         "/agencies/{agency}/calendar",  # its own agency's calendar address
+        "/indexes/criteria/{criterion}/assess",  # a criterion Sở Tài chính tracks
     ],
 }
 #: POSTs that no page shows as a form in the fixture world (or whose form is built by script)

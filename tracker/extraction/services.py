@@ -13,7 +13,9 @@ from tracker.directives.models import Directive
 from tracker.directives.services import DirectiveInput, create_directive
 from tracker.extensions import db
 from tracker.extraction.registry import AgencyRecord, Registry
+from tracker.extraction.targets import propose_targets
 from tracker.extraction.upload import attach_pending, pending_file
+from tracker.targets.services import attach_proposed
 
 
 def registry_from_db() -> Registry:
@@ -122,6 +124,8 @@ def save_reviewed(data: DirectiveInput, *, upload_token: str | None, user_id: in
     """Save the reviewed directive with its tasks, and the file it was read from (kept aside
     since the upload, under `upload_token`) as its attachment; the caller commits."""
     directive = create_directive(data, created_by_id=user_id)
+    for task in directive.tasks:  # the targets the extraction read ("ít nhất 05 giải pháp")
+        attach_proposed(task, propose_targets(task.source_text))
     upload = pending_file(upload_token)
     if upload:
         attach_pending(upload, directive.id, user_id)

@@ -26,6 +26,7 @@ from tracker.extraction.services import (
     registry_from_db,
     save_reviewed,
 )
+from tracker.extraction.targets import propose_targets
 from tracker.extraction.upload import keep_pending, pending_file
 from tracker.files.limits import FileTooComplex, check_text_length, current_limits
 from tracker.forms import agency_choices
@@ -95,6 +96,8 @@ def _review(form: ReviewForm, status: int = 200, selected: set[int] | None = Non
                 "sources": sources,
                 "pieces": highlight(row.source_text.data or "", sources),
                 "errors": any(field.errors for field in row),
+                # chỉ tiêu read from the sentence, attached to the task when it is saved
+                "targets": propose_targets(row.source_text.data or ""),
             }
         )
     return (

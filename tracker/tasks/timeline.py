@@ -50,6 +50,10 @@ FIELD_LABELS = {
     "state": _l("Trạng thái"),
     "approved_due_on": _l("Hạn được gia hạn"),
     "requested_due_on": _l("Hạn đề nghị"),
+    # a task's chỉ tiêu and checklist (tracker.targets)
+    "label": _l("Chỉ tiêu"),
+    "achieved": _l("Kết quả đạt"),
+    "text": _l("Việc cần làm"),
 }
 
 #: fields holding an agency's id: shown by the agency's name
