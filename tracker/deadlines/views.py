@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from tracker.acceptance import services as acceptance
 from tracker.auth.models import User
 from tracker.auth.permissions import get_task_or_404, office_required
 from tracker.deadlines import access, services
@@ -250,17 +251,18 @@ def submit_period(task_id: int, period_id: int):
         valid, checked = validate_with_upload(form, form.attachment)
         if valid:
             try:
-                services.submit_period(
+                acceptance.report_done(  # waits for the office's acceptance (issue 16)
+                    task,
                     period,
                     report_number=form.report_number.data,
                     report_date=form.report_date.data,
                     done_on=form.done_on.data,
                     note=form.note.data,
-                    user_id=current_user.id,
+                    user=current_user,
                 )
                 if checked:
                     store(checked, period_id=period.id)
-            except services.DeadlineError as error:
+            except acceptance.AcceptanceError as error:
                 db.session.rollback()
                 getattr(form, error.field).errors.append(str(error))
             except UploadError as error:

@@ -22,6 +22,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from tracker.acceptance import services as acceptance
+from tracker.acceptance.panel import task_panel as acceptance_panel
 from tracker.auth.permissions import (
     can_complete,
     can_manage_tasks,
@@ -155,9 +157,12 @@ def _task_page(
         progress_form=progress_form or ProgressForm(),
         reason_form=ReasonForm(),
         can_report=can_report_progress(current_user, task),
-        can_complete=can_complete(current_user, task) and not task.is_done,
+        can_complete=can_complete(current_user, task)
+        and not task.is_done
+        and task.submitted_on is None,
         can_manage=can_manage_tasks(current_user),
         deadlines=task_panel(task, current_user, as_of),
+        acceptance=acceptance_panel(task, current_user, as_of),
         conversation=conversation(task),
         comment_form=comment_form or CommentForm(),
         comment_kind=kind_for_role(str(current_user.role)),
@@ -234,17 +239,17 @@ def complete(task_id: int):
     valid, checked = validate_with_upload(form, form.attachment)
     if valid:
         try:
-            services.complete_task(
+            claim = acceptance.report_done(
                 task,
                 done_on=form.done_on.data,
                 report_number=form.report_number.data,
                 report_date=form.report_date.data,
                 note=form.note.data,
-                user_id=current_user.id,
+                user=current_user,
             )
             if checked:
                 store(checked, task_id=task.id)
-        except services.TaskError as error:
+        except acceptance.AcceptanceError as error:
             db.session.rollback()
             getattr(form, error.field).errors.append(str(error))
         except UploadError as error:
@@ -252,7 +257,10 @@ def complete(task_id: int):
             form.attachment.errors.append(str(error))
         else:
             db.session.commit()
-            flash(_("Đã đánh dấu hoàn thành nhiệm vụ."), "success")
+            if claim is not None:
+                flash(_("Đã gửi báo cáo hoàn thành, chờ Văn phòng UBND tỉnh xác nhận."), "success")
+            else:
+                flash(_("Đã đánh dấu hoàn thành nhiệm vụ."), "success")
             return redirect(url_for("tasks.show", task_id=task.id))
     return render_template("tasks/complete.html", form=form, task=task)
 
