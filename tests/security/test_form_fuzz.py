@@ -84,6 +84,8 @@ PAGES = {
         "/webhooks/{endpoint}/delete",
         "/webhooks/deliveries",
         "/agencies/{agency}/calendar",
+        "/acceptance/",  # chờ xác nhận: accept, return, the setting (issue 16)
+        "/tasks/{co}",  # the task page's acceptance panel
     ],
     "officer_own": [
         "/tasks/{own}",
@@ -111,6 +113,9 @@ DIRECT = {
         ("/tasks/{periodic}/periods/{period}/reopen", ["reason"]),
         ("/tasks/import/confirm", ["only_valid"]),  # its form needs a previewed file
         ("/webhooks/deliveries/{delivery}/resend", []),  # shown for a failed delivery only
+        # shown only for an overdue / excused obligation
+        ("/acceptance/tasks/{own}/excuse", ["reason", "period_id"]),
+        ("/acceptance/tasks/{own}/unexcuse", ["period_id"]),
     ],
 }
 
