@@ -26,6 +26,7 @@ ENTITY_LABELS = {
     "progress_update": _l("báo cáo tiến độ"),
     "agency": _l("cơ quan, đơn vị"),
     "task_comment": _l("ý kiến chỉ đạo, trao đổi"),
+    "completion_claim": _l("báo cáo hoàn thành chờ xác nhận"),
 }
 
 
