@@ -112,10 +112,10 @@ def return_claim(claim_id: int):
 def _target(task: Task, period_id: str | None) -> ReportingPeriod | None:
     if not period_id:
         return None
-    try:
-        period = db.session.get(ReportingPeriod, int(period_id))
-    except ValueError:
+    # a number PostgreSQL's integer column can hold, or no such period
+    if not period_id.isdigit() or int(period_id) > 2**31 - 1:
         abort(404)
+    period = db.session.get(ReportingPeriod, int(period_id))
     if period is None or period.task_id != task.id:
         abort(404)
     return period
