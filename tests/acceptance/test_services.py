@@ -242,3 +242,15 @@ def test_reopening_an_accepted_task_leaves_nothing_awaiting(app_ctx, data):
     tasks.reopen_task(task, reason="Nhầm", user_id=None)
     assert (task.submitted_on, task.accepted_on) == (None, None)
     assert ob.task_lines([task], today())[task.id].status is Status.OPEN_OVERDUE
+
+
+def test_a_task_with_reports_can_be_deleted(app_ctx, data):
+    from tracker.tasks import services as tasks
+
+    task = db.session.get(Task, data.tasks["stc_lead"])
+    acceptance.return_claim(_report(task, _user("stc@tinh.gov.vn")), reason="Sai", user_id=None)
+    _report(task, _user("stc@tinh.gov.vn"))
+    db.session.commit()
+    tasks.delete_task(task)
+    db.session.commit()
+    assert db.session.execute(select(CompletionClaim)).first() is None

@@ -8,7 +8,6 @@ the task's timeline shows every step. Every row written is audited (``__audited_
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
@@ -322,12 +321,3 @@ def claims_of(task: Task) -> list[CompletionClaim]:
             .order_by(CompletionClaim.submitted_at, CompletionClaim.id)
         ).scalars()
     )
-
-
-@dataclass(frozen=True)
-class Excused:
-    """An obligation left out of the rates, for the report's note."""
-
-    task_id: int
-    period_label: str | None
-    reason: str
