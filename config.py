@@ -62,6 +62,9 @@ class Config:
     #: pin the clock (ISO datetime with offset); empty means the real time
     TRACKER_NOW = os.environ.get("TRACKER_NOW") or None
     TRACKER_PROVINCE = os.environ.get("TRACKER_PROVINCE", "tỉnh Hòa Bình")
+    #: issue 16: an agency's completion waits for the office's acceptance unless the office
+    #: turns it off (setting `acceptance_required`); this is the default before it decides
+    ACCEPTANCE_REQUIRED_DEFAULT = True
     #: absolute links in emails; empty means the address the app is served at (see
     #: tracker.reminders.emails.base_url)
     TRACKER_BASE_URL = os.environ.get("TRACKER_BASE_URL", "")

@@ -151,6 +151,18 @@ def build_world() -> dict[str, int]:
     db.session.flush()
     ids["endpoint"] = endpoint.id
     ids["delivery"] = delivery.id
+    # a completion report waiting for the office's acceptance (tracker.acceptance, issue 16)
+    from tracker.acceptance.services import report_done
+
+    ids["claim"] = report_done(
+        p.tasks["stc_co"],
+        done_on=None,
+        report_number="21/BC-STC",
+        report_date=None,
+        note=None,
+        user=u["officer"],
+        require=True,
+    ).id
     # Sở Tài chính's calendar address: the feed's token is its only credential
     from tracker.feeds.services import issue_token
 

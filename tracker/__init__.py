@@ -103,6 +103,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from tracker.acceptance.views import bp as acceptance_bp
     from tracker.agencies.views import bp as agencies_bp
     from tracker.api.pages import bp as account_bp
     from tracker.api.views import bp as api_bp
@@ -139,6 +140,7 @@ def register_blueprints(app: Flask) -> None:
         signing_bp,
         reminders_bp,
         deadlines_bp,
+        acceptance_bp,
         reports_bp,
         notifications_bp,
         webhooks_bp,

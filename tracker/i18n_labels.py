@@ -19,6 +19,10 @@ LABELS = (
     _l("Đang thực hiện quá hạn"),
     _l("Không thời hạn"),
     _l("Dừng/hủy"),
+    _l("Chờ xác nhận"),
+    # acceptance of a completion (tracker.acceptance.models.ClaimState.label)
+    _l("Đã xác nhận"),
+    _l("Trả lại"),
     # reporting cadences (tracker.deadlines.periods.Cadence.label)
     _l("Một lần (không định kỳ)"),
     _l("Hằng tháng"),

@@ -1,5 +1,6 @@
 """Import every model so that Alembic and `db.metadata` see the whole schema."""
 
+from tracker.acceptance.models import CompletionClaim
 from tracker.agencies.models import Agency, AgencyAlias, AgencyContact, AgencyKind
 from tracker.api.models import ApiToken
 from tracker.audit.models import AuditLog
@@ -39,6 +40,7 @@ __all__ = [
     "CalendarException",
     "CalendarFeed",
     "CriterionAssessment",
+    "CompletionClaim",
     "Directive",
     "DirectiveKind",
     "ExtensionRequest",

@@ -36,6 +36,7 @@ ENTITY_LABELS = {
     "task_target": _l("chỉ tiêu"),
     "task_checklist_item": _l("việc cần làm"),
     "task_criterion": _l("tiêu chí chỉ số của nhiệm vụ"),
+    "completion_claim": _l("báo cáo hoàn thành chờ xác nhận"),
 }
 
 

@@ -25,6 +25,7 @@ def test_codes_labels_and_colours():
         "open_overdue",
         "no_deadline",
         "cancelled",
+        "awaiting_acceptance",  # chờ xác nhận (issue 16)
     ]
     assert [s.label for s in Status] == [
         "Hoàn thành đúng hạn",
@@ -33,6 +34,7 @@ def test_codes_labels_and_colours():
         "Đang thực hiện quá hạn",
         "Không thời hạn",
         "Dừng/hủy",
+        "Chờ xác nhận",
     ]
     assert Status.OPEN_OVERDUE.css_class == "red"
     assert Status.DONE_ON_TIME.css_class == "green"

@@ -3,7 +3,9 @@
 Random histories go through the services, each action on its own day (the clock is the app's
 ``TRACKER_NOW``): create tasks (one-off, undated, recurring with periods, reported through a via
 agency), complete, reopen, cancel, resume, ask for extensions and approve or refuse them,
-submit and reopen periods, deliver the via report. Then, for every day of the history, the
+submit and reopen periods, deliver the via report, and (issue 16) have an agency report a
+task or period done (chờ xác nhận), the office accept or return it, or mark it "do nguyên nhân
+khách quan". Then, for every day of the history, the
 state of every obligation computed in SQL (`arms` + `status_as_of_sql`, and each state's
 `status_is_sql`, `is_open_sql`, `is_overdue_sql`, `is_due_soon_sql`, due dates in force
 from `latest_extension_sql`) must equal the one computed in Python (`task_obligations`,
@@ -22,16 +24,21 @@ from zoneinfo import ZoneInfo
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import bindparam, select, union_all
+from sqlalchemy import bindparam, literal, select, union_all
 from sqlalchemy.orm import selectinload
 
 from tests import factories
+from tracker.acceptance import services as acceptance
+from tracker.acceptance.models import ClaimState
+from tracker.auth.models import Role, User
 from tracker.deadlines import obligations as ob
 from tracker.deadlines import services as deadlines
 from tracker.deadlines.status import (
     Status,
     is_due_soon,
     is_due_soon_sql,
+    is_excused,
+    is_excused_sql,
     is_open,
     is_open_sql,
     is_overdue,
@@ -63,6 +70,11 @@ ACTIONS = (
     "cancel",
     "extend",  # ask, then approve (with the date asked or another) or refuse
     "via_done",
+    # acceptance (issue 16): an agency reports done (chờ xác nhận), the office accepts or
+    # returns it, or marks the unmet obligation "do nguyên nhân khách quan"
+    "submit",
+    "decide",
+    "excuse",
 )
 step = st.tuples(
     st.integers(0, 4),  # days after the previous action
@@ -153,6 +165,54 @@ def _act(app, day: date, action: str, task: Task, a: int, b: int) -> None:
             deadlines.refuse_extension(request, note="Không đủ căn cứ", user_id=None)
     elif action == "via_done":
         deadlines.mark_via_done(task, done_on=day - timedelta(days=a))
+    elif action == "submit":
+        acceptance.report_done(
+            task,
+            period if task.is_recurring else None,
+            done_on=day - timedelta(days=a),
+            report_number="7/BC",
+            report_date=None,
+            note=None,
+            user=_agency_officer(task),
+        )
+    elif action == "decide":
+        claims = [c for c in acceptance.claims_of(task) if c.state == ClaimState.PENDING.value]
+        if not claims:
+            return
+        claim = claims[a % len(claims)]
+        if b % 2:
+            acceptance.accept(claim, user_id=None)
+        else:
+            acceptance.return_claim(claim, reason="Chưa đủ hồ sơ", user_id=None)
+    elif action == "excuse":
+        target = period if task.is_recurring else None
+        history = deadlines.approved_extensions([task.id])
+        states = {
+            o.period_id: o.status
+            for o in ob.task_obligations(task, day, history)
+            if o.kind != ob.VIA
+        }
+        if target is not None and target.id not in states:
+            return
+        acceptance.excuse(
+            task,
+            target,
+            reason="Thiên tai",
+            state=states.get(target.id if target is not None else None, Status.CANCELLED),
+        )
+
+
+def _agency_officer(task: Task) -> User:
+    """An officer of the task's lead agency (made once per agency): the one whose report
+    waits for acceptance."""
+    found = db.session.execute(
+        select(User).where(User.agency_id == task.lead_agency_id)
+    ).scalar_one_or_none()
+    return found or factories.make_user(
+        f"officer{task.lead_agency_id}@example.vn",
+        role=Role.AGENCY_OFFICER,
+        agency=task.lead_agency,
+    )
 
 
 @lru_cache(maxsize=512)
@@ -169,7 +229,17 @@ def _statement(day: date, current: bool):
             ob.rows_sql(
                 arm,
                 status_as_of_sql(day, **kw).label("status"),
-                is_open_sql(day, done_on=arm.done_on, cancelled_on=arm.cancelled_on).label("open"),
+                is_open_sql(
+                    day,
+                    done_on=arm.done_on,
+                    cancelled_on=arm.cancelled_on,
+                    accepted_on=arm.accepted_on,
+                ).label("open"),
+                (
+                    is_excused_sql(day, arm.excused_on)
+                    if arm.excused_on is not None
+                    else literal(False)
+                ).label("excused"),
                 is_overdue_sql(day, **kw).label("overdue"),
                 is_due_soon_sql(day, **kw).label("due_soon"),
                 *(status_is_sql(s.value, day, **kw).label(f"is_{s.value}") for s in Status),
@@ -211,12 +281,16 @@ def _check_every_day(app, ids: list[int], first: date, last: date) -> None:
         for key, o in in_python.items():
             row = in_sql[key]
             kw = {"done_on": o.done_on, "cancelled_on": o.cancelled_on}
+            acc = o.acceptance.kwargs() if o.acceptance else {}
             expected = {
                 "due_on": o.due_on,
                 "status": o.status.value,
-                "open": is_open(day, **kw),
-                "overdue": is_overdue(day, due_on=o.due_on, **kw),
-                "due_soon": is_due_soon(day, o.due_on, o.done_on, cancelled_on=o.cancelled_on),
+                "open": is_open(day, **kw, accepted_on=acc.get("accepted_on")),
+                "overdue": is_overdue(day, due_on=o.due_on, **kw, **acc),
+                "due_soon": is_due_soon(
+                    day, o.due_on, o.done_on, cancelled_on=o.cancelled_on, **acc
+                ),
+                "excused": is_excused(day, o.acceptance.excused_on if o.acceptance else None),
                 **{f"is_{s.value}": s is o.status for s in Status},
             }
             got = {k: row[k] for k in expected}
@@ -232,6 +306,7 @@ def _check_every_day(app, ids: list[int], first: date, last: date) -> None:
 )
 @given(steps=st.lists(step, min_size=1, max_size=12))
 def test_sql_state_equals_python_state_every_day(app, steps):
+    app.config["ACCEPTANCE_REQUIRED_DEFAULT"] = True  # the agency's reports wait (issue 16)
     with app.app_context():
         day = START
         _set_day(app, day)
@@ -242,7 +317,7 @@ def test_sql_state_equals_python_state_every_day(app, steps):
             task = db.session.get(Task, ids[index])
             try:
                 _act(app, day, action, task, a, b)
-            except (tasks.TaskError, deadlines.DeadlineError):
+            except (tasks.TaskError, deadlines.DeadlineError, acceptance.AcceptanceError):
                 db.session.rollback()
             else:
                 db.session.commit()

@@ -59,6 +59,7 @@ def test_office_dashboard(client, data, more):
         "open_on_time": 2,
         "open_overdue": 2,
         "no_deadline": 1,
+        "awaiting_acceptance": 0,  # chờ xác nhận (issue 16)
         "pending_extensions": 1,
     }
     assert "/tasks/?status=open_overdue" in html

@@ -89,6 +89,8 @@ PAGES = {
         "/indexes/import",
         "/indexes/{index}",
         "/indexes/criteria/{criterion}/assess",
+        "/acceptance/",  # chờ xác nhận: accept, return, the setting (issue 16)
+        "/tasks/{co}",  # the task page's acceptance panel
     ],
     "officer_own": [
         "/tasks/{own}",
@@ -117,6 +119,9 @@ DIRECT = {
         ("/tasks/{periodic}/periods/{period}/reopen", ["reason"]),
         ("/tasks/import/confirm", ["only_valid"]),  # its form needs a previewed file
         ("/webhooks/deliveries/{delivery}/resend", []),  # shown for a failed delivery only
+        # shown only for an overdue / excused obligation
+        ("/acceptance/tasks/{own}/excuse", ["reason", "period_id"]),
+        ("/acceptance/tasks/{own}/unexcuse", ["period_id"]),
     ],
 }
 

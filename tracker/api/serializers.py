@@ -58,7 +58,12 @@ def task_summary(
         status = line.status.value
     if status is None:
         status = status_as_of(
-            as_of, due_on=task.due_on, done_on=task.done_on, cancelled_on=task.cancelled_on
+            as_of,
+            due_on=task.due_on,
+            done_on=task.done_on,
+            cancelled_on=task.cancelled_on,
+            submitted_on=task.submitted_on,
+            accepted_on=task.accepted_on,
         ).value
     summary = _task_fields(task, status)
     if line is not None:

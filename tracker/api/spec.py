@@ -26,6 +26,7 @@ STATUSES = [
     "open_overdue",
     "no_deadline",
     "cancelled",
+    "awaiting_acceptance",
 ]
 
 

@@ -29,6 +29,7 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 from werkzeug.exceptions import HTTPException
 
+from tracker.acceptance import services as acceptance
 from tracker.agencies.models import Agency
 from tracker.api import serializers as ser
 from tracker.api import services as token_services
@@ -412,16 +413,16 @@ def post_completion(task_id: int):
     report_date = _date_arg(data, "report_date", errors)
     if errors:
         raise Invalid(errors)
-    try:
-        task_services.complete_task(
+    try:  # the same service as the web form: an agency's report waits for acceptance
+        acceptance.report_done(
             found,
             done_on=done_on,
             report_number=_text(data, "report_number"),
             report_date=report_date,
             note=_text(data, "note"),
-            user_id=current_user.id,
+            user=current_user,
         )
-    except task_services.TaskError as error:
+    except acceptance.AcceptanceError as error:
         raise _service_error(error) from None
     db.session.commit()
     return conditional(ser.task_summary(found, today()), status=200)

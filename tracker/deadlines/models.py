@@ -35,6 +35,11 @@ class ReportingPeriod(db.Model):
     report_date: Mapped[date | None] = mapped_column(Date)
     note: Mapped[str | None] = mapped_column(Text)
     done_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    #: acceptance (tracker.acceptance, issue 16): as on `Task`
+    submitted_on: Mapped[date | None] = mapped_column(Date)
+    accepted_on: Mapped[date | None] = mapped_column(Date)
+    excused_on: Mapped[date | None] = mapped_column(Date)
+    excused_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     task: Mapped[Task] = relationship(

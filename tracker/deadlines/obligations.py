@@ -197,6 +197,10 @@ class Arm:
     exists: ColumnElement[bool]
     #: the extensions in force on a past day (`latest_extension_sql`), outer-joined on the id
     latest: Subquery | None = None
+    #: acceptance (issue 16): reported done, awaiting the office / accepted on / excused on
+    submitted_on: ColumnElement | None = None
+    accepted_on: ColumnElement | None = None
+    excused_on: ColumnElement | None = None
 
     def select(self, *columns) -> Select:
         """``SELECT columns`` over this arm's obligations (the task table is always in FROM)."""
@@ -228,7 +232,10 @@ class Arm:
         )
 
     def status_kwargs(self) -> dict[str, ColumnElement]:
-        return {"due_on": self.due_on, "done_on": self.done_on, "cancelled_on": self.cancelled_on}
+        kw = {"due_on": self.due_on, "done_on": self.done_on, "cancelled_on": self.cancelled_on}
+        if self.submitted_on is not None:  # acceptance (issue 16)
+            kw.update(submitted_on=self.submitted_on, accepted_on=self.accepted_on)
+        return kw
 
 
 def arms(as_of: date) -> list[Arm]:
@@ -254,6 +261,9 @@ def arms(as_of: date) -> list[Arm]:
             label=no_label,
             exists=is_one_off_sql(Task.cadence),
             latest=task_latest,
+            submitted_on=Task.submitted_on,
+            accepted_on=Task.accepted_on,
+            excused_on=Task.excused_on,
         ),
         Arm(
             kind=PERIOD,
@@ -266,6 +276,9 @@ def arms(as_of: date) -> list[Arm]:
             # a task turned one-off keeps its old periods in history, not as obligations
             exists=and_(~is_one_off_sql(Task.cadence), period_has_begun_sql(as_of)),
             latest=period_latest,
+            submitted_on=ReportingPeriod.submitted_on,
+            accepted_on=ReportingPeriod.accepted_on,
+            excused_on=ReportingPeriod.excused_on,
         ),
         Arm(
             kind=VIA,
@@ -313,6 +326,7 @@ class Obligation:
     done_on: date | None
     cancelled_on: date | None
     status: Status
+    acceptance: Acceptance | None = None
 
 
 def task_obligations(task: Task, as_of: date, history: ExtensionHistory) -> list[Obligation]:
@@ -320,7 +334,9 @@ def task_obligations(task: Task, as_of: date, history: ExtensionHistory) -> list
     nobody opened is not yet anyone's obligation), with their states — the Python twin of
     `arms`."""
     found: list[tuple[str, int | None, str | None, int, date | None, date | None]] = []
+    acceptance: dict[tuple[str, int | None], Acceptance] = {}  # issue 16
     if is_one_off(task.cadence):
+        acceptance[(TASK, None)] = Acceptance.of(task)
         found.append(
             (
                 TASK,
@@ -334,6 +350,7 @@ def task_obligations(task: Task, as_of: date, history: ExtensionHistory) -> list
     else:
         for period in task.periods:  # type: ignore[attr-defined]  (backref)
             if period_has_begun(period, as_of):
+                acceptance[(PERIOD, period.id)] = Acceptance.of(period)
                 found.append(
                     (
                         PERIOD,
@@ -358,10 +375,38 @@ def task_obligations(task: Task, as_of: date, history: ExtensionHistory) -> list
             due_on=due,
             done_on=done_on,
             cancelled_on=task.cancelled_on,
-            status=status_as_of(as_of, due_on=due, done_on=done_on, cancelled_on=task.cancelled_on),
+            status=status_as_of(
+                as_of,
+                due_on=due,
+                done_on=done_on,
+                cancelled_on=task.cancelled_on,
+                **acceptance.get((kind, period_id), NOT_ACCEPTED).kwargs(),
+            ),
+            acceptance=acceptance.get((kind, period_id), NOT_ACCEPTED),
         )
         for kind, period_id, label, agency_id, due, done_on in found
     ]
+
+
+@dataclass(frozen=True)
+class Acceptance:
+    """An obligation's acceptance dates (issue 16): reported done (awaiting the office),
+    accepted, and marked "do nguyên nhân khách quan". A via item has none."""
+
+    submitted_on: date | None = None
+    accepted_on: date | None = None
+    excused_on: date | None = None
+
+    @classmethod
+    def of(cls, row: Any) -> Acceptance:
+        return cls(row.submitted_on, row.accepted_on, row.excused_on)
+
+    def kwargs(self) -> dict[str, date | None]:
+        """What `status_as_of` and its siblings take."""
+        return {"submitted_on": self.submitted_on, "accepted_on": self.accepted_on}
+
+
+NOT_ACCEPTED = Acceptance()
 
 
 # -- a task's own line: its worst open obligation -----------------------------------------
@@ -370,6 +415,7 @@ def task_obligations(task: Task, as_of: date, history: ExtensionHistory) -> list
 WORST_FIRST = (
     Status.OPEN_OVERDUE,
     Status.OPEN_ON_TIME,
+    Status.AWAITING_ACCEPTANCE,
     Status.NO_DEADLINE,
     Status.DONE_LATE,
     Status.DONE_ON_TIME,
@@ -421,7 +467,11 @@ def task_lines(tasks: Iterable[Task], as_of: date) -> dict[int, Line]:
     lines = {}
     for task in tasks:
         own = status_as_of(
-            as_of, due_on=task.due_on, done_on=task.done_on, cancelled_on=task.cancelled_on
+            as_of,
+            due_on=task.due_on,
+            done_on=task.done_on,
+            cancelled_on=task.cancelled_on,
+            **Acceptance.of(task).kwargs(),
         )
         rows = found[task.id]
         periods = [Status(r.status) for r in rows if r.kind == PERIOD]

@@ -41,8 +41,13 @@ __all__ = [
     "due_on_as_of_sql",
     "latest_extension_sql",
     "ONE_OFF_CADENCES",
+    "accepted_done_on",
+    "accepted_done_on_sql",
+    "is_awaiting_sql",
     "is_due_soon",
     "is_due_soon_sql",
+    "is_excused",
+    "is_excused_sql",
     "is_one_off",
     "is_one_off_sql",
     "is_open",
@@ -67,6 +72,8 @@ class Status(StrEnum):
     OPEN_OVERDUE = "open_overdue"
     NO_DEADLINE = "no_deadline"
     CANCELLED = "cancelled"
+    #: chờ xác nhận: the agency reported it done, the office has not accepted it yet (issue 16)
+    AWAITING_ACCEPTANCE = "awaiting_acceptance"
 
     @property
     def label(self) -> str:
@@ -95,10 +102,14 @@ _LABELS = {
     Status.OPEN_OVERDUE: "Đang thực hiện quá hạn",
     Status.NO_DEADLINE: "Không thời hạn",
     Status.CANCELLED: "Dừng/hủy",
+    Status.AWAITING_ACCEPTANCE: "Chờ xác nhận",
 }
 
-#: the states of an open obligation (neither done nor cancelled): what `status=open` keeps
-OPEN_STATES = frozenset({Status.OPEN_ON_TIME, Status.OPEN_OVERDUE, Status.NO_DEADLINE})
+#: the states of an open obligation (neither done nor cancelled): what `status=open` keeps;
+#: one awaiting acceptance is still open — the office has not counted it done
+OPEN_STATES = frozenset(
+    {Status.OPEN_ON_TIME, Status.OPEN_OVERDUE, Status.NO_DEADLINE, Status.AWAITING_ACCEPTANCE}
+)
 
 _CSS = {
     Status.DONE_ON_TIME: "green",
@@ -107,6 +118,7 @@ _CSS = {
     Status.OPEN_OVERDUE: "red",
     Status.NO_DEADLINE: "grey",
     Status.CANCELLED: "dark",
+    Status.AWAITING_ACCEPTANCE: "orange",
 }
 
 
@@ -140,6 +152,8 @@ def status_as_of(
     due_on: date | None,
     done_on: date | None,
     cancelled_on: date | None = None,
+    submitted_on: date | None = None,
+    accepted_on: date | None = None,
 ) -> Status:
     """The state of an obligation at the end of day ``as_of``.
 
@@ -153,7 +167,13 @@ def status_as_of(
 
     ``due_on`` is the deadline in force on ``as_of`` — pass ``due_on_as_of(...)`` when there are
     extensions. SQL: `status_as_of_sql` (one CASE) and `status_is_sql` (one state, as a WHERE).
+
+    Acceptance (issue 16): ``submitted_on`` is the day the agency reported it done while the
+    office has not yet accepted it (chờ xác nhận, between done and the open states);
+    ``accepted_on`` the day the office accepted it — the completion (dated ``done_on``, the
+    agency's report date) counts only from then (`accepted_done_on`).
     """
+    done_on = accepted_done_on(as_of, done_on, accepted_on)  # acceptance (issue 16)
     if _is_cancelled(as_of, done_on, cancelled_on):
         return Status.CANCELLED
     done = _done_by(as_of, done_on)
@@ -161,12 +181,23 @@ def status_as_of(
         if due_on is None or done <= due_on:
             return Status.DONE_ON_TIME
         return Status.DONE_LATE
+    if _is_awaiting(as_of, submitted_on):  # acceptance (issue 16)
+        return Status.AWAITING_ACCEPTANCE
     if due_on is None:
         return Status.NO_DEADLINE
     return Status.OPEN_OVERDUE if as_of > due_on else Status.OPEN_ON_TIME
 
 
-def status_is_sql(code: str, as_of: date, *, due_on, done_on, cancelled_on) -> ColumnElement[bool]:
+def status_is_sql(
+    code: str,
+    as_of: date,
+    *,
+    due_on,
+    done_on,
+    cancelled_on,
+    submitted_on=None,
+    accepted_on=None,
+) -> ColumnElement[bool]:
     """`status_as_of(...) == code` as a WHERE clause, one per state (mutually exclusive).
 
     Written per state rather than as ``CASE … = code`` so that the open states use `is_open_sql`
@@ -175,6 +206,7 @@ def status_is_sql(code: str, as_of: date, *, due_on, done_on, cancelled_on) -> C
     # only the asked state's clause is built: the dashboard asks for ~50 per page, and building
     # all six each time cost more than its SQL on a loaded server (issue 12)
     status = Status(code)
+    done_on = accepted_done_on_sql(as_of, done_on, accepted_on)  # acceptance (issue 16)
     if status is Status.CANCELLED:
         return _is_cancelled_sql(as_of, done_on, cancelled_on)
     if status in (Status.DONE_ON_TIME, Status.DONE_LATE):
@@ -184,6 +216,13 @@ def status_is_sql(code: str, as_of: date, *, due_on, done_on, cancelled_on) -> C
             return and_(kept, done, or_(due_on.is_(None), done_on <= due_on))
         return and_(kept, done, done_on > due_on)
     opened = is_open_sql(as_of, done_on=done_on, cancelled_on=cancelled_on)
+    if submitted_on is not None:  # acceptance (issue 16): awaiting comes before the open states
+        awaiting = is_awaiting_sql(as_of, submitted_on)
+        if status is Status.AWAITING_ACCEPTANCE:
+            return and_(opened, awaiting)
+        opened = and_(opened, ~awaiting)
+    elif status is Status.AWAITING_ACCEPTANCE:
+        return literal(False)
     if status is Status.NO_DEADLINE:
         return and_(opened, due_on.is_(None))
     if status is Status.OPEN_OVERDUE:
@@ -191,13 +230,16 @@ def status_is_sql(code: str, as_of: date, *, due_on, done_on, cancelled_on) -> C
     return and_(opened, due_on >= as_of)
 
 
-def status_as_of_sql(as_of: date, *, due_on, done_on, cancelled_on) -> ColumnElement[str]:
+def status_as_of_sql(
+    as_of: date, *, due_on, done_on, cancelled_on, submitted_on=None, accepted_on=None
+) -> ColumnElement[str]:
     """`status_as_of` for every row at once: the state's code, as a CASE."""
+    kw = {"submitted_on": submitted_on, "accepted_on": accepted_on}
     return case(
         *(
             (
                 status_is_sql(
-                    s.value, as_of, due_on=due_on, done_on=done_on, cancelled_on=cancelled_on
+                    s.value, as_of, due_on=due_on, done_on=done_on, cancelled_on=cancelled_on, **kw
                 ),
                 literal(s.value),
             )
@@ -205,6 +247,7 @@ def status_as_of_sql(as_of: date, *, due_on, done_on, cancelled_on) -> ColumnEle
                 Status.CANCELLED,
                 Status.DONE_ON_TIME,
                 Status.DONE_LATE,
+                Status.AWAITING_ACCEPTANCE,
                 Status.NO_DEADLINE,
                 Status.OPEN_OVERDUE,
             )
@@ -213,12 +256,20 @@ def status_as_of_sql(as_of: date, *, due_on, done_on, cancelled_on) -> ColumnEle
     )
 
 
-def is_open(as_of: date, *, done_on: date | None, cancelled_on: date | None) -> bool:
-    """Neither done nor cancelled at the end of ``as_of`` (still work to do)."""
+def is_open(
+    as_of: date,
+    *,
+    done_on: date | None,
+    cancelled_on: date | None,
+    accepted_on: date | None = None,
+) -> bool:
+    """Neither done nor cancelled at the end of ``as_of`` (still work to do); one awaiting
+    acceptance is open (`accepted_done_on`)."""
+    done_on = accepted_done_on(as_of, done_on, accepted_on)
     return _done_by(as_of, done_on) is None and not _is_cancelled(as_of, done_on, cancelled_on)
 
 
-def is_open_sql(as_of: date, *, done_on, cancelled_on) -> ColumnElement[bool]:
+def is_open_sql(as_of: date, *, done_on, cancelled_on, accepted_on=None) -> ColumnElement[bool]:
     """`is_open` in SQL.
 
     The services never record a completion or a cancellation after today, so for today (or a
@@ -229,6 +280,7 @@ def is_open_sql(as_of: date, *, done_on, cancelled_on) -> ColumnElement[bool]:
     """
     if as_of >= today():
         return and_(done_on.is_(None), cancelled_on.is_(None))
+    done_on = accepted_done_on_sql(as_of, done_on, accepted_on)
     return and_(
         or_(done_on.is_(None), done_on > as_of),
         or_(cancelled_on.is_(None), cancelled_on > as_of),
@@ -236,20 +288,38 @@ def is_open_sql(as_of: date, *, done_on, cancelled_on) -> ColumnElement[bool]:
 
 
 def is_overdue(
-    as_of: date, *, due_on: date | None, done_on: date | None, cancelled_on: date | None
+    as_of: date,
+    *,
+    due_on: date | None,
+    done_on: date | None,
+    cancelled_on: date | None,
+    submitted_on: date | None = None,
+    accepted_on: date | None = None,
 ) -> bool:
-    """Open and past its deadline at the end of ``as_of`` (quá hạn from the day after ``due_on``)."""
+    """Open and past its deadline at the end of ``as_of`` (quá hạn from the day after ``due_on``).
+
+    One awaiting acceptance is not overdue: the agency has reported, the office is to act."""
+    done_on = accepted_done_on(as_of, done_on, accepted_on)
     return (
         due_on is not None
         and as_of > due_on
         and is_open(as_of, done_on=done_on, cancelled_on=cancelled_on)
+        and not _is_awaiting(as_of, submitted_on)
     )
 
 
-def is_overdue_sql(as_of: date, *, due_on, done_on, cancelled_on) -> ColumnElement[bool]:
+def is_overdue_sql(
+    as_of: date, *, due_on, done_on, cancelled_on, submitted_on=None, accepted_on=None
+) -> ColumnElement[bool]:
     """`is_overdue` in SQL."""
     return status_is_sql(
-        Status.OPEN_OVERDUE, as_of, due_on=due_on, done_on=done_on, cancelled_on=cancelled_on
+        Status.OPEN_OVERDUE,
+        as_of,
+        due_on=due_on,
+        done_on=done_on,
+        cancelled_on=cancelled_on,
+        submitted_on=submitted_on,
+        accepted_on=accepted_on,
     )
 
 
@@ -260,26 +330,91 @@ def is_due_soon(
     days: int = DUE_SOON_DAYS,
     *,
     cancelled_on: date | None = None,
+    submitted_on: date | None = None,
+    accepted_on: date | None = None,
 ) -> bool:
     """True if open and due within ``days`` days: ``as_of <= due_on <= as_of + days``.
 
     "Sắp đến hạn" is 7 days in provincial practice; a task due today is still due soon (not
     overdue until tomorrow). Done or cancelled obligations (as of ``as_of``) are never due soon.
     """
+    done_on = accepted_done_on(as_of, done_on, accepted_on)
     if due_on is None or not is_open(as_of, done_on=done_on, cancelled_on=cancelled_on):
+        return False
+    if _is_awaiting(as_of, submitted_on):  # reported: nothing left for the agency to do
         return False
     return as_of <= due_on <= as_of + timedelta(days=days)
 
 
 def is_due_soon_sql(
-    as_of: date, *, due_on, done_on, cancelled_on, days: int = DUE_SOON_DAYS
+    as_of: date,
+    *,
+    due_on,
+    done_on,
+    cancelled_on,
+    days: int = DUE_SOON_DAYS,
+    submitted_on=None,
+    accepted_on=None,
 ) -> ColumnElement[bool]:
     """`is_due_soon` in SQL."""
-    return and_(
+    done_on = accepted_done_on_sql(as_of, done_on, accepted_on)
+    clauses = [
         is_open_sql(as_of, done_on=done_on, cancelled_on=cancelled_on),
         due_on >= as_of,
         due_on <= as_of + timedelta(days=days),
-    )
+    ]
+    if submitted_on is not None:
+        clauses.append(~is_awaiting_sql(as_of, submitted_on))
+    return and_(*clauses)
+
+
+# -- acceptance of a completion (issue 16) ------------------------------------------------
+#
+# Kept apart from the rules above so their SQL shapes can change without touching these: each
+# rule above calls `accepted_done_on(_sql)` once on entry and `_is_awaiting` / `is_awaiting_sql`
+# once before the open states, and nothing else.
+
+
+def accepted_done_on(as_of: date, done_on: date | None, accepted_on: date | None) -> date | None:
+    """The completion as the office had counted it at the end of ``as_of``.
+
+    A completion dated ``done_on`` (the agency's report date) counts only once the office has
+    accepted it (``accepted_on``); before that day the obligation was awaiting acceptance. No
+    ``accepted_on`` (acceptance not required, or rows from before it) counts from ``done_on``.
+    """
+    if done_on is None or accepted_on is None or accepted_on <= as_of:
+        return done_on
+    return None
+
+
+def accepted_done_on_sql(as_of: date, done_on, accepted_on) -> ColumnElement:
+    """`accepted_done_on` in SQL. For today or later ``done_on`` itself: the services never
+    record an acceptance after today, and the open-task partial indexes keep serving."""
+    if accepted_on is None or as_of >= today():
+        return done_on
+    return case((or_(accepted_on.is_(None), accepted_on <= as_of), done_on), else_=None)
+
+
+def _is_awaiting(as_of: date, submitted_on: date | None) -> bool:
+    """Reported done by the agency on or before ``as_of`` (callers check it is not yet done)."""
+    return submitted_on is not None and submitted_on <= as_of
+
+
+def is_awaiting_sql(as_of: date, submitted_on) -> ColumnElement[bool]:
+    """`_is_awaiting` in SQL."""
+    return and_(submitted_on.is_not(None), submitted_on <= as_of)
+
+
+def is_excused(as_of: date, excused_on: date | None) -> bool:
+    """Marked "do nguyên nhân khách quan" (objective cause) by the office on or before
+    ``as_of``: the obligation stays in lists but leaves the agency's rates and the thi đua
+    table (issue 16)."""
+    return excused_on is not None and excused_on <= as_of
+
+
+def is_excused_sql(as_of: date, excused_on) -> ColumnElement[bool]:
+    """`is_excused` in SQL."""
+    return and_(excused_on.is_not(None), excused_on <= as_of)
 
 
 def due_on_as_of(

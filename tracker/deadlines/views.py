@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from tracker.acceptance import services as acceptance
 from tracker.auth.permissions import get_task_or_404, office_required
 from tracker.deadlines import access, services
 from tracker.deadlines.calendar import WorkingCalendar
@@ -201,20 +202,21 @@ def submit_period(task_id: int, period_id: int):
         if valid:
 
             def submit() -> None:
-                services.submit_period(
+                acceptance.report_done(  # waits for the office's acceptance (issue 16)
+                    task,
                     period,
                     report_number=form.report_number.data,
                     report_date=form.report_date.data,
                     done_on=form.done_on.data,
                     note=form.note.data,
-                    user_id=current_user.id,
+                    user=current_user,
                 )
                 if checked:
                     store(checked, period_id=period.id)
 
             response = commit_or_roll_back(
                 submit,
-                errors=(services.DeadlineError, UploadError),
+                errors=(acceptance.AcceptanceError, UploadError),
                 form=form,
                 field="attachment",  # an UploadError names no field: it is the file's
                 done=_("Đã ghi nhận báo cáo %(period)s.", period=period.label),

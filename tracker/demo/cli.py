@@ -7,6 +7,7 @@ import click
 from flask import g
 from flask.cli import AppGroup
 
+from tracker.acceptance.services import report_done
 from tracker.agencies import services as agency_services
 from tracker.agencies.importer import read_table, validate_rows
 from tracker.auth import services as auth_services
@@ -431,7 +432,7 @@ def _load_recent(t: date) -> None:
                     note=None,
                     user_id=None,
                 )
-    create_directive(
+    recent = create_directive(
         DirectiveInput(
             number=RECENT_DIRECTIVE,
             kind=DirectiveKind.DIRECTIVE.value,
@@ -455,6 +456,18 @@ def _load_recent(t: date) -> None:
             ],
         ),
         created_by_id=office.id if office else None,
+    )
+    # Sở Nội vụ reported its inspection done: it waits in "Chờ xác nhận" for the office (issue 16)
+    inspector = auth_services.find_user("snv@tinh.gov.vn")
+    inspection = next(task for task in recent.tasks if task.due_on is not None)
+    report_done(
+        inspection,
+        done_on=t - timedelta(days=1),
+        report_number="1875/BC-SNV",
+        report_date=t - timedelta(days=1),
+        note="Đã kiểm tra đột xuất 3 lượt; biên bản kèm theo.",
+        user=inspector,
+        require=True,
     )
     db.session.commit()
     click.echo(f"Đã tạo văn bản {RECENT_CONCLUSION} và {RECENT_DIRECTIVE} (tính theo hôm nay).")

@@ -212,6 +212,19 @@ def message(n: Notification) -> str:
             "Văn phòng UBND tỉnh trả lại báo cáo kỳ %(period)s, kỳ báo cáo được mở lại.",
             period=period_label(d.get("period")),
         )
+    if n.kind == "completion_returned":
+        return _(
+            "Văn phòng UBND tỉnh trả lại báo cáo hoàn thành tại văn bản số %(number)s. "
+            "Lý do: %(reason)s",
+            number=number,
+            reason=d.get("reason", ""),
+        ) + _period(d)
+    if n.kind == "completion_submitted":
+        return _(
+            "%(agency)s báo cáo hoàn thành nhiệm vụ tại văn bản số %(number)s, chờ xác nhận.",
+            agency=d.get("agency", ""),
+            number=number,
+        ) + _period(d)
     if n.kind == "directive_saved":
         if d.get("added"):
             return _(
@@ -616,6 +629,36 @@ def period_reopened(period: ReportingPeriod, *, completed_at: Any) -> None:
         render_reopened(task, agency, reason="", period=period.label),
         agency_id=task.lead_agency_id,
     )
+
+
+def completion_returned(task: Task, *, period_label: str | None, reason: str, key: str) -> None:
+    """The office did not accept an agency's completion report (issue 16): the lead agency
+    is told why, in its list and by email."""
+    from tracker.notifications.emails import render_reopened
+
+    data = {"number": task.directive.number, "reason": reason.strip(), "period": period_label}
+    _notify(
+        key,
+        "completion_returned",
+        Audience.AGENCY,
+        agency_id=task.lead_agency_id,
+        task_id=task.id,
+        data=data,
+    )
+    agency = db.session.get(Agency, task.lead_agency_id)
+    _queue_email(
+        key,
+        "reopened",
+        agency_mailboxes([task.lead_agency_id]).get(task.lead_agency_id, []),
+        render_reopened(task, agency, reason=reason.strip(), period=period_label),
+        agency_id=task.lead_agency_id,
+    )
+
+
+def completion_submitted(task: Task, *, period_label: str | None, agency: str, key: str) -> None:
+    """An agency reported a completion the office has to accept (issue 16)."""
+    data = {"number": task.directive.number, "agency": agency, "period": period_label}
+    _notify(key, "completion_submitted", Audience.OFFICE, task_id=task.id, data=data)
 
 
 def reminders_sent(digest: AgencyDigest) -> None:

@@ -47,6 +47,7 @@ TILES = [
     Status.OPEN_ON_TIME,
     Status.OPEN_OVERDUE,
     Status.NO_DEADLINE,
+    Status.AWAITING_ACCEPTANCE,  # chờ xác nhận (issue 16): reported, for the office to accept
 ]
 LIST_LIMIT = 200
 #: overdue tasks shown under each agency (its oldest), for the agencies with the most; the

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from flask_babel import lazy_gettext as _l
@@ -68,6 +69,7 @@ from tracker.deadlines.obligations import approved_extensions_sql
 from tracker.deadlines.status import (
     Status,
     due_on_as_of_sql,
+    is_excused_sql,
     is_one_off_sql,
     is_open_sql,
     latest_extension_sql,
@@ -188,6 +190,16 @@ def _local_midnight_utc(day: date) -> datetime:
     return datetime.combine(day, time(0), zone()).astimezone(UTC)
 
 
+def _acceptance_columns(model) -> list:
+    """Acceptance (issue 16): reported, accepted, and excused ("do nguyên nhân khách quan")."""
+    return [
+        model.submitted_on.label("submitted_on"),
+        model.accepted_on.label("accepted_on"),
+        model.excused_on.label("excused_on"),
+        model.excused_reason.label("excused_reason"),
+    ]
+
+
 def report_items(scope: Scope) -> Subquery:
     """Every item of the report as one row (see the module doc for what belongs)."""
     as_of = scope.as_of
@@ -207,6 +219,7 @@ def report_items(scope: Scope) -> Subquery:
             Task.cancelled_on.label("cancelled_on"),
             case((t_ext.c.owner_id.is_not(None), 1), else_=0).label("extended"),
             Directive.issuer.label("issuer"),
+            *_acceptance_columns(Task),
         )
         .join(Directive, Directive.id == Task.directive_id)
         .outerjoin(t_ext, t_ext.c.owner_id == Task.id)
@@ -236,6 +249,7 @@ def report_items(scope: Scope) -> Subquery:
             Task.cancelled_on.label("cancelled_on"),
             case((p_ext.c.owner_id.is_not(None), 1), else_=0).label("extended"),
             Directive.issuer.label("issuer"),
+            *_acceptance_columns(ReportingPeriod),
         )
         .join(Task, Task.id == ReportingPeriod.task_id)
         .join(Directive, Directive.id == Task.directive_id)
@@ -270,6 +284,7 @@ def report_items(scope: Scope) -> Subquery:
             Task.cancelled_on.label("cancelled_on"),
             literal(0, Integer).label("extended"),
             Directive.issuer.label("issuer"),
+            *_acceptance_columns(Task),
         )
         .join(Directive, Directive.id == Task.directive_id)
         .where(
@@ -295,10 +310,18 @@ def report_items(scope: Scope) -> Subquery:
 def metric_conditions(items: Subquery, as_of: date) -> dict[str, ColumnElement[bool]]:
     """A WHERE clause per metric over ``report_items`` (used by the counts and the drill-down)."""
     c = items.c
-    in_period = c.kind != "undated"
+    # an obligation the office excused (objective cause) is left out of every count and rate
+    # (issue 16); `excused_items` lists them for the report's note
+    in_period = and_(c.kind != "undated", not_(is_excused_sql(as_of, c.excused_on)))
     state = {
         code: status_is_sql(
-            code, as_of, due_on=c.due_on, done_on=c.done_on, cancelled_on=c.cancelled_on
+            code,
+            as_of,
+            due_on=c.due_on,
+            done_on=c.done_on,
+            cancelled_on=c.cancelled_on,
+            submitted_on=c.submitted_on,
+            accepted_on=c.accepted_on,
         )
         for code in Status
     }
@@ -317,9 +340,23 @@ def metric_conditions(items: Subquery, as_of: date) -> dict[str, ColumnElement[b
         "extended": and_(base, c.extended == 1),
         "overdue_30": and_(open_overdue, c.due_on < as_of - timedelta(days=30)),
         "overdue_120": and_(open_overdue, c.due_on < as_of - timedelta(days=120)),
-        "stale_undated": c.kind == "undated",
+        "stale_undated": and_(c.kind == "undated", not_(is_excused_sql(as_of, c.excused_on))),
         "cancelled": and_(in_period, state[Status.CANCELLED]),
     }
+
+
+def excused_items(scope: Scope) -> list[Any]:
+    """The obligations of the report left out as "do nguyên nhân khách quan" (issue 16): task,
+    period, lead agency and the office's reason — what the report's note says."""
+    items = report_items(scope)
+    c = items.c
+    return list(
+        db.session.execute(
+            select(c.task_id, c.period_label, c.lead_agency_id, c.excused_reason)
+            .where(c.kind != "undated", is_excused_sql(scope.as_of, c.excused_on))
+            .order_by(c.lead_agency_id, c.task_id, c.period_id)
+        )
+    )
 
 
 def counts_by_lead_agency(scope: Scope) -> dict[int, dict[str, int]]:
@@ -474,6 +511,8 @@ def detail_rows(
             items.c.cancelled_on,
             items.c.extended,
             items.c.lead_agency_id,
+            items.c.submitted_on,
+            items.c.accepted_on,
             Task.content,
             Directive.number.label("directive_number"),
             Directive.kind.label("directive_kind"),

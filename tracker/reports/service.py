@@ -16,6 +16,7 @@ from flask import current_app
 from flask_babel import gettext, lazy_gettext
 from sqlalchemy import select
 
+from tracker.agencies.models import Agency
 from tracker.deadlines.periods import PeriodSettings, report_period
 from tracker.deadlines.services import period_settings as deadline_period_settings
 from tracker.deadlines.status import Status, days_overdue, status_as_of
@@ -412,6 +413,15 @@ def build_report(request: ReportRequest, *, with_trend: bool = True) -> dict[str
                 ends_on=f"{request.ends_on:%d/%m/%Y}",
             )
         )
+    excused = _excused(request)
+    if excused:
+        notes.append(
+            gettext(
+                "%(count)s nhiệm vụ không hoàn thành do nguyên nhân khách quan được loại khỏi "
+                "tỷ lệ và bảng xếp hạng thi đua (danh sách và lý do bên dưới).",
+                count=len(excused),
+            )
+        )
     empty = not rows
     by_issuer = []
     if not request.issuer and not request.directive_id:
@@ -425,6 +435,7 @@ def build_report(request: ReportRequest, *, with_trend: bool = True) -> dict[str
         "issuer": request.issuer,
         "directive": _directive_summary(request.directive_id, _with_rates(totals)),
         "by_issuer": by_issuer,
+        "excused": excused,
         "province": current_app.config["TRACKER_PROVINCE"],
         "year": request.year,
         "period": request.code,
@@ -486,6 +497,25 @@ def _directive_summary(directive_id: int | None, totals: dict[str, Any]) -> dict
     }
 
 
+def _excused(request: ReportRequest) -> list[dict[str, Any]]:
+    """The obligations left out as "do nguyên nhân khách quan" (issue 16), with the reason."""
+    rows = queries.excused_items(request.scope)
+    names = dict(
+        db.session.execute(
+            select(Agency.id, Agency.name).where(Agency.id.in_({r.lead_agency_id for r in rows}))
+        ).all()
+    )
+    return [
+        {
+            "task_id": r.task_id,
+            "period": r.period_label,
+            "agency": names.get(r.lead_agency_id, ""),
+            "reason": r.excused_reason or "",
+        }
+        for r in rows
+    ]
+
+
 def _result_text(row: Any, state: Status) -> str:
     if state.is_done:
         text = f"{state.label} ({row.done_on:%d/%m/%Y})"
@@ -507,7 +537,12 @@ def detail_records(
     records = []
     for number, row in enumerate(db.session.execute(stmt), start=1):
         state = status_as_of(
-            request.as_of, due_on=row.due_on, done_on=row.done_on, cancelled_on=row.cancelled_on
+            request.as_of,
+            due_on=row.due_on,
+            done_on=row.done_on,
+            cancelled_on=row.cancelled_on,
+            submitted_on=row.submitted_on,
+            accepted_on=row.accepted_on,
         )
         content = row.content
         if row.period_label:

@@ -77,6 +77,14 @@ class Task(db.Model):
     done_report_date: Mapped[date | None] = mapped_column(Date)
     done_note: Mapped[str | None] = mapped_column(Text)
     done_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    #: acceptance (tracker.acceptance, issue 16): the agency's reported completion date while
+    #: the office has not accepted it (chờ xác nhận); kept once accepted, for history
+    submitted_on: Mapped[date | None] = mapped_column(Date)
+    #: the day the office accepted the completion (it counts from then, dated done_on)
+    accepted_on: Mapped[date | None] = mapped_column(Date)
+    #: "do nguyên nhân khách quan": unmet for an objective cause, left out of the rates
+    excused_on: Mapped[date | None] = mapped_column(Date)
+    excused_reason: Mapped[str | None] = mapped_column(Text)
 
     #: dừng/hủy: cancelled or suspended by the office, with a reason; kept in history
     cancelled_on: Mapped[date | None] = mapped_column(Date)

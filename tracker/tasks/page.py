@@ -5,6 +5,7 @@ from flask import render_template
 from flask_login import current_user
 from sqlalchemy import select
 
+from tracker.acceptance.panel import task_panel as acceptance_panel
 from tracker.auth.permissions import can_complete, can_manage_tasks, can_report_progress
 from tracker.comments.forms import CommentForm
 from tracker.comments.rules import kind_for_role
@@ -57,9 +58,12 @@ def task_page(
         progress_form=progress_form or ProgressForm(),
         reason_form=ReasonForm(),
         can_report=can_report_progress(current_user, task),
-        can_complete=can_complete(current_user, task) and not task.is_done,
+        can_complete=can_complete(current_user, task)
+        and not task.is_done
+        and task.submitted_on is None,
         can_manage=can_manage_tasks(current_user),
         deadlines=task_panel(task, current_user, as_of),
+        acceptance=acceptance_panel(task, current_user, as_of),
         conversation=conversation(task),
         comment_form=comment_form or CommentForm(),
         comment_kind=kind_for_role(str(current_user.role)),

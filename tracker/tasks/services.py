@@ -325,6 +325,7 @@ def reopen_task(task: Task, *, reason: str, user_id: int | None) -> Task:
     task.done_report_date = None
     task.done_note = None
     task.done_by_id = None
+    task.submitted_on = task.accepted_on = None  # acceptance (issue 16): nothing awaits
     task.updated_by_id = user_id
     db.session.add(
         ProgressUpdate(task=task, body=f"Mở lại nhiệm vụ: {reason.strip()}", author_id=user_id)

@@ -49,6 +49,11 @@ FIELD_LABELS = {
     "reminders_paused": _l("Tạm dừng nhắc việc"),
     "state": _l("Trạng thái"),
     "approved_due_on": _l("Hạn được gia hạn"),
+    # acceptance (tracker.acceptance, issue 16)
+    "submitted_on": _l("Ngày báo cáo hoàn thành (chờ xác nhận)"),
+    "accepted_on": _l("Ngày Văn phòng xác nhận"),
+    "excused_on": _l("Ngày xác định do nguyên nhân khách quan"),
+    "excused_reason": _l("Nguyên nhân khách quan"),
     "requested_due_on": _l("Hạn đề nghị"),
     # a task's chỉ tiêu and checklist (tracker.targets)
     "label": _l("Chỉ tiêu"),
@@ -76,10 +81,20 @@ def _state_label(value: str) -> str:
         return value
 
 
+def _claim_state_label(value: str) -> str:
+    from tracker.acceptance.models import ClaimState
+
+    try:
+        return _(ClaimState(value).label)
+    except ValueError:
+        return value
+
+
 #: fields whose stored value is a code with a human label (per table, since "state" or
 #: "cadence" could mean something else in another table)
 _CODE_LABELS = {
     ("extension_request", "state"): _state_label,
+    ("completion_claim", "state"): _claim_state_label,
     ("task", "cadence"): lambda value: str(cadence_label(value)),
 }
 

@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
+from tracker.acceptance import services as acceptance
 from tracker.auth.permissions import (
     can_complete,
     can_report_progress,
@@ -180,17 +181,17 @@ def complete(task_id: int):
     valid, checked = validate_with_upload(form, form.attachment)
     if valid:
         try:
-            services.complete_task(
+            claim = acceptance.report_done(
                 task,
                 done_on=form.done_on.data,
                 report_number=form.report_number.data,
                 report_date=form.report_date.data,
                 note=form.note.data,
-                user_id=current_user.id,
+                user=current_user,
             )
             if checked:
                 store(checked, task_id=task.id)
-        except services.TaskError as error:
+        except acceptance.AcceptanceError as error:
             db.session.rollback()
             getattr(form, error.field).errors.append(str(error))
         except UploadError as error:
@@ -198,7 +199,10 @@ def complete(task_id: int):
             form.attachment.errors.append(str(error))
         else:
             db.session.commit()
-            flash(_("Đã đánh dấu hoàn thành nhiệm vụ."), "success")
+            if claim is not None:
+                flash(_("Đã gửi báo cáo hoàn thành, chờ Văn phòng UBND tỉnh xác nhận."), "success")
+            else:
+                flash(_("Đã đánh dấu hoàn thành nhiệm vụ."), "success")
             return redirect(url_for("tasks.show", task_id=task.id))
     return render_template("tasks/complete.html", form=form, task=task)
 

@@ -270,6 +270,7 @@ def reopen_period(period: ReportingPeriod) -> ReportingPeriod:
     period.report_date = None
     period.note = None
     period.done_by_id = None
+    period.submitted_on = period.accepted_on = None  # acceptance (issue 16): nothing awaits
     db.session.flush()
     notify.period_reopened(period, completed_at=completed_at)
     return period
