@@ -7,9 +7,10 @@ from tracker.auth.models import OFFICE_ROLES, LoginFailure, Role, User
 from tracker.comments.models import TaskComment
 from tracker.deadlines.models import CalendarException, ExtensionRequest, ReportingPeriod
 from tracker.directives.models import Directive, DirectiveKind
-from tracker.feeds.models import CalendarFeed
+from tracker.feeds.models import CalendarFeed, UserCalendarFeed
 from tracker.files.models import Attachment
 from tracker.files.signature_models import AttachmentSignature, TrustedRoot
+from tracker.inbox.models import IncomingDocument
 from tracker.notifications.models import Notification, NotificationCursor, NotificationRead
 from tracker.reminders.models import OutboxEmail, ReminderRecord
 from tracker.reports import indexes as report_indexes  # noqa: F401  (indexes for the reports)
@@ -32,6 +33,7 @@ __all__ = [
     "Directive",
     "DirectiveKind",
     "ExtensionRequest",
+    "IncomingDocument",
     "LoginFailure",
     "Notification",
     "NotificationCursor",
@@ -46,6 +48,7 @@ __all__ = [
     "TrustedRoot",
     "TaskComment",
     "User",
+    "UserCalendarFeed",
     "WebhookDelivery",
     "WebhookEndpoint",
     "task_co_agency",

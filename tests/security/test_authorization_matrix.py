@@ -118,6 +118,13 @@ POLICY: dict[str, Rule] = {
     "directives.new_task": OFFICE_ONLY,
     "extraction.paste": OFFICE_ONLY,
     "extraction.review": OFFICE_ONLY,
+    # the document system's inbox (Văn bản đến chờ xử lý): the office's work only
+    "extraction.from_incoming": OFFICE_ONLY,
+    "inbox.index": OFFICE_ONLY,
+    "inbox.show": OFFICE_ONLY,
+    "inbox.download": OFFICE_ONLY,
+    "inbox.discard": OFFICE_ONLY,
+    "api.post_inbox": api(OFFICE_ONLY),
     "tasks.index": EVERYONE,  # filtered to what each user may see
     "tasks.show": TASK_READ,
     "tasks.progress": TASK_AGENCY_WRITE,
@@ -216,6 +223,7 @@ ARGUMENTS = {
     "endpoint_id": "endpoint",
     "delivery_id": "delivery",
     "calendar_token": "calendar_token",
+    "incoming_id": "incoming",
 }
 
 _APP = create_app(make_config("sqlite://", Path("/nonexistent")))

@@ -84,6 +84,8 @@ PAGES = {
         "/webhooks/{endpoint}/delete",
         "/webhooks/deliveries",
         "/agencies/{agency}/calendar",
+        "/inbox/{incoming}",
+        "/inbox/{incoming}/discard",
     ],
     "officer_own": [
         "/tasks/{own}",

@@ -4,7 +4,7 @@ import json
 from datetime import date
 from types import SimpleNamespace
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -26,6 +26,8 @@ from tracker.extraction.services import agencies_of_kind, proposed_tasks, regist
 from tracker.extraction.upload import attach_pending, keep_pending, pending_file
 from tracker.files.limits import FileTooComplex, check_text_length, current_limits
 from tracker.forms import agency_choices
+from tracker.inbox import services as inbox_services
+from tracker.inbox.models import IncomingDocument
 from tracker.tasks.services import TaskInput, check_task
 
 bp = Blueprint("extraction", __name__, url_prefix="/directives/extract")
@@ -52,6 +54,12 @@ def _existing(form: ReviewForm) -> Directive | None:
     if not number or not isinstance(issued_on, date):
         return None
     return find_duplicate(number, issued_on.year)
+
+
+def _incoming(form: ReviewForm) -> IncomingDocument | None:
+    """The inbox document this review came from (any state: a processed one is refused)."""
+    value = (form.incoming_id.data or "").strip()
+    return db.session.get(IncomingDocument, int(value)) if value.isdigit() else None
 
 
 def _header_warnings(form: ReviewForm) -> list[dict]:
@@ -105,6 +113,7 @@ def _review(form: ReviewForm, status: int = 200, selected: set[int] | None = Non
             agency_names={str(c.value): c.label for c in choices if c.value},
             cadence_names=dict(CADENCE_CHOICES),
             existing=_existing(form),
+            incoming=_incoming(form),
         ),
         status,
     )
@@ -151,39 +160,87 @@ def paste():
             return render_template("extraction/paste.html", form=form), 200
         # the file waits for "Lưu" only once the notice made a review (no orphan on a refusal)
         token = keep_pending(*kept) if kept else None
-        header = result.get("directive") or {}
-        data = {
-            "number": header.get("number") or "",
-            "kind": header.get("kind") or "Thông báo kết luận",
-            "issued_on": parse_iso(header.get("issued")),
-            "meeting_on": parse_iso(header.get("meeting")),
-            "issuer": header.get("issuer") or "",
-            "title": header.get("title") or "",
-            "full_text": text,
-            "header_warnings": json.dumps(result.get("warnings") or [], ensure_ascii=False),
-            "upload_token": token or "",
-            "tasks": [
-                {
-                    "content": row.content,
-                    "source_text": row.source_text,
-                    "lead_name": row.lead_name,
-                    "collective_kind": row.collective_kind or "",
-                    "warnings": ",".join(row.warnings),
-                    "lead_agency_id": row.lead_agency_id,
-                    "co_agency_ids": row.co_agency_ids,
-                    "via_agency_id": row.via_agency_id,
-                    "via_due_on": row.via_due_on,
-                    "due_on": row.due_on,
-                    "cadence": row.cadence,
-                    "period_due_day": row.period_due_day or "",
-                    "sources": json.dumps(row.sources, ensure_ascii=False),
-                }
-                for row in proposed_tasks(result, registry)
-            ],
-        }
+        data = _review_data(text, result, registry, upload_token=token or "")
         review = ReviewForm(formdata=None, data=data)
         return _review(review)
     return render_template("extraction/paste.html", form=form)
+
+
+def _review_data(
+    text: str, result: dict, registry, *, upload_token: str = "", incoming=None
+) -> dict:
+    """The review form's data from the engine's result; an incoming document's metadata (sent
+    by the document system) comes before what the engine read from the text."""
+    header = result.get("directive") or {}
+    data = {
+        "number": header.get("number") or "",
+        "kind": header.get("kind") or "Thông báo kết luận",
+        "issued_on": parse_iso(header.get("issued")),
+        "meeting_on": parse_iso(header.get("meeting")),
+        "issuer": header.get("issuer") or "",
+        "title": header.get("title") or "",
+        "full_text": text,
+        "header_warnings": json.dumps(result.get("warnings") or [], ensure_ascii=False),
+        "upload_token": upload_token,
+        "incoming_id": str(incoming.id) if incoming is not None else "",
+        "tasks": [
+            {
+                "content": row.content,
+                "source_text": row.source_text,
+                "lead_name": row.lead_name,
+                "collective_kind": row.collective_kind or "",
+                "warnings": ",".join(row.warnings),
+                "lead_agency_id": row.lead_agency_id,
+                "co_agency_ids": row.co_agency_ids,
+                "via_agency_id": row.via_agency_id,
+                "via_due_on": row.via_due_on,
+                "due_on": row.due_on,
+                "cadence": row.cadence,
+                "period_due_day": row.period_due_day or "",
+                "sources": json.dumps(row.sources, ensure_ascii=False),
+            }
+            for row in proposed_tasks(result, registry)
+        ],
+    }
+    if incoming is not None:
+        for name in ("number", "issued_on", "title", "issuer"):
+            value = getattr(incoming, name)
+            if value:
+                data[name] = value
+    return data
+
+
+@bp.route("/incoming/<int:incoming_id>", methods=["POST"])
+@office_required
+def from_incoming(incoming_id: int):
+    """Step 1 for a document of the inbox: its text (read on arrival) goes to the review,
+    whose "Lưu" attaches its file and marks it processed."""
+    incoming = db.session.get(IncomingDocument, incoming_id) or abort(404)
+    if not incoming.is_pending:
+        flash(_("Văn bản đến này đã được xử lý."), "warning")
+        return redirect(url_for("inbox.show", incoming_id=incoming.id))
+    text = incoming.text or ""
+    limits = current_limits()
+    registry = registry_from_db()
+    try:
+        check_text_length(text, limits)
+        result = extract(text, registry)
+    except FileTooComplex as error:
+        flash(error.message, "warning")
+        return redirect(url_for("inbox.show", incoming_id=incoming.id))
+    if len(result.get("tasks") or ()) > limits.max_proposed_tasks:
+        flash(
+            _(
+                "Văn bản cho ra %(count)s nhiệm vụ, vượt giới hạn %(limit)s nhiệm vụ "
+                "mỗi lần đọc; hãy chia văn bản thành nhiều phần.",
+                count=len(result["tasks"]),
+                limit=limits.max_proposed_tasks,
+            ),
+            "warning",
+        )
+        return redirect(url_for("inbox.show", incoming_id=incoming.id))
+    data = _review_data(text, result, registry, incoming=incoming)
+    return _review(ReviewForm(formdata=None, data=data))
 
 
 def parse_iso(text):
@@ -248,6 +305,12 @@ def review():
     if not rows:
         flash(_("Chưa có nhiệm vụ nào để lưu."), "warning")
         ok = False
+    incoming = None
+    if (form.incoming_id.data or "").strip():
+        incoming = inbox_services.pending_by_id(form.incoming_id.data)
+        if incoming is None:
+            flash(_("Văn bản đến này đã được xử lý hoặc không còn."), "warning")
+            ok = False
     if not ok:
         return _review(form, status=422)
     try:
@@ -271,7 +334,16 @@ def review():
     upload = pending_file(form.upload_token.data)
     if upload:
         attach_pending(upload, directive.id, current_user.id)
+    if incoming is not None:
+        try:
+            inbox_services.mark_processed(incoming, directive, current_user.id)
+        except inbox_services.IncomingError as error:
+            db.session.rollback()
+            flash(str(error), "warning")
+            return _review(form, status=422)
     db.session.commit()
+    if incoming is not None:
+        inbox_services.forget_file(incoming)
     flash(
         _(
             "Đã lưu văn bản số %(number)s với %(count)s nhiệm vụ.",
