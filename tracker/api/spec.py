@@ -220,9 +220,9 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     ),
     "InboxInput": _object(
         {
+            # OpenAPI 3.1: a file part is described by its media type, not as a string
             "file": {
-                "type": "string",
-                "format": "binary",
+                "contentMediaType": "application/octet-stream",
                 "description": "Tệp văn bản: .pdf (có lớp chữ), .docx hoặc .txt",
             },
             "number": {"type": "string", "description": "Số/ký hiệu (ví dụ 5016/TB-VPUBND)"},
