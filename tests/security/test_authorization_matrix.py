@@ -206,6 +206,8 @@ POLICY: dict[str, Rule] = {
     "feeds.calendar": PUBLIC,
     # a new address for an agency: the office, or the agency's own officers
     "feeds.agency_calendar": Rule(ok=OFFICE | {"officer_own"}),
+    # one's own calendar address (what it lists follows the role)
+    "feeds.user_calendar": EVERYONE,
 }
 
 #: URL argument → the fixture id that fills it (tasks and attachments depend on the rule)
@@ -363,6 +365,11 @@ def matrix(database_url, tmp_path_factory):
         db.engine.dispose()
 
 
+#: endpoints after which the world is rebuilt even when no row count changed (a session ends,
+#: a new calendar address replaces the world's one in place)
+RESETS = ("auth.logout", "auth.login", "feeds.agency_calendar", "feeds.user_calendar")
+
+
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: f"{r.endpoint}")
 def test_route_permissions(matrix, rule):
     policy = POLICY.get(rule.endpoint)
@@ -391,7 +398,7 @@ def test_route_permissions(matrix, rule):
             changed = before is not None and row_counts(app) != before
             assert not (changed and expected != OK), f"{method} {url} by {role} changed data"
             # a new calendar address revokes the world's one without adding a row
-            if changed or rule.endpoint in ("auth.logout", "auth.login", "feeds.agency_calendar"):
+            if changed or rule.endpoint in RESETS:
                 matrix.reset()  # the next request needs what this one deleted, or a session
                 if policy.api:
                     matrix.tokens_ready()

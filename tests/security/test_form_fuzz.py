@@ -86,6 +86,7 @@ PAGES = {
         "/agencies/{agency}/calendar",
         "/inbox/{incoming}",
         "/inbox/{incoming}/discard",
+        "/account/calendar",
     ],
     "officer_own": [
         "/tasks/{own}",
@@ -97,6 +98,7 @@ PAGES = {
         "/account/tokens",
         "/account/tokens/{token}/revoke",
         "/agencies/{agency}/calendar",  # its own agency's calendar address
+        "/account/calendar",  # its own calendar address
     ],
 }
 #: POSTs that no page shows as a form in the fixture world (or whose form is built by script)
