@@ -471,7 +471,7 @@ SIGNATURE_PROBLEMS = {
 
 
 def signature_text(verdict: dict[str, Any] | None) -> str:
-    """ "Đã ký số: <signer>, <time> ✓" or the problem, for the XLSX and CSV appendix."""
+    """The line "Đã ký số: <signer>, <time> ✓", or the problem, of the XLSX and CSV appendix."""
     if not verdict:
         return ""
     if verdict["status"] == "valid":
