@@ -232,6 +232,10 @@ def test_discarding_asks_first_then_leaves_the_list(app, world):
     listing = office.get("/inbox/").get_data(as_text=True)
     assert f'data-incoming-id="{incoming}"' in listing.split('id="inbox-decided"')[1]
     assert "Không có văn bản đến nào đang chờ xử lý" in listing
+    # the journal names the document and links to its page
+    journal = office.get("/journal/?kind=incoming_document").get_data(as_text=True)
+    assert f"Văn bản đến #{incoming} (77/TB-VPUBND)" in journal
+    assert f'href="/inbox/{incoming}"' in journal
 
 
 def test_the_watched_folder_imports_each_file_once(app, world, runner, tmp_path):
