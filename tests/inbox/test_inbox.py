@@ -200,6 +200,11 @@ def test_review_and_save_makes_the_directive_with_the_file_attached(app, world):
         directive_id = directive.id
     page = office.get(f"/inbox/{incoming}").get_data(as_text=True)
     assert 'id="incoming-processed"' in page and f"/directives/{directive_id}" in page
+    # the document system asks where its document stands
+    token = make_token(app, EMAILS["office_admin"])
+    state = office.get(f"/api/v1/inbox/{incoming}", headers=bearer(token)).json
+    assert (state["state"], state["directive_id"]) == ("processed", directive_id)
+    assert state["duplicate"] is False  # its own directive is not a duplicate
     assert "data-inbox-count" not in office.get("/inbox/").get_data(as_text=True)
     # the same review posted again saves nothing more
     again = office.post(

@@ -125,6 +125,7 @@ POLICY: dict[str, Rule] = {
     "inbox.download": OFFICE_ONLY,
     "inbox.discard": OFFICE_ONLY,
     "api.post_inbox": api(OFFICE_ONLY),
+    "api.inbox_document": api(OFFICE_ONLY),
     "tasks.index": EVERYONE,  # filtered to what each user may see
     "tasks.show": TASK_READ,
     "tasks.progress": TASK_AGENCY_WRITE,

@@ -349,6 +349,10 @@ OPERATIONS: dict[str, dict[str, Any]] = {
         "status": "201",
         "response": "IncomingDocument",
     },
+    "api.inbox_document": {
+        "summary": "Tình trạng một văn bản đến: chờ xử lý, đã lưu thành văn bản chỉ đạo, đã bỏ",
+        "response": "IncomingDocument",
+    },
     "api.openapi": {"summary": "Tài liệu OpenAPI này", "response": "OpenAPI", "public": True},
     "api.docs": {"summary": "Trang tài liệu API (HTML)", "html": True, "public": True},
 }

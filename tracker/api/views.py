@@ -49,6 +49,7 @@ from tracker.directives.models import Directive
 from tracker.extensions import db
 from tracker.files.models import Attachment
 from tracker.inbox import services as inbox_services
+from tracker.inbox.models import IncomingDocument
 from tracker.tasks import services as task_services
 from tracker.tasks.queries import directive_task_rows, filtered_tasks
 from tracker.timeutil import today
@@ -536,6 +537,17 @@ def post_inbox():
         status=201,
         headers={"Location": url_for("inbox.show", incoming_id=doc.id, _external=True)},
     )
+
+
+@bp.get("/inbox/<int:incoming_id>")
+def inbox_document(incoming_id: int):
+    """Where a document sent to the inbox stands: pending, processed (with its directive) or
+    discarded, so the document system can link back to the directive."""
+    _refuse_unless(current_user.role in OFFICE_ROLES)
+    doc = db.session.get(IncomingDocument, incoming_id)
+    if doc is None:
+        abort(404)
+    return conditional(ser.incoming(doc, inbox_services.duplicates(doc)))
 
 
 # -- the description --------------------------------------------------------------------

@@ -169,11 +169,10 @@ def duplicates(doc: IncomingDocument) -> Duplicates:
     """Directives and other live incoming documents with the same number in the same year."""
     if not doc.number or doc.year is None:
         return Duplicates()
-    directives = db.session.execute(
-        select(Directive)
-        .where(Directive.number == doc.number, Directive.year == doc.year)
-        .order_by(Directive.id)
-    ).scalars()
+    same = select(Directive).where(Directive.number == doc.number, Directive.year == doc.year)
+    if doc.directive_id is not None:  # the directive it became is not a duplicate of it
+        same = same.where(Directive.id != doc.directive_id)
+    directives = db.session.execute(same.order_by(Directive.id)).scalars()
     others = db.session.execute(
         select(IncomingDocument)
         .where(
