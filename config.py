@@ -76,6 +76,11 @@ class Config:
     TRACKER_OUTBOX_MAX_ATTEMPTS = _int("TRACKER_OUTBOX_MAX_ATTEMPTS", 20)
     #: seconds between two runs of the scheduler's outbox sender
     TRACKER_OUTBOX_INTERVAL_SECONDS = _int("TRACKER_OUTBOX_INTERVAL_SECONDS", 60)
+    #: the folder the document system exports directives into (Văn bản đến); empty: the
+    #: scheduler does not watch any folder (`flask --app wsgi inbox import DIR` still works)
+    TRACKER_INBOX_DIR = os.environ.get("TRACKER_INBOX_DIR", "")
+    #: seconds between two imports of that folder by the scheduler
+    TRACKER_INBOX_INTERVAL_SECONDS = _int("TRACKER_INBOX_INTERVAL_SECONDS", 300)
 
     BABEL_DEFAULT_LOCALE = os.environ.get("BABEL_DEFAULT_LOCALE", "vi")
     BABEL_DEFAULT_TIMEZONE = TRACKER_TIMEZONE

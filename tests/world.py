@@ -33,6 +33,11 @@ EMAILS = {
 }
 ROLES = ("anonymous", *EMAILS)
 PDF = b"%PDF-1.4\n% test\n"
+INCOMING_TEXT = (
+    "ỦY BAN NHÂN DÂN TỈNH\nSố: 77/TB-VPUBND\nHòa Bình, ngày 01 tháng 8 năm 2025\n\n"
+    "THÔNG BÁO\nKết luận của Chủ tịch UBND tỉnh\n\n"
+    "1. Giao Sở Tài chính rà soát dự toán, báo cáo trước ngày 30/9/2025.\n"
+)
 
 
 def build_world() -> dict[str, int]:
@@ -187,6 +192,21 @@ def build_world() -> dict[str, int]:
     ids["letter"] = letter.id
     ids["letter_batch"] = letter.batch  # type: ignore[assignment]  (a string)
     ids.update(_targets_and_indexes(own, a["stc"], u["officer"]))
+    # a document waiting in Văn bản đến chờ xử lý (tracker.inbox), as the document system sent it
+    from tracker.inbox.services import IncomingInput, receive
+
+    incoming, _dups = receive(
+        IncomingInput(
+            filename="thong-bao-den.txt",
+            data=INCOMING_TEXT.encode("utf-8"),
+            number="77/TB-VPUBND",
+            issued_on=date(2025, 8, 1),
+            title="Kết luận của Chủ tịch UBND tỉnh",
+            issuer="Văn phòng UBND tỉnh",
+        ),
+        received_by_id=u["admin"].id,
+    )
+    ids["incoming"] = incoming.id
     return ids
 
 

@@ -116,6 +116,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.feeds.views import bp as feeds_bp
     from tracker.files.signing_views import bp as signing_bp
     from tracker.files.views import bp as files_bp
+    from tracker.inbox.views import bp as inbox_bp
     from tracker.indexes.views import bp as indexes_bp
     from tracker.letters.views import bp as letters_bp
     from tracker.main.views import bp as main_bp
@@ -132,6 +133,7 @@ def register_blueprints(app: Flask) -> None:
         agencies_bp,
         directives_bp,
         extraction_bp,
+        inbox_bp,
         tasks_bp,
         comments_bp,
         targets_bp,
@@ -166,6 +168,7 @@ def register_commands(app: Flask) -> None:
     from tracker.deadlines.cli import periods_cli
     from tracker.demo.cli import demo_cli
     from tracker.extraction.cli import directives_cli
+    from tracker.inbox.cli import inbox_cli
     from tracker.maintenance.cli import backup_command
     from tracker.reminders.cli import outbox_cli, reminders_cli, scheduler_cli
     from tracker.reports.cli import report_command
@@ -184,5 +187,5 @@ def register_commands(app: Flask) -> None:
     ):
         app.cli.add_command(group)
     users_cli.add_command(token_cli)
-    for group in (scheduler_cli, reminders_cli, outbox_cli, webhooks_cli):
+    for group in (scheduler_cli, reminders_cli, outbox_cli, webhooks_cli, inbox_cli):
         app.cli.add_command(group)

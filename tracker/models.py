@@ -8,9 +8,10 @@ from tracker.auth.models import OFFICE_ROLES, LoginFailure, Role, User
 from tracker.comments.models import TaskComment
 from tracker.deadlines.models import CalendarException, ExtensionRequest, ReportingPeriod
 from tracker.directives.models import Directive, DirectiveKind
-from tracker.feeds.models import CalendarFeed
+from tracker.feeds.models import CalendarFeed, UserCalendarFeed
 from tracker.files.models import Attachment
 from tracker.files.signature_models import AttachmentSignature, TrustedRoot
+from tracker.inbox.models import IncomingDocument
 from tracker.indexes.models import (
     CriterionAssessment,
     IndexCriterion,
@@ -46,6 +47,7 @@ __all__ = [
     "ExtensionRequest",
     "IndexCriterion",
     "IndexResult",
+    "IncomingDocument",
     "LoginFailure",
     "Notification",
     "NotificationCursor",
@@ -66,6 +68,7 @@ __all__ = [
     "TrustedRoot",
     "TaskComment",
     "User",
+    "UserCalendarFeed",
     "WebhookDelivery",
     "WebhookEndpoint",
     "task_co_agency",

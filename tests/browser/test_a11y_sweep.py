@@ -56,6 +56,7 @@ NOT_PAGES = {
     "agencies.search_json",
     "reminders.outbox_html",
     "auth.logout",
+    "inbox.download",  # an incoming document's file
 }
 #: pages whose form is also checked in its error state: the button that submits it empty
 FORMS = {
@@ -176,8 +177,15 @@ def _integration_ids(stc: Agency) -> dict[str, int | None]:
             agency_id=stc.id,
         )
     )
+    # a document waiting in Văn bản đến: the demo's notice again, so its page flags the number
+    from tracker.inbox.services import IncomingInput, receive
+
+    incoming, _dups = receive(
+        IncomingInput(filename="5016-TB-VPUBND-2025.txt", data=NOTICE.read_bytes())
+    )
     db.session.commit()
     return {
+        "incoming": incoming.id,
         "root": root.id,
         "token": token.id,
         "endpoint": endpoint.id,
@@ -254,6 +262,7 @@ def _pages(role: str, ids: dict[str, int]) -> list[tuple[str, str]]:
                 "endpoint_id": "endpoint",
                 "delivery_id": "delivery",
                 "notification_id": "notification",
+                "incoming_id": "incoming",
                 "token": "reset_link",  # a password-reset link is signed: none to open here
                 "index_id": "index",
                 "criterion_id": "criterion",

@@ -118,6 +118,14 @@ POLICY: dict[str, Rule] = {
     "directives.new_task": OFFICE_ONLY,
     "extraction.paste": OFFICE_ONLY,
     "extraction.review": OFFICE_ONLY,
+    # the document system's inbox (Văn bản đến chờ xử lý): the office's work only
+    "extraction.from_incoming": OFFICE_ONLY,
+    "inbox.index": OFFICE_ONLY,
+    "inbox.show": OFFICE_ONLY,
+    "inbox.download": OFFICE_ONLY,
+    "inbox.discard": OFFICE_ONLY,
+    "api.post_inbox": api(OFFICE_ONLY),
+    "api.inbox_document": api(OFFICE_ONLY),
     "tasks.index": EVERYONE,  # filtered to what each user may see
     "tasks.show": TASK_READ,
     "tasks.progress": TASK_AGENCY_WRITE,
@@ -229,6 +237,8 @@ POLICY: dict[str, Rule] = {
     # the agency that tracks the criterion (Sở Tài chính in the world) or the office
     "indexes.assess": Rule(ok=OFFICE | {"officer_own"}),
     "indexes.tag_task": TASK_OFFICE,
+    # one's own calendar address (what it lists follows the role)
+    "feeds.user_calendar": EVERYONE,
 }
 
 #: URL argument → the fixture id that fills it (tasks and attachments depend on the rule)
@@ -251,6 +261,7 @@ ARGUMENTS = {
     "batch": "letter_batch",
     "index_id": "index",
     "criterion_id": "criterion",
+    "incoming_id": "incoming",
 }
 
 _APP = create_app(make_config("sqlite://", Path("/nonexistent")))
@@ -390,6 +401,11 @@ def matrix(database_url, tmp_path_factory):
         db.engine.dispose()
 
 
+#: endpoints after which the world is rebuilt even when no row count changed (a session ends,
+#: a new calendar address replaces the world's one in place)
+RESETS = ("auth.logout", "auth.login", "feeds.agency_calendar", "feeds.user_calendar")
+
+
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: f"{r.endpoint}")
 def test_route_permissions(matrix, rule):
     policy = POLICY.get(rule.endpoint)
@@ -418,7 +434,7 @@ def test_route_permissions(matrix, rule):
             changed = before is not None and row_counts(app) != before
             assert not (changed and expected != OK), f"{method} {url} by {role} changed data"
             # a new calendar address revokes the world's one without adding a row
-            if changed or rule.endpoint in ("auth.logout", "auth.login", "feeds.agency_calendar"):
+            if changed or rule.endpoint in RESETS:
                 matrix.reset()  # the next request needs what this one deleted, or a session
                 if policy.api:
                     matrix.tokens_ready()

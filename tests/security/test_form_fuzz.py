@@ -91,6 +91,9 @@ PAGES = {
         "/indexes/criteria/{criterion}/assess",
         "/acceptance/",  # chờ xác nhận: accept, return, the setting (issue 16)
         "/tasks/{co}",  # the task page's acceptance panel
+        "/inbox/{incoming}",
+        "/inbox/{incoming}/discard",
+        "/account/calendar",
     ],
     "officer_own": [
         "/tasks/{own}",
@@ -103,6 +106,7 @@ PAGES = {
         "/account/tokens/{token}/revoke",
         "/agencies/{agency}/calendar",  # its own agency's calendar address
         "/indexes/criteria/{criterion}/assess",  # a criterion Sở Tài chính tracks
+        "/account/calendar",  # its own calendar address
     ],
 }
 #: POSTs that no page shows as a form in the fixture world (or whose form is built by script)

@@ -169,3 +169,28 @@ def attachment(row: Attachment) -> dict[str, Any]:
         "uploaded_at": _dt(row.uploaded_at),
         "url": url_for("api.attachment", attachment_id=row.id),
     }
+
+
+def incoming(row, duplicates) -> dict[str, Any]:
+    """An incoming document (tracker.inbox) with what else carries its number this year."""
+    from flask import url_for
+
+    return {
+        "id": row.id,
+        "number": row.number,
+        "year": row.year,
+        "issued_on": _d(row.issued_on),
+        "title": row.title,
+        "issuer": row.issuer,
+        "filename": row.filename,
+        "content_type": row.content_type,
+        "size": row.size,
+        "state": row.state,
+        "source": row.source,
+        "received_at": _dt(row.received_at),
+        "directive_id": row.directive_id,
+        "duplicate": bool(duplicates),
+        "duplicate_directive_ids": [d.id for d in duplicates.directives],
+        "duplicate_incoming_ids": [d.id for d in duplicates.incoming],
+        "url": url_for("inbox.show", incoming_id=row.id, _external=True),
+    }

@@ -219,6 +219,44 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         },
         required=["action"],
     ),
+    "InboxInput": _object(
+        {
+            # OpenAPI 3.1: a file part is described by its media type, not as a string
+            "file": {
+                "contentMediaType": "application/octet-stream",
+                "description": "Tệp văn bản: .pdf (có lớp chữ), .docx hoặc .txt",
+            },
+            "number": {"type": "string", "description": "Số/ký hiệu (ví dụ 5016/TB-VPUBND)"},
+            "issued_on": {**DATE, "description": "Ngày ban hành (YYYY-MM-DD)"},
+            "title": {"type": "string", "description": "Trích yếu"},
+            "issuer": {"type": "string", "description": "Cơ quan ban hành"},
+        },
+        required=["file"],
+    ),
+    "IncomingDocument": _object(
+        {
+            "id": {"type": "integer"},
+            "number": {"type": "string"},
+            "year": {"type": ["integer", "null"]},
+            "issued_on": NULLABLE_DATE,
+            "title": {"type": "string"},
+            "issuer": {"type": "string"},
+            "filename": {"type": "string"},
+            "content_type": {"type": "string"},
+            "size": {"type": "integer"},
+            "state": {"type": "string", "enum": ["pending", "processed", "discarded"]},
+            "source": {"type": "string", "enum": ["api", "folder"]},
+            "received_at": {"type": "string", "format": "date-time"},
+            "directive_id": {"type": ["integer", "null"]},
+            "duplicate": {
+                "type": "boolean",
+                "description": "Trùng số/ký hiệu và năm với văn bản chỉ đạo hoặc văn bản đến khác",
+            },
+            "duplicate_directive_ids": {"type": "array", "items": {"type": "integer"}},
+            "duplicate_incoming_ids": {"type": "array", "items": {"type": "integer"}},
+            "url": {"type": "string", "description": "Trang của văn bản đến (Văn phòng)"},
+        }
+    ),
     "OpenAPI": {"type": "object"},
 }
 
@@ -305,6 +343,17 @@ OPERATIONS: dict[str, dict[str, Any]] = {
         "response": "ExtensionRequest",
         "conflict": True,
     },
+    "api.post_inbox": {
+        "summary": "Gửi văn bản đến (hệ thống quản lý văn bản → Văn bản đến chờ xử lý; Văn phòng)",
+        "body": "InboxInput",
+        "multipart": True,
+        "status": "201",
+        "response": "IncomingDocument",
+    },
+    "api.inbox_document": {
+        "summary": "Tình trạng một văn bản đến: chờ xử lý, đã lưu thành văn bản chỉ đạo, đã bỏ",
+        "response": "IncomingDocument",
+    },
     "api.openapi": {"summary": "Tài liệu OpenAPI này", "response": "OpenAPI", "public": True},
     "api.docs": {"summary": "Trang tài liệu API (HTML)", "html": True, "public": True},
 }
@@ -367,6 +416,8 @@ def _operation(endpoint: str, rule, method: str) -> dict[str, Any]:
         responses["404"] = _problem("Không tìm thấy (hoặc không được xem)")
     if spec.get("body") or spec.get("parameters"):
         responses["422"] = _problem("Dữ liệu không hợp lệ")
+    if spec.get("multipart"):
+        responses["413"] = _problem("Tệp vượt giới hạn dung lượng của máy chủ")
     if spec.get("conflict"):
         responses["409"] = _problem("Đã được xử lý")
     operation: dict[str, Any] = {
@@ -378,9 +429,10 @@ def _operation(endpoint: str, rule, method: str) -> dict[str, Any]:
     if spec.get("public"):
         operation["security"] = []
     if spec.get("body"):
+        media = "multipart/form-data" if spec.get("multipart") else "application/json"
         operation["requestBody"] = {
             "required": True,
-            "content": {"application/json": {"schema": _ref(spec["body"])}},
+            "content": {media: {"schema": _ref(spec["body"])}},
         }
     return operation
 

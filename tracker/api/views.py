@@ -49,6 +49,8 @@ from tracker.deadlines.status import Status
 from tracker.directives.models import Directive
 from tracker.extensions import db
 from tracker.files.models import Attachment
+from tracker.inbox import services as inbox_services
+from tracker.inbox.models import IncomingDocument
 from tracker.replica import replica_reads
 from tracker.tasks import services as task_services
 from tracker.tasks.queries import directive_task_rows, filtered_tasks
@@ -504,6 +506,53 @@ def post_extension_decision(request_id: int):
         raise _service_error(error) from None
     db.session.commit()
     return conditional(ser.extension(ext))
+
+
+@bp.post("/inbox")
+def post_inbox():
+    """The document system hands over a directive: the file (PDF, DOCX, TXT) and its metadata
+    (multipart). It waits in Văn bản đến chờ xử lý; a number already used this year is flagged
+    in the answer, not refused (the office decides)."""
+    _refuse_unless(current_user.role in OFFICE_ROLES)
+    errors: list[dict[str, str]] = []
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        errors.append({"field": "file", "message": _("Chọn tệp văn bản (PDF, DOCX hoặc TXT).")})
+    issued_on = _date_arg(request.form, "issued_on", errors)
+    if errors:
+        raise Invalid(errors)
+    limit = current_app.config["ATTACHMENT_MAX_BYTES"]
+    try:
+        doc, duplicates = inbox_services.receive(
+            inbox_services.IncomingInput(
+                filename=upload.filename or "",
+                data=upload.read(limit + 1),
+                number=request.form.get("number", ""),
+                issued_on=issued_on,
+                title=request.form.get("title", ""),
+                issuer=request.form.get("issuer", ""),
+            ),
+            received_by_id=current_user.id,
+        )
+    except inbox_services.IncomingError as error:
+        raise _service_error(error) from None
+    db.session.commit()
+    return conditional(
+        ser.incoming(doc, duplicates),
+        status=201,
+        headers={"Location": url_for("inbox.show", incoming_id=doc.id, _external=True)},
+    )
+
+
+@bp.get("/inbox/<int:incoming_id>")
+def inbox_document(incoming_id: int):
+    """Where a document sent to the inbox stands: pending, processed (with its directive) or
+    discarded, so the document system can link back to the directive."""
+    _refuse_unless(current_user.role in OFFICE_ROLES)
+    doc = db.session.get(IncomingDocument, incoming_id)
+    if doc is None:
+        abort(404)
+    return conditional(ser.incoming(doc, inbox_services.duplicates(doc)))
 
 
 # -- the description --------------------------------------------------------------------

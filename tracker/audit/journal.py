@@ -44,6 +44,7 @@ KINDS: dict[str, Any] = {
     "setting": _l("Cài đặt"),
     "calendar_exception": _l("Lịch nghỉ, làm bù"),
     "outbox_email": _l("Thư đi"),
+    "incoming_document": _l("Văn bản đến"),
 }
 
 ACTIONS = {"create": _l("Tạo"), "update": _l("Sửa"), "delete": _l("Xóa")}
@@ -288,6 +289,10 @@ def _target(entry: AuditLog, names: dict[str, dict[int, str]]) -> tuple[str, str
         return key, url_for(page) if page else None
     if entity == "outbox_email":
         return _("Thư #%(id)s", id=oid), url_for("reminders.outbox_show", email_id=oid)
+    if entity == "incoming_document":
+        label = _("Văn bản đến #%(id)s", id=oid)
+        number = _recorded(entry, "number")
+        return (f"{label} ({number})" if number else label), url_for("inbox.show", incoming_id=oid)
     if entity == "calendar_exception":
         day = _recorded(entry, "day")
         return str(day or f"#{oid}"), url_for("deadlines.calendar")

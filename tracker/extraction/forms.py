@@ -59,6 +59,8 @@ class ReviewForm(DirectiveForm):
     header_warnings = HiddenField()
     #: the signed name of the uploaded notice waiting to become the directive's attachment
     upload_token = HiddenField()
+    #: the inbox document (Văn bản đến) being reviewed: its file is attached on save
+    incoming_id = HiddenField()
     bulk_lead_agency_id = AgencyField(
         _l("Giao chủ trì cho các nhiệm vụ đã chọn"), validators=[Optional()]
     )

@@ -10,11 +10,13 @@ from sqlalchemy.orm import selectinload
 
 from tracker.agencies.models import Agency
 from tracker.directives.models import Directive
-from tracker.directives.services import DirectiveInput, create_directive
+from tracker.directives.services import DirectiveError, DirectiveInput, create_directive
 from tracker.extensions import db
 from tracker.extraction.registry import AgencyRecord, Registry
 from tracker.extraction.targets import propose_targets
 from tracker.extraction.upload import attach_pending, pending_file
+from tracker.inbox import services as inbox_services
+from tracker.inbox.models import IncomingDocument
 from tracker.targets.services import attach_proposed
 
 
@@ -120,13 +122,26 @@ def proposed_tasks(result: dict, registry: Registry) -> list[ProposedTask]:
     return rows
 
 
-def save_reviewed(data: DirectiveInput, *, upload_token: str | None, user_id: int) -> Directive:
+def save_reviewed(
+    data: DirectiveInput,
+    *,
+    upload_token: str | None,
+    user_id: int,
+    incoming: IncomingDocument | None = None,
+) -> Directive:
     """Save the reviewed directive with its tasks, and the file it was read from (kept aside
-    since the upload, under `upload_token`) as its attachment; the caller commits."""
+    since the upload, under `upload_token`) as its attachment; an incoming document it was
+    opened from (Văn bản đến) is marked processed with it, in the same transaction. The caller
+    commits."""
     directive = create_directive(data, created_by_id=user_id)
     for task in directive.tasks:  # the targets the extraction read ("ít nhất 05 giải pháp")
         attach_proposed(task, propose_targets(task.source_text))
     upload = pending_file(upload_token)
     if upload:
         attach_pending(upload, directive.id, user_id)
+    if incoming is not None:
+        try:
+            inbox_services.mark_processed(incoming, directive, user_id)
+        except inbox_services.IncomingError as error:  # processed meanwhile, or its file gone
+            raise DirectiveError("number", str(error)) from error
     return directive

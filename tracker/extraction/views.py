@@ -4,7 +4,7 @@ import json
 from datetime import date
 from types import SimpleNamespace
 
-from flask import Blueprint, flash, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -17,6 +17,7 @@ from tracker.directives.services import (
     DirectiveInput,
     find_duplicate,
 )
+from tracker.extensions import db
 from tracker.extraction import UnsupportedDocument, extract, read_document
 from tracker.extraction.forms import PasteForm, ReviewForm
 from tracker.extraction.review import BULK_ACTIONS, apply_bulk, highlight, load_sources
@@ -30,6 +31,8 @@ from tracker.extraction.targets import propose_targets
 from tracker.extraction.upload import keep_pending, pending_file
 from tracker.files.limits import FileTooComplex, check_text_length, current_limits
 from tracker.forms import agency_choices
+from tracker.inbox import services as inbox_services
+from tracker.inbox.models import IncomingDocument
 from tracker.tasks.services import check_task
 from tracker.tasks.task_form import task_input
 from tracker.web import commit_or_roll_back
@@ -58,6 +61,12 @@ def _existing(form: ReviewForm) -> Directive | None:
     if not number or not isinstance(issued_on, date):
         return None
     return find_duplicate(number, issued_on.year)
+
+
+def _incoming(form: ReviewForm) -> IncomingDocument | None:
+    """The inbox document this review came from (any state: a processed one is refused)."""
+    value = (form.incoming_id.data or "").strip()
+    return db.session.get(IncomingDocument, int(value)) if value.isdigit() else None
 
 
 def _header_warnings(form: ReviewForm) -> list[dict]:
@@ -113,6 +122,7 @@ def _review(form: ReviewForm, status: int = 200, selected: set[int] | None = Non
             agency_names={str(c.value): c.label for c in choices if c.value},
             cadence_names=dict(CADENCE_CHOICES),
             existing=_existing(form),
+            incoming=_incoming(form),
         ),
         status,
     )
@@ -159,39 +169,87 @@ def paste():
             return render_template("extraction/paste.html", form=form), 200
         # the file waits for "Lưu" only once the notice made a review (no orphan on a refusal)
         token = keep_pending(*kept) if kept else None
-        header = result.get("directive") or {}
-        data = {
-            "number": header.get("number") or "",
-            "kind": header.get("kind") or "Thông báo kết luận",
-            "issued_on": parse_iso(header.get("issued")),
-            "meeting_on": parse_iso(header.get("meeting")),
-            "issuer": header.get("issuer") or "",
-            "title": header.get("title") or "",
-            "full_text": text,
-            "header_warnings": json.dumps(result.get("warnings") or [], ensure_ascii=False),
-            "upload_token": token or "",
-            "tasks": [
-                {
-                    "content": row.content,
-                    "source_text": row.source_text,
-                    "lead_name": row.lead_name,
-                    "collective_kind": row.collective_kind or "",
-                    "warnings": ",".join(row.warnings),
-                    "lead_agency_id": row.lead_agency_id,
-                    "co_agency_ids": row.co_agency_ids,
-                    "via_agency_id": row.via_agency_id,
-                    "via_due_on": row.via_due_on,
-                    "due_on": row.due_on,
-                    "cadence": row.cadence,
-                    "period_due_day": row.period_due_day or "",
-                    "sources": json.dumps(row.sources, ensure_ascii=False),
-                }
-                for row in proposed_tasks(result, registry)
-            ],
-        }
+        data = _review_data(text, result, registry, upload_token=token or "")
         review = ReviewForm(formdata=None, data=data)
         return _review(review)
     return render_template("extraction/paste.html", form=form)
+
+
+def _review_data(
+    text: str, result: dict, registry, *, upload_token: str = "", incoming=None
+) -> dict:
+    """The review form's data from the engine's result; an incoming document's metadata (sent
+    by the document system) comes before what the engine read from the text."""
+    header = result.get("directive") or {}
+    data = {
+        "number": header.get("number") or "",
+        "kind": header.get("kind") or "Thông báo kết luận",
+        "issued_on": parse_iso(header.get("issued")),
+        "meeting_on": parse_iso(header.get("meeting")),
+        "issuer": header.get("issuer") or "",
+        "title": header.get("title") or "",
+        "full_text": text,
+        "header_warnings": json.dumps(result.get("warnings") or [], ensure_ascii=False),
+        "upload_token": upload_token,
+        "incoming_id": str(incoming.id) if incoming is not None else "",
+        "tasks": [
+            {
+                "content": row.content,
+                "source_text": row.source_text,
+                "lead_name": row.lead_name,
+                "collective_kind": row.collective_kind or "",
+                "warnings": ",".join(row.warnings),
+                "lead_agency_id": row.lead_agency_id,
+                "co_agency_ids": row.co_agency_ids,
+                "via_agency_id": row.via_agency_id,
+                "via_due_on": row.via_due_on,
+                "due_on": row.due_on,
+                "cadence": row.cadence,
+                "period_due_day": row.period_due_day or "",
+                "sources": json.dumps(row.sources, ensure_ascii=False),
+            }
+            for row in proposed_tasks(result, registry)
+        ],
+    }
+    if incoming is not None:
+        for name in ("number", "issued_on", "title", "issuer"):
+            value = getattr(incoming, name)
+            if value:
+                data[name] = value
+    return data
+
+
+@bp.route("/incoming/<int:incoming_id>", methods=["POST"])
+@office_required
+def from_incoming(incoming_id: int):
+    """Step 1 for a document of the inbox: its text (read on arrival) goes to the review,
+    whose "Lưu" attaches its file and marks it processed."""
+    incoming = db.session.get(IncomingDocument, incoming_id) or abort(404)
+    if not incoming.is_pending:
+        flash(_("Văn bản đến này đã được xử lý."), "warning")
+        return redirect(url_for("inbox.show", incoming_id=incoming.id))
+    text = incoming.text or ""
+    limits = current_limits()
+    registry = registry_from_db()
+    try:
+        check_text_length(text, limits)
+        result = extract(text, registry)
+    except FileTooComplex as error:
+        flash(error.message, "warning")
+        return redirect(url_for("inbox.show", incoming_id=incoming.id))
+    if len(result.get("tasks") or ()) > limits.max_proposed_tasks:
+        flash(
+            _(
+                "Văn bản cho ra %(count)s nhiệm vụ, vượt giới hạn %(limit)s nhiệm vụ "
+                "mỗi lần đọc; hãy chia văn bản thành nhiều phần.",
+                count=len(result["tasks"]),
+                limit=limits.max_proposed_tasks,
+            ),
+            "warning",
+        )
+        return redirect(url_for("inbox.show", incoming_id=incoming.id))
+    data = _review_data(text, result, registry, incoming=incoming)
+    return _review(ReviewForm(formdata=None, data=data))
 
 
 def parse_iso(text):
@@ -245,6 +303,12 @@ def review():
     if not rows:
         flash(_("Chưa có nhiệm vụ nào để lưu."), "warning")
         ok = False
+    incoming = None
+    if (form.incoming_id.data or "").strip():
+        incoming = inbox_services.pending_by_id(form.incoming_id.data)
+        if incoming is None:
+            flash(_("Văn bản đến này đã được xử lý hoặc không còn."), "warning")
+            ok = False
     if not ok:
         return _review(form, status=422)
     response = commit_or_roll_back(
@@ -261,6 +325,7 @@ def review():
             ),
             upload_token=form.upload_token.data,
             user_id=current_user.id,
+            incoming=incoming,
         ),
         errors=DirectiveError,
         form=form,
@@ -270,6 +335,8 @@ def review():
             count=len(inputs),
         ),
         to=lambda directive: url_for("directives.show", directive_id=directive.id),
+        # the incoming document's file has its copy as the directive's attachment now
+        after_commit=lambda directive: incoming and inbox_services.forget_file(incoming),
     )
     return response or _review(form, status=422)
 

@@ -24,3 +24,20 @@ class CalendarFeed(db.Model):
     agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id", ondelete="CASCADE"), unique=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class UserCalendarFeed(db.Model):
+    """One live address per user (Tài khoản → Lịch của tôi), stored hashed like an agency's.
+
+    What it lists follows the user's role (see tracker.feeds.services.user_obligations); a
+    deactivated account's address answers 404.
+    """
+
+    __tablename__ = "user_calendar_feed"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), unique=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

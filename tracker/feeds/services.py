@@ -1,8 +1,16 @@
-"""Issue and read an agency's calendar address, and write its feed (RFC 5545).
+"""Issue and read an agency's or a user's calendar address, and write its feed (RFC 5545).
 
 Which obligations are open and whose they are is `tracker.deadlines.obligations` and
 `tracker.deadlines.status`: the feed only picks the open ones with a due date and writes them
 as all-day events (a deadline is a date, not a time of day), with an alarm the day before.
+
+A user's own address lists what the user sees, bounded where "everything" would bury a phone:
+
+- an agency officer: the agency's open dated obligations (the same events as the agency's feed);
+- the office and leaders, who see every agency: only what needs attention — the obligations
+  already overdue and those due within the next `USER_FEED_DAYS` days, each titled with the
+  agency it is answerable to. An obligation further ahead appears as its day comes nearer
+  (calendar applications refresh a subscription every few hours).
 """
 
 from __future__ import annotations
@@ -15,11 +23,12 @@ from icalendar import Alarm, Calendar, Event
 from sqlalchemy import select, union_all
 
 from tracker.agencies.models import Agency
+from tracker.auth.models import Role, User
 from tracker.deadlines.obligations import PERIOD, VIA, arms, involves_agency_sql, rows_sql
 from tracker.deadlines.status import is_open_sql
 from tracker.directives.models import Directive
 from tracker.extensions import db
-from tracker.feeds.models import CalendarFeed
+from tracker.feeds.models import CalendarFeed, UserCalendarFeed
 from tracker.reminders.emails import absolute_url
 from tracker.tasks.models import Task
 from tracker.timeutil import today, utcnow
@@ -27,6 +36,8 @@ from tracker.timeutil import today, utcnow
 #: the product identifier RFC 5545 requires in every calendar
 PRODID = "-//tracker//Theo doi nhiem vu//VI"
 TIMEZONE = "Asia/Ho_Chi_Minh"
+#: how far ahead the office's and leaders' own feeds look (overdue ones are always listed)
+USER_FEED_DAYS = 30
 
 
 def hash_token(token: str) -> str:
@@ -69,20 +80,67 @@ def agency_for_token(token: str) -> Agency | None:
     ).scalar_one_or_none()
 
 
+def issue_user_token(user: User) -> str:
+    """A new secret for the user's own address, revoking the previous one (caller commits)."""
+    token = secrets.token_urlsafe(32)
+    feed = db.session.execute(
+        select(UserCalendarFeed).where(UserCalendarFeed.user_id == user.id)
+    ).scalar_one_or_none()
+    if feed is None:
+        feed = UserCalendarFeed(user_id=user.id)
+        db.session.add(feed)
+    feed.token_hash = hash_token(token)
+    feed.created_at = utcnow()
+    db.session.flush()
+    return token
+
+
+def user_for_token(token: str) -> User | None:
+    """The active user whose live address carries ``token``; none for a wrong or revoked one,
+    or a deactivated account."""
+    if not token or len(token) > 200:
+        return None
+    user = db.session.execute(
+        select(User)
+        .join(UserCalendarFeed, UserCalendarFeed.user_id == User.id)
+        .where(UserCalendarFeed.token_hash == hash_token(token))
+    ).scalar_one_or_none()
+    return user if user is not None and user.active else None
+
+
 def open_dated_obligations(agency_id: int, as_of: date) -> list:
     """The open obligations with a due date of the tasks the agency is involved in (what its
     officers see), soonest first."""
+    return _obligations(as_of, lambda arm: [involves_agency_sql(agency_id)])
+
+
+def user_obligations(user: User, as_of: date) -> list:
+    """What the user's own feed lists (see the module's docstring)."""
+    if user.role == Role.AGENCY_OFFICER:
+        if user.agency_id is None:
+            return []
+        return open_dated_obligations(user.agency_id, as_of)
+    until = as_of + timedelta(days=USER_FEED_DAYS)
+    return _obligations(as_of, lambda arm: [arm.due_on <= until])
+
+
+def _obligations(as_of: date, where) -> list:
+    """Open dated obligations passing ``where(arm)``, soonest first, with the task's content,
+    the directive's number and the answerable agency's name."""
     parts = [
         rows_sql(
             arm,
             Task.content.label("content"),
             Directive.number.label("directive_number"),
+            Agency.name.label("agency_name"),
             where=[
-                involves_agency_sql(agency_id),
+                *where(arm),
                 arm.due_on.is_not(None),
                 is_open_sql(as_of, done_on=arm.done_on, cancelled_on=arm.cancelled_on),
             ],
-        ).join(Directive, Directive.id == Task.directive_id)
+        )
+        .join(Directive, Directive.id == Task.directive_id)
+        .join(Agency, Agency.id == arm.agency_id)
         for arm in arms(as_of)
     ]
     union = union_all(*parts).subquery()
@@ -96,35 +154,51 @@ def _uid(row) -> str:
     return f"{row.kind}-{row.task_id}{tail}@tracker"
 
 
-def _summary(row) -> str:
+def _summary(row, with_agency: bool = False) -> str:
     parts = [row.content]
     if row.period_label:
         parts.append(row.period_label)
     if row.kind == VIA:
         parts.append("báo cáo tổng hợp")
+    if with_agency:
+        parts.append(row.agency_name)
     return f"[{row.directive_number}] " + " — ".join(parts)
 
 
 def feed_ics(agency: Agency, as_of: date | None = None) -> bytes:
     """The agency's calendar: one all-day event per open dated obligation."""
     as_of = as_of or today()
+    return _calendar(f"Nhiệm vụ — {agency.name}", open_dated_obligations(agency.id, as_of))
+
+
+def user_feed_ics(user: User, as_of: date | None = None) -> bytes:
+    """The user's own calendar (what it lists depends on the role: see the module)."""
+    as_of = as_of or today()
+    return _calendar(
+        f"Nhiệm vụ — {user.full_name}",
+        user_obligations(user, as_of),
+        with_agency=user.role != Role.AGENCY_OFFICER,
+    )
+
+
+def _calendar(name: str, rows: list, with_agency: bool = False) -> bytes:
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", f"Nhiệm vụ — {agency.name}")
+    cal.add("x-wr-calname", name)
     cal.add("x-wr-timezone", TIMEZONE)
     stamp = utcnow()
-    for row in open_dated_obligations(agency.id, as_of):
+    for row in rows:
         link = absolute_url("tasks.show", task_id=row.task_id)
         event = Event()
         event.add("uid", _uid(row))
         event.add("dtstamp", stamp)
         event.add("dtstart", row.due_on)
         event.add("dtend", row.due_on + timedelta(days=1))
-        event.add("summary", _summary(row))
-        lines = [row.content, f"Văn bản: {row.directive_number}"]
+        event.add("summary", _summary(row, with_agency))
+        lines = [row.content, f"Văn bản: {row.directive_number}", f"Đơn vị: {row.agency_name}"]
         if row.period_label:
             lines.append(f"Kỳ báo cáo: {row.period_label}")
         lines.append(link)
@@ -133,7 +207,7 @@ def feed_ics(agency: Agency, as_of: date | None = None) -> bytes:
         event.add("transp", "TRANSPARENT")
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
-        alarm.add("description", _summary(row))
+        alarm.add("description", _summary(row, with_agency))
         alarm.add("trigger", timedelta(days=-1))
         event.add_component(alarm)
         cal.add_component(event)

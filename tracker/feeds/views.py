@@ -16,9 +16,14 @@ bp = Blueprint("feeds", __name__)
 def calendar(calendar_token: str):
     """No login: calendar applications cannot log in. A wrong or revoked token is a 404."""
     agency = services.agency_for_token(calendar_token)
-    if agency is None:
-        abort(404)
-    response = Response(services.feed_ics(agency), mimetype="text/calendar")
+    if agency is not None:
+        body = services.feed_ics(agency)
+    else:
+        user = services.user_for_token(calendar_token)
+        if user is None:
+            abort(404)
+        body = services.user_feed_ics(user)
+    response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = "inline; filename=lich.ics"
     response.headers["Cache-Control"] = "private, no-store"
     return response
@@ -45,3 +50,22 @@ def agency_calendar(agency_id: int):
         url = services.feed_url(services.issue_token(agency))
         db.session.commit()
     return render_template("feeds/agency_calendar.html", agency=agency, form=form, url=url)
+
+
+@bp.route("/account/calendar", methods=["GET", "POST"])
+@login_required
+def user_calendar():
+    """One's own address (Tài khoản → Lịch của tôi); the POST issues a new one, shown once,
+    revoking the old one."""
+    form = FlaskForm()
+    url = None
+    if form.validate_on_submit():
+        url = services.feed_url(services.issue_user_token(current_user))
+        db.session.commit()
+    return render_template(
+        "feeds/user_calendar.html",
+        form=form,
+        url=url,
+        days=services.USER_FEED_DAYS,
+        is_officer=current_user.role == Role.AGENCY_OFFICER,
+    )

@@ -31,6 +31,7 @@ JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 900}
 SWEEP_JOB = "reminders.daily_sweep"
 SEND_JOB = "outbox.send"
 PERIODS_JOB = "deadlines.open_periods"
+INBOX_JOB = "inbox.import_folder"
 
 
 class SchedulerConfigError(ValueError):
@@ -112,6 +113,39 @@ def open_periods(app: Flask) -> Any:
         return open_periods_job(today())
 
 
+def inbox_folder(app: Flask) -> Any:
+    """The watched folder of the document system (only when TRACKER_INBOX_DIR is set)."""
+    from pathlib import Path
+
+    from tracker.inbox.services import import_folder
+
+    with app.app_context():
+        return import_folder(Path(app.config["TRACKER_INBOX_DIR"]))
+
+
+def inbox_settings(app: Flask) -> tuple[str, int] | None:
+    """(folder, seconds) of the inbox job, or None when no folder is configured."""
+    from pathlib import Path
+
+    folder = (app.config.get("TRACKER_INBOX_DIR") or "").strip()
+    if not folder:
+        return None
+    if not Path(folder).is_dir():
+        raise SchedulerConfigError(
+            f"TRACKER_INBOX_DIR={folder!r} không phải thư mục; bộ lập lịch không khởi động."
+        )
+    try:
+        seconds = int(app.config.get("TRACKER_INBOX_INTERVAL_SECONDS", 300))
+    except (TypeError, ValueError):
+        seconds = 0
+    if seconds < 1:
+        raise SchedulerConfigError(
+            "TRACKER_INBOX_INTERVAL_SECONDS phải là số giây dương (mặc định 300); "
+            "bộ lập lịch không khởi động."
+        )
+    return folder, seconds
+
+
 def build_scheduler(app: Flask) -> BlockingScheduler:
     """The configured scheduler, jobs added, not started (tests inspect `get_jobs()`)."""
     tz = load_zone(app.config.get("TRACKER_TIMEZONE"))
@@ -149,4 +183,14 @@ def build_scheduler(app: Flask) -> BlockingScheduler:
         name="Gửi hộp thư đi",
         replace_existing=True,
     )
+    inbox = inbox_settings(app)
+    if inbox is not None:
+        scheduler.add_job(
+            inbox_folder,
+            IntervalTrigger(seconds=inbox[1], timezone=tz),
+            args=[app],
+            id=INBOX_JOB,
+            name="Nhận văn bản đến từ thư mục",
+            replace_existing=True,
+        )
     return scheduler

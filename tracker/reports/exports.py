@@ -352,7 +352,7 @@ def report_xlsx(report: dict[str, Any], details: Iterable[dict[str, Any]]) -> by
         wb, "Phụ lục chi tiết", DETAIL_COLUMNS, titles, wrapped=_WRAPPED, header_align=_CENTER
     )
     for values in details:
-        detail.row(values)
+        detail.row(_with_signature(values))
     detail.finish()
 
     ranking = _Sheet(wb, "Thi đua", RANKING_COLUMNS, titles, wrapped=_WRAPPED, header_align=_CENTER)
@@ -405,9 +405,18 @@ def report_csv(report: dict[str, Any], *, excel_vn: bool = False) -> bytes:
     return (BOM + _csv_text(rows, excel_vn)).encode("utf-8")
 
 
+def _with_signature(values: dict[str, Any]) -> dict[str, Any]:
+    """The item's result followed by its completion report's signature, in the same cell (the
+    offices' appendix layout has no column of its own for it)."""
+    text = values.get("signature_text")
+    if not text:
+        return values
+    return {**values, "result": f"{values.get('result') or ''}\n{text}".strip()}
+
+
 def details_csv(details: list[dict[str, Any]], *, excel_vn: bool = False) -> bytes:
     rows = [[label for _k, label, _w in DETAIL_COLUMNS]]
-    rows += [[values.get(k) for k, _l, _w in DETAIL_COLUMNS] for values in details]
+    rows += [[_with_signature(values).get(k) for k, _l, _w in DETAIL_COLUMNS] for values in details]
     return (BOM + _csv_text(rows, excel_vn)).encode("utf-8")
 
 

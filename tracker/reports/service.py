@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext, lazy_gettext
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from tracker.agencies.models import Agency
 from tracker.deadlines.periods import PeriodSettings, report_period
@@ -22,7 +22,10 @@ from tracker.deadlines.services import period_settings as deadline_period_settin
 from tracker.deadlines.status import Status, days_overdue, status_as_of
 from tracker.deadlines.wilson import wilson_interval
 from tracker.extensions import db
-from tracker.i18n import parse_date, period_label
+from tracker.files.models import Attachment
+from tracker.files.signature_models import AttachmentSignature
+from tracker.files.signatures import SignatureState
+from tracker.i18n import format_datetime, parse_date, period_label
 from tracker.reports import queries
 from tracker.reports.queries import METRIC_LABELS, METRICS, Scope
 from tracker.settings import get_setting, set_setting
@@ -567,6 +570,7 @@ def detail_records(
                 "days_overdue": days_overdue(request.as_of, row.due_on, row.done_on),
             }
         )
+    add_signatures(records)
     return records
 
 
@@ -589,3 +593,73 @@ def agency_position(report: dict[str, Any], agency_id: int) -> dict[str, Any]:
         "totals": report["totals"],
         "min_count": report["min_count"],
     }
+
+
+#: a signature's verdict in the Vietnamese of the exported files (the pages translate theirs,
+#: templates/signing/_signature.html)
+SIGNATURE_PROBLEMS = {
+    "modified": "Tài liệu bị sửa sau khi ký",
+    "untrusted": "Chứng thư không thuộc tổ chức tin cậy",
+    "expired": "Chứng thư hết hạn",
+    "invalid": "Chữ ký số không hợp lệ",
+}
+
+
+def signature_text(verdict: dict[str, Any] | None) -> str:
+    """The line "Đã ký số: <signer>, <time> ✓", or the problem, of the XLSX and CSV appendix."""
+    if not verdict:
+        return ""
+    if verdict["status"] == "valid":
+        return f"Đã ký số: {verdict['signer']}, {format_datetime(verdict['signed_at'])} ✓"
+    problem = SIGNATURE_PROBLEMS.get(verdict["status"], SIGNATURE_PROBLEMS["invalid"])
+    return f"{problem} ({verdict['signer']}) ✗" if verdict.get("signer") else f"{problem} ✗"
+
+
+def add_signatures(records: list[dict[str, Any]]) -> None:
+    """Give each item the stored verdict on its completion report's signatures: the PDF
+    attached when the task was completed (a period's report for a period), the latest one if
+    several. Unsigned PDFs and other files say nothing. The verdicts were stored at upload
+    (tracker.files.signing): nothing is verified here, and the signed files are few, so they
+    are read in one query without listing the appendix's ids."""
+    if not records:
+        return
+    rows = db.session.execute(
+        select(
+            Attachment.task_id,
+            Attachment.period_id,
+            AttachmentSignature.status,
+            AttachmentSignature.signer,
+            AttachmentSignature.organisation,
+            AttachmentSignature.signed_at,
+            AttachmentSignature.problem,
+        )
+        .join(AttachmentSignature, AttachmentSignature.attachment_id == Attachment.id)
+        .where(
+            AttachmentSignature.status != SignatureState.UNSIGNED.value,
+            or_(Attachment.task_id.is_not(None), Attachment.period_id.is_not(None)),
+        )
+        .order_by(Attachment.uploaded_at, Attachment.id)
+    )
+    by_task: dict[int, dict[str, Any]] = {}
+    by_period: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        verdict = {
+            "status": row.status,
+            "signer": row.signer,
+            "organisation": row.organisation,
+            "signed_at": row.signed_at,
+            "problem": row.problem,
+        }
+        if row.task_id is not None:
+            by_task[row.task_id] = verdict
+        else:
+            by_period[row.period_id] = verdict
+    for record in records:
+        if record["kind"] == "period":
+            verdict = by_period.get(record["period_id"])
+        elif record["kind"] == "task":
+            verdict = by_task.get(record["task_id"])
+        else:
+            verdict = None
+        record["signature"] = verdict
+        record["signature_text"] = signature_text(verdict)
