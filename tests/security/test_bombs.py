@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import io
 import json
+import struct
 import subprocess
 import sys
 import textwrap
 import time
 import zipfile
+import zlib
 from pathlib import Path
 
 import pytest
@@ -37,7 +39,12 @@ _RUNNER = textwrap.dedent(
     kind, path = sys.argv[1], sys.argv[2]
     data = open(path, "rb").read()
     try:
-        if kind == "import":
+        if kind == "signature":
+            from datetime import UTC, datetime
+            from tracker.files.signatures import verify_pdf
+            check = verify_pdf(data, [], now=datetime.now(UTC))
+            print(json.dumps({{"state": check.state.value, "detail": check.detail or ""}}))
+        elif kind == "import":
             from tracker.agencies.importer import ImportFormatError, read_table
             try:
                 rows = read_table(path, data)
@@ -213,6 +220,132 @@ def test_a_pdf_of_thousands_of_pages_is_refused(tmp_path):
     answer, elapsed = read_bounded("document", path)
     assert "trang" in answer.get("refused", ""), answer
     assert elapsed < TIME_BOUND
+
+
+# -- PDF: streams that inflate to far more than the file ---------------------------------------
+
+MB = 1024 * 1024
+_FONT = b"/Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >>"
+
+
+def _deflated(fill: bytes, size: int, head: bytes = b"") -> bytes:
+    """`head` then `size` bytes of `fill`, deflated in 1 MB steps (never held inflated)."""
+    packer = zlib.compressobj(9)
+    chunk = fill * (MB // len(fill))
+    parts = [packer.compress(head)]
+    parts += [packer.compress(chunk) for _ in range(size // len(chunk))]
+    return b"".join([*parts, packer.flush()])
+
+
+def _stream(packed: bytes, extra: bytes = b"") -> bytes:
+    return b"<< /Length %d /Filter /FlateDecode %s >>\nstream\n" % (len(packed), extra) + (
+        packed + b"\nendstream"
+    )
+
+
+def _pdf(objects: list[bytes]) -> bytes:
+    """A classic PDF: `objects[i]` is object i + 1, the catalog is object 1."""
+    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    start = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\n" % (len(objects) + 1)
+    return bytes(out + b"startxref\n%d\n%%%%EOF\n" % start)
+
+
+def _pages_pdf(contents: list[bytes], resources: bytes = _FONT, extra: list[bytes] = ()) -> bytes:
+    """One page per deflated content stream, with a font (pypdf skips pages without one);
+    the `extra` objects follow the pages (the first is number 3 + 2 × pages)."""
+    kids = b" ".join(b"%d 0 R" % (3 + 2 * i) for i in range(len(contents)))
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, len(contents)),
+    ]
+    for index, packed in enumerate(contents):
+        objects.append(
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 100 100] /Resources << %s >> "
+            b"/Contents %d 0 R >>" % (resources, 4 + 2 * index)
+        )
+        objects.append(_stream(packed))
+    return _pdf(objects + list(extra))
+
+
+def _object_stream_pdf(padding: int) -> bytes:
+    """The catalog and page tree inside an object stream padded to inflate `padding` bytes:
+    what a signature check reads (it never draws the pages)."""
+    catalog, pages = b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"
+    header = b"1 0 2 %d " % (len(catalog) + 1)
+    packed = _deflated(b" ", padding, head=header + catalog + b" " + pages + b" ")
+    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    objstm = len(out)
+    out += b"3 0 obj\n" + _stream(packed, b"/Type /ObjStm /N 2 /First %d" % len(header))
+    out += b"\nendobj\n"
+    xref = len(out)
+    rows = [(0, 0, 65535), (2, 3, 0), (2, 3, 1), (1, objstm, 0), (1, xref, 0)]
+    table = b"".join(struct.pack(">BIH", *row) for row in rows)
+    out += b"4 0 obj\n<< /Type /XRef /Size 5 /W [1 4 2] /Root 1 0 R /Length %d >>\n" % len(table)
+    out += b"stream\n" + table + b"\nendstream\nendobj\n"
+    return bytes(out + b"startxref\n%d\n%%%%EOF\n" % xref)
+
+
+def test_a_pdf_page_inflating_to_400_mb_is_refused(tmp_path):
+    """400 MB of zeros in one FlateDecode content stream: a 400 KB file."""
+    path = tmp_path / "zeros.pdf"
+    path.write_bytes(_pages_pdf([_deflated(b"0", 400 * MB)]))
+    assert path.stat().st_size < MB
+    answer, elapsed = read_bounded("document", path)
+    assert "giải nén" in answer.get("refused", ""), answer
+    assert elapsed < TIME_BOUND
+
+
+def test_a_pdf_of_many_big_pages_is_refused_at_the_first(tmp_path):
+    """Twelve pages of 12 MB each (150 KB on disk): pypdf's own 75 MB cap lets each through,
+    and reading them took 45 s before the limits."""
+    path = tmp_path / "pages.pdf"
+    path.write_bytes(_pages_pdf([_deflated(b" ", 12 * MB)] * 12))
+    assert path.stat().st_size < MB
+    answer, elapsed = read_bounded("document", path)
+    assert "giải nén" in answer.get("refused", ""), answer
+    assert elapsed < TIME_BOUND
+
+
+def test_a_pdf_inflating_past_the_budget_in_small_streams_is_refused(tmp_path):
+    """Streams under the per-stream cap that add up past `pdf_max_inflated_bytes`: counted one
+    by one before any is parsed, so the refusal comes at the limit, not after the file."""
+    limits = Limits()
+    size = limits.pdf_max_stream_bytes - MB
+    count = limits.pdf_max_inflated_bytes // size + 2
+    forms = [_stream(_deflated(b" ", size), b"/Type /XObject /Subtype /Form /BBox [0 0 1 1]")]
+    # every name points at its own copy of the form, after the one page's two objects
+    names = b" ".join(b"/X%d %d 0 R" % (i, 5 + i) for i in range(count))
+    resources = _FONT + b" /XObject << " + names + b" >>"
+    path = tmp_path / "forms.pdf"
+    content = _deflated(b" ", 0, head=b"BT /F1 12 Tf (Giao) Tj ET /X0 Do")
+    path.write_bytes(_pages_pdf([content], resources=resources, extra=forms * count))
+    answer, elapsed = read_bounded("document", path)
+    assert f"hơn {limits.pdf_max_inflated_bytes // MB} MB" in answer.get("refused", ""), answer
+    assert elapsed < TIME_BOUND
+
+
+def test_a_pdf_bomb_in_an_object_stream_is_an_invalid_signature_not_a_dead_worker(tmp_path):
+    """A signed report is verified at upload (pyHanko): the objects it must read inflate to
+    400 MB; the check answers "invalid" quickly, within the memory bound, and the text reader
+    refuses the same file."""
+    path = tmp_path / "objects.pdf"
+    path.write_bytes(_object_stream_pdf(400 * MB))
+    assert path.stat().st_size < MB
+    answer, elapsed = read_bounded("signature", path)
+    assert answer.get("state") == "invalid" and "limit" in answer["detail"], answer
+    assert elapsed < TIME_BOUND
+    answer, elapsed = read_bounded("document", path)
+    assert "giải nén" in answer.get("refused", ""), answer
+    # an ordinary file still gets its real verdict
+    path.write_bytes(_object_stream_pdf(0))
+    assert read_bounded("signature", path)[0] == {"state": "unsigned", "detail": ""}
 
 
 def test_a_huge_text_file_is_refused(tmp_path):

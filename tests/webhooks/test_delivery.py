@@ -334,3 +334,39 @@ def test_every_delivered_payload_matches_the_openapi_documents_webhooks(app_ctx,
         schema = webhook_payload_schema(payload["event"])
         errors = [e.message for e in Draft202012Validator(schema).iter_errors(payload)]
         assert errors == [], (payload["event"], errors)
+
+
+def test_a_busy_database_at_the_sent_mark_retries_the_mark_not_the_post(
+    app, world, receiver, monkeypatch
+):
+    """Issue 14 for the webhooks (they share the outbox's loop, tracker/delivery.py): the
+    receiver said 200, then the database refused the "sent" mark twice. The mark is retried;
+    the event is not POSTed again, now or by a run after the claim went stale."""
+    from sqlalchemy import event
+    from sqlalchemy.exc import OperationalError
+
+    from tracker import delivery
+
+    monkeypatch.setattr(delivery.time, "sleep", lambda _seconds: None)
+    endpoint(receiver.url, ["task.assigned"])
+    add_task(world["directive"], _task_input(world["stc"].id, "Báo cáo quyết toán"))
+    db.session.commit()
+    refusals = []
+
+    def busy(conn, cursor, statement, parameters, context, executemany):
+        if statement.startswith("UPDATE webhook_delivery") and "sent_at" in statement:
+            if len(refusals) < 2:
+                refusals.append(statement)
+                raise OperationalError(statement, parameters, Exception("database is locked"))
+
+    event.listen(db.engine, "before_cursor_execute", busy)
+    try:
+        assert sender.send_pending().sent == 1
+    finally:
+        event.remove(db.engine, "before_cursor_execute", busy)
+    assert len(refusals) == 2 and len(receiver.requests) == 1
+    row = db.session.execute(select(WebhookDelivery)).scalar_one()
+    assert (row.status, row.response_code, row.attempts) == ("sent", 200, 1)
+    at(app, FROZEN_NOW + timedelta(minutes=16))  # a stale "sending" claim would go again
+    assert sender.send_pending().sent == 0
+    assert len(receiver.requests) == 1

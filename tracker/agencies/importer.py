@@ -9,7 +9,7 @@ import csv
 import io
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from email_validator import EmailNotValidError, validate_email
@@ -73,7 +73,11 @@ class RowError:
 
 
 def read_table(
-    filename: str, data: bytes, *, required: Callable[[list[str]], None] | None = None
+    filename: str,
+    data: bytes,
+    *,
+    required: Callable[[list[str]], None] | None = None,
+    max_rows: int | None = None,
 ) -> list[tuple[int, dict[str, str]]]:
     """Return (line number, {column: text}) for each data row of a CSV or XLSX file.
 
@@ -82,11 +86,14 @@ def read_table(
     spreadsheet import (agencies, tasks) reads through here, so the file checks live once:
     at most `import_max_rows` rows (empty ones included) and `import_max_columns` columns are
     read, and an .xlsx's ZIP directory is checked before openpyxl opens it (tracker.files.limits):
-    a small file declaring a million rows is refused, not unpacked.
+    a small file declaring a million rows is refused, not unpacked. `max_rows` replaces
+    `import_max_rows` for a list that is longer by nature (tasks).
     """
     check = required or _require_name
     suffix = Path(filename or "").suffix.lower()
     limits = current_limits()
+    if max_rows is not None:
+        limits = replace(limits, import_max_rows=max_rows)
     if suffix == ".xlsx":
         return _read_xlsx(data, limits, check)
     if suffix in (".csv", ".txt"):

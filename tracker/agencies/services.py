@@ -1,6 +1,6 @@
 """Writes to the agency registry: create, edit, deactivate, import."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 from tracker.agencies.importer import AgencyRow
 from tracker.agencies.models import Agency, AgencyAlias, AgencyContact
 from tracker.extensions import db
+from tracker.files.limits import current_limits
 from tracker.text import fold
 
 
@@ -115,53 +116,84 @@ def _refuse_merge_with_open_tasks(agency: Agency) -> None:
         )
 
 
-def import_rows(rows: list[AgencyRow]) -> tuple[int, int]:
-    """Create or update the agencies of checked rows in one go; return (created, updated).
+def import_rows(
+    rows: list[AgencyRow],
+    *,
+    batch_rows: int | None = None,
+    on_batch: Callable[[int, int], None] | None = None,
+) -> tuple[int, int]:
+    """Create or update the agencies of checked rows; return (created, updated). Commits.
 
-    Rows are applied in two passes so that `merged_into` may name an agency that comes
-    later in the same file. The caller commits (or rolls back: all or nothing). A row that
-    merges an agency which still has open tasks is refused (`AgencyError`): the merge moves
-    them, with a preview.
+    Rows are written in batches of `import_batch_rows`, each its own transaction, so that on
+    SQLite the other users' writes wait for one batch, never for the whole file (issue 14);
+    `on_batch(done, total)` runs after each commit. Then `merged_into` is applied in a last
+    transaction, so it may name an agency that comes later in the file. Everything that could
+    refuse the file is checked before the first write: a row that would merge an agency which
+    still has open tasks raises `AgencyError` with nothing written (the merge, with its
+    preview, moves them).
+
+    If the process dies mid-way, the committed batches stay and the rest is not written;
+    importing the same file again is safe: a row updates the agency of its name, so it
+    writes the same values again and creates nothing twice.
     """
     created = updated = 0
     by_name: dict[str, Agency] = {}
-    # the registry in one statement, then one flush: a SELECT per row autoflushed every
-    # pending agency again, and 10,000 rows took over two minutes inside one write
-    # transaction (on SQLite, every other writer waits for it; issue 14)
-    existing = {
-        a.name_folded: a
-        for a in db.session.execute(
-            select(Agency).options(selectinload(Agency.aliases), selectinload(Agency.contacts))
-        ).scalars()
-    }
-    with db.session.no_autoflush:
-        for row in rows:
-            agency = existing.get(fold(row.name))
-            if agency is None:
-                agency = Agency(name=row.name)
-                db.session.add(agency)
-                existing[fold(row.name)] = agency
-                created += 1
-            else:
-                updated += 1
-            agency.short_name = row.short_name or agency.short_name
-            agency.kind = row.kind
-            if row.head_email:
-                agency.head_email = row.head_email.lower()
-            set_aliases(agency, [*(a.name for a in agency.aliases), *row.aliases])
-            set_contacts(agency, [*(c.email for c in agency.contacts), *row.emails])
-            by_name[fold(row.name)] = agency
-    db.session.flush()
+    # the registry in one statement, then one flush per batch: a SELECT per row autoflushed
+    # every pending agency again, and 10,000 rows took over two minutes in one transaction
+    existing = {a.name_folded: a for a in _load_agencies()}
+    _check_merges(rows, existing)
+    size = max(1, batch_rows or current_limits().import_batch_rows)
+    for start in range(0, len(rows), size):
+        batch = rows[start : start + size]
+        if start:  # the last commit expired them: reload this batch's agencies in one go
+            existing.update((a.name_folded, a) for a in _load_agencies(batch))
+        with db.session.no_autoflush:
+            for row in batch:
+                agency = existing.get(fold(row.name))
+                if agency is None:
+                    agency = Agency(name=row.name)
+                    db.session.add(agency)
+                    existing[fold(row.name)] = agency
+                    created += 1
+                else:
+                    updated += 1
+                agency.short_name = row.short_name or agency.short_name
+                agency.kind = row.kind
+                if row.head_email:
+                    agency.head_email = row.head_email.lower()
+                set_aliases(agency, [*(a.name for a in agency.aliases), *row.aliases])
+                set_contacts(agency, [*(c.email for c in agency.contacts), *row.emails])
+                by_name[fold(row.name)] = agency
+        db.session.commit()
+        if on_batch is not None:
+            on_batch(min(start + size, len(rows)), len(rows))
     for row in rows:
         if row.merged_into:
             successor = by_name.get(fold(row.merged_into)) or find_by_name(row.merged_into)
             agency = by_name[fold(row.name)]
-            if agency.merged_into_id != successor.id:
-                _refuse_merge_with_open_tasks(agency)
             agency.merged_into_id = successor.id
             agency.active = False
-    db.session.flush()
+    db.session.commit()
     return created, updated
+
+
+def _load_agencies(rows: list[AgencyRow] | None = None) -> list[Agency]:
+    """The agencies (those named by `rows`, or all) with their aliases and mailboxes."""
+    stmt = select(Agency).options(selectinload(Agency.aliases), selectinload(Agency.contacts))
+    if rows is not None:
+        stmt = stmt.where(Agency.name_folded.in_({fold(r.name) for r in rows}))
+    return list(db.session.execute(stmt.execution_options(populate_existing=True)).scalars())
+
+
+def _check_merges(rows: list[AgencyRow], existing: dict[str, Agency]) -> None:
+    """Refuse, before anything is written, a row that merges a saved agency with open tasks."""
+    for row in rows:
+        agency = existing.get(fold(row.name))
+        if not row.merged_into or agency is None:
+            continue  # an agency new in the file has no tasks yet
+        successor = existing.get(fold(row.merged_into)) or find_by_name(row.merged_into)
+        if successor is None or agency.merged_into_id != successor.id:
+            _refuse_merge_with_open_tasks(agency)
 
 
 def known_names() -> set[str]:

@@ -25,6 +25,7 @@ from flask import g, has_request_context
 from flask_sqlalchemy.session import Session
 from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import RelationshipProperty
+from sqlalchemy.orm.attributes import PASSIVE_NO_INITIALIZE, get_history
 
 from tracker.timeutil import utcnow
 
@@ -90,7 +91,14 @@ def _changes(obj: Any, action: str) -> dict[str, list[Any]]:
             is_collection and (attr.secondary is not None or key in owned)
         ):
             continue  # the foreign key column records the change
-        hist = state.attrs[key].history
+        if action == "create" and not is_collection:
+            value = getattr(obj, key)
+            if value is not None:
+                changes[key] = [None, _jsonable(value)]
+            continue
+        # not `state.attrs[key]`: that builds a namespace of every attribute on each access,
+        # a quadratic cost in bulk inserts (an import's thousands of tasks)
+        hist = get_history(obj, key, passive=PASSIVE_NO_INITIALIZE)
         if action == "update" and not hist.has_changes():
             continue
         if is_collection:
@@ -103,11 +111,7 @@ def _changes(obj: Any, action: str) -> dict[str, list[Any]]:
             if before != after:
                 changes[key] = [sorted(before), sorted(after)]
             continue
-        if action == "create":
-            value = getattr(obj, key)
-            if value is not None:
-                changes[key] = [None, _jsonable(value)]
-        elif action == "delete":
+        if action == "delete":
             changes[key] = [_jsonable(getattr(obj, key)), None]
         else:
             before = hist.deleted[0] if hist.deleted else None

@@ -178,6 +178,14 @@ def _read_docx(data: bytes, limits: Limits) -> str:
 
 
 def _read_pdf(data: bytes, limits: Limits) -> str:
+    """The text layer, read page by page within `limits` (pages, inflated bytes, characters).
+
+    A PDF's streams are compressed: a 400 KB file can hold a page whose drawing inflates to
+    400 MB, and a 150 KB one twelve pages of 12 MB that took 45 s to read. So every stream is
+    capped (`pdf_max_stream_bytes`, through pypdf's own configuration) and what the pages
+    inflate to is counted stream by stream before their text is extracted
+    (`pdf_max_inflated_bytes`): the reader stops at the limit, never after the whole file.
+    """
     if _PDF_MAGIC not in data[:1024]:
         raise UnsupportedDocument("Tệp có đuôi .pdf nhưng không phải tài liệu PDF.")
     logger = logging.getLogger("pypdf")
@@ -186,26 +194,42 @@ def _read_pdf(data: bytes, limits: Limits) -> str:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            from pypdf import PdfReader
+            from pypdf import PdfReader, apply_configuration
+            from pypdf.errors import LimitReachedError
 
-            reader = PdfReader(io.BytesIO(data), strict=False)
-            if reader.is_encrypted and not reader.decrypt(""):
-                raise UnsupportedDocument("Tệp PDF được đặt mật khẩu; hãy gỡ mật khẩu rồi tải lại.")
-            count = len(reader.pages)
-            if count > limits.pdf_max_pages:
+            try:
+                with apply_configuration(**pdf_configuration(limits)):
+                    reader = PdfReader(io.BytesIO(data), strict=False)
+                    if reader.is_encrypted and not reader.decrypt(""):
+                        raise UnsupportedDocument(
+                            "Tệp PDF được đặt mật khẩu; hãy gỡ mật khẩu rồi tải lại."
+                        )
+                    count = len(reader.pages)
+                    if count > limits.pdf_max_pages:
+                        raise FileTooComplex(
+                            f"Tệp PDF có {count} trang (tối đa {limits.pdf_max_pages}); "
+                            "hãy tải lên riêng phần văn bản chỉ đạo."
+                        )
+                    # page by page, stopping as soon as the text is longer than anything we
+                    # read, or the streams inflate to more than we hold
+                    pages: list[str] = []
+                    length = 0
+                    inflated = _Inflated(limits)
+                    for page in reader.pages:
+                        inflated.page(page)
+                        pages.append(page.extract_text() or "")
+                        length += len(pages[-1]) + 1
+                        check_text_length(length, limits)
+            except LimitReachedError as error:  # one stream past pypdf's caps set above
                 raise FileTooComplex(
-                    f"Tệp PDF có {count} trang (tối đa {limits.pdf_max_pages}); "
-                    "hãy tải lên riêng phần văn bản chỉ đạo."
-                )
-            # page by page, stopping as soon as the text is longer than anything we read
-            pages: list[str] = []
-            length = 0
-            for page in reader.pages:
-                pages.append(page.extract_text() or "")
-                length += len(pages[-1]) + 1
-                check_text_length(length, limits)
+                    "Tệp PDF có một phần khi giải nén quá lớn hoặc quá phức tạp (tối đa "
+                    f"{limits.pdf_max_stream_bytes // (1024 * 1024)} MB mỗi phần); văn bản chỉ "
+                    "đạo không lớn đến vậy. Hãy tải lên bản PDF xuất từ Word hoặc tệp .docx."
+                ) from error
     except (UnsupportedDocument, FileTooComplex):
         raise
+    except MemoryError:  # a bomb the limits above did not foresee: refused all the same
+        raise FileTooComplex(_pdf_too_big(limits.pdf_max_inflated_bytes)) from None
     except Exception as error:  # pypdf raises many kinds on broken files
         raise UnsupportedDocument("Tệp PDF bị hỏng, không đọc được.") from error
     finally:
@@ -216,3 +240,87 @@ def _read_pdf(data: bytes, limits: Limits) -> str:
             "Tệp PDF không có lớp văn bản (bản scan); hãy tải bản .docx hoặc PDF xuất từ Word."
         )
     return text
+
+
+def pdf_configuration(limits: Limits) -> dict[str, int]:
+    """pypdf's own caps, tightened to `pdf_max_stream_bytes` (those this pypdf knows)."""
+    import dataclasses
+
+    from pypdf import Configuration
+
+    cap = limits.pdf_max_stream_bytes
+    wanted = {
+        "zlib_maximum_output_length": cap,
+        "lzw_maximum_output_length": cap,
+        "run_length_maximum_output_length": cap,
+        "brotli_maximum_output_length": cap,
+        "array_based_stream_maximum_output_length": cap,
+        "image_maximum_buffer_size": cap,
+        "xmp_maximum_input_length": cap,
+        "stream_decoding_work_maximum_length": 2 * cap,
+        # operands and operators of one content stream (a dense page of text: ~3,000); a
+        # stream of millions of tiny operators takes seconds per million to parse
+        "stream_parsing_work_maximum_count": 200_000,
+    }
+    known = {f.name for f in dataclasses.fields(Configuration)}
+    return {name: value for name, value in wanted.items() if name in known}
+
+
+def _pdf_too_big(size: int) -> str:
+    return (
+        f"Tệp PDF khi giải nén lên tới hơn {size // (1024 * 1024)} MB; văn bản chỉ đạo không "
+        "lớn đến vậy. Hãy tải lên bản PDF xuất từ Word hoặc tệp .docx."
+    )
+
+
+class _Inflated:
+    """Counts what a PDF's pages inflate to, one stream at a time, before pypdf reads them.
+
+    A page's text comes from its content streams and the form XObjects they draw (images are
+    not decoded for text). Each is decoded here, in turn, and counted once: pypdf keeps the
+    decoded bytes, so the text extraction that follows reuses them, and the count stops the
+    reading one stream past the limit instead of after the file.
+    """
+
+    def __init__(self, limits: Limits) -> None:
+        self.limit = limits.pdf_max_inflated_bytes
+        self.total = 0
+        self.seen: set[int] = set()
+
+    def page(self, page) -> None:
+        self._streams(page.get("/Contents"), depth=0)
+        self._resources(page.get("/Resources"), depth=0)
+
+    def _streams(self, contents, depth: int) -> None:
+        contents = contents.get_object() if contents is not None else None
+        if contents is None:
+            return
+        if isinstance(contents, list):
+            for part in contents:
+                self._streams(part, depth)
+            return
+        self._count(contents)
+
+    def _resources(self, resources, depth: int) -> None:
+        resources = resources.get_object() if resources is not None else None
+        if not hasattr(resources, "get") or depth > 10:
+            return
+        xobjects = resources.get("/XObject")
+        xobjects = xobjects.get_object() if xobjects is not None else None
+        if not hasattr(xobjects, "values"):
+            return
+        for xobject in list(xobjects.values()):
+            xobject = xobject.get_object()
+            if hasattr(xobject, "get") and xobject.get("/Subtype") == "/Form":
+                if self._count(xobject):
+                    self._resources(xobject.get("/Resources"), depth + 1)
+
+    def _count(self, stream) -> bool:
+        """Decode `stream` once and add it to the total; False if it was already counted."""
+        if id(stream) in self.seen or not hasattr(stream, "get_data"):
+            return False
+        self.seen.add(id(stream))
+        self.total += len(stream.get_data())
+        if self.total > self.limit:
+            raise FileTooComplex(_pdf_too_big(self.limit))
+        return True

@@ -7,7 +7,8 @@ timeout did not stop either. So every reader asks here first, before anything is
 
 - the ZIP directory (member count, total and per-part uncompressed sizes, compression ratio),
   read from the central directory without inflating anything;
-- then how much it may read: rows and columns of a table, pages of a PDF, characters of text;
+- then how much it may read: rows and columns of a table, pages of a PDF and what its streams
+  inflate to (each one, and all of them), characters of text;
 - and how much the extraction may propose on one review page.
 
 The numbers are far above any real directive or agency list (a 300-page notice is about 5 MB
@@ -43,11 +44,22 @@ class Limits:
     max_text_chars: int = 1_000_000
     #: pages of a PDF read (page by page; a notice has fewer than 50)
     pdf_max_pages: int = 300
+    #: one stream of a PDF inflated (a dense page of text draws in ~11 KB; pypdf alone allows
+    #: 75 MB, which it then parses for ~20 s)
+    pdf_max_stream_bytes: int = 4 * MB
+    #: what the pages of one PDF inflate to, all together (a dense 300-page notice: ~3.3 MB);
+    #: parsing is ~0.3 s per MB, and pypdf keeps what it inflated until the file is read
+    pdf_max_inflated_bytes: int = 16 * MB
     #: tasks the extraction may propose on one review page
     max_proposed_tasks: int = 300
-    #: rows read from one import file, empty ones included (a province: a few hundred agencies);
-    #: 2,000 agencies are written in ~6 s, well inside SQLite's 15 s wait of the other writers
+    #: rows read from one agency list, empty ones included (a province: a few hundred agencies)
     import_max_rows: int = 2_000
+    #: rows read from one task list (issue 15 asks for 5,000 in one go); written in batches of
+    #: `import_batch_rows`, so other users are never kept waiting behind the whole file
+    task_import_max_rows: int = 10_000
+    #: rows written per transaction by an import: each commit frees SQLite's write lock for the
+    #: other writers (a batch takes well under a second, far inside their 15 s wait)
+    import_batch_rows: int = 500
     #: columns read from one import file (the format has 7)
     import_max_columns: int = 50
     #: characters of one cell of an import file

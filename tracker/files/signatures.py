@@ -22,11 +22,19 @@ with warnings.catch_warnings():
     # pyHanko imports cryptography's DSA classes, deprecated since cryptography 46; tracker
     # never uses DSA, and the warning would fill every worker's log at start
     warnings.filterwarnings("ignore", message="DSA is deprecated")
+    from pyhanko.pdf_utils.decode_limits import (
+        DEFAULT_PURPOSE_LIMITS,
+        DecodeLimits,
+        DocumentDecodeBudget,
+        StreamDecodeLimits,
+    )
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.ades.report import AdESFailure, AdESIndeterminate
     from pyhanko.sign.validation import async_validate_pdf_signature
     from pyhanko.sign.validation.status import PdfSignatureStatus
     from pyhanko_certvalidator import ValidationContext
+
+from tracker.files.limits import Limits
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +106,23 @@ def certificate_summary(cert: x509.Certificate) -> dict:
     }
 
 
+def decode_limits(limits: Limits | None = None) -> DecodeLimits:
+    """What pyHanko may inflate while checking one PDF (tracker.files.limits, issue 14).
+
+    Verifying reads the cross-reference and object streams, never the pages' drawings, so the
+    caps are looser than the text reader's: one stream up to `pdf_max_inflated_bytes`, all of
+    them up to four times that (or ten times the file). pyHanko's own defaults (256 MB a
+    stream) would let one 300 KB upload take a worker's memory.
+    """
+    limits = limits or Limits()
+    cap = limits.pdf_max_inflated_bytes
+    return DecodeLimits(
+        per_stream=StreamDecodeLimits(max_output_size=cap),
+        per_purpose=dict(DEFAULT_PURPOSE_LIMITS),
+        document_budget=DocumentDecodeBudget(base_allowance=4 * cap, max_ratio=10),
+    )
+
+
 def is_pdf(data: bytes) -> bool:
     return data[:1024].lstrip().startswith(b"%PDF")
 
@@ -108,11 +133,13 @@ def verify_pdf(
     *,
     now: datetime,
     timeout: float = TIMEOUT_SECONDS,
+    limits: Limits | None = None,
 ) -> SignatureCheck:
     """Verify every signature of the PDF against the given roots (DER or PEM) at `now`.
 
-    Never raises for a bad PDF: an unreadable file or a timeout is an INVALID result, since the
-    caller is storing an upload and must not fail it because of the signature check.
+    Never raises for a bad PDF: an unreadable file, a timeout or a file that inflates past
+    `limits` (see `decode_limits`) is an INVALID result, since the caller is storing an
+    upload and must not fail it because of the signature check.
     """
     roots = []
     for raw in trusted_roots:
@@ -121,7 +148,9 @@ def verify_pdf(
         except CertificateError:
             log.warning("skipping a trusted root that does not parse")
     try:
-        return _run_alone(lambda: asyncio.wait_for(_verify(data, roots, now), timeout))
+        return _run_alone(
+            lambda: asyncio.wait_for(_verify(data, roots, now, decode_limits(limits)), timeout)
+        )
     except TimeoutError:
         return SignatureCheck(SignatureState.INVALID, detail="verification timed out")
     except Exception as exc:  # a malformed PDF can raise anything from the parser
@@ -141,8 +170,10 @@ def _run_alone(make_coroutine):
         return pool.submit(lambda: asyncio.run(make_coroutine())).result()
 
 
-async def _verify(data: bytes, roots: list[x509.Certificate], now: datetime) -> SignatureCheck:
-    reader = PdfFileReader(io.BytesIO(data), strict=False)
+async def _verify(
+    data: bytes, roots: list[x509.Certificate], now: datetime, limits: DecodeLimits
+) -> SignatureCheck:
+    reader = PdfFileReader(io.BytesIO(data), strict=False, decode_limits=limits)
     signatures = reader.embedded_signatures[:MAX_SIGNATURES]
     if not signatures:
         return SignatureCheck(SignatureState.UNSIGNED)

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from tracker.extensions import db
+from tracker.files.limits import current_limits
 from tracker.files.models import Attachment
 from tracker.files.signature_models import AttachmentSignature, TrustedRoot
 from tracker.files.signatures import (
@@ -37,7 +38,9 @@ def record_signature(attachment: Attachment, data: bytes) -> AttachmentSignature
     """Verify a PDF's signatures now and store the verdict on the attachment (not for others)."""
     if not is_pdf(data):
         return None
-    check: SignatureCheck = verify_pdf(data, trusted_root_ders(), now=utcnow())
+    check: SignatureCheck = verify_pdf(
+        data, trusted_root_ders(), now=utcnow(), limits=current_limits()
+    )
     row = attachment.signature
     if row is None:
         row = AttachmentSignature(attachment=attachment, status=check.state.value)

@@ -1,53 +1,39 @@
-"""Delivering the outbox: claim → send → mark.
+"""Delivering the outbox's emails through SMTP: the `tracker.delivery` loop with an SMTP channel.
 
-* **Claim**: a conditional UPDATE (`status = pending and back-off passed`, or a `sending` claim
-  older than `STALE_AFTER`) that sets `sending`, counts the attempt and commits; only a rowcount
-  of 1 lets this sender go on (SimpleLogin's `take_job`). Two senders never both claim a row.
-* **Send**: through Flask-Mail, outside any transaction.
-* **Mark**: `sent` with `sent_at`, committed; if the database refuses the commit (busy,
-  connection lost) the mark alone is retried (`mark_sent`), never the send. An SMTP error puts the row back to `pending` with
-  `last_error` and a back-off, or to `failed` after `TRACKER_OUTBOX_MAX_ATTEMPTS`; the batch then
-  stops, so a server that is down does not burn the attempts of every other email.
-
-A crash between the SMTP server's acceptance and the mark can deliver one email twice (the
-claim goes stale and is retried); nothing can make SMTP exactly-once, this keeps it at most one
-duplicate in that single case. With no MAIL_SERVER configured nothing is claimed: emails stay
-pending and readable in the web UI.
+The loop (claim → send → mark, the "sent" mark retried and never the send, back-off, the
+rest of the batch waiting after a failure: the server is likely down) is `tracker.delivery`,
+shared with the webhooks. Here: what an email is on the wire (quoted-printable, its subject
+encoded whole) and the SMTP connection, opened at the first email of a run and closed after
+the last. With no MAIL_SERVER configured nothing is claimed: emails stay pending and readable
+in the web UI.
 """
 
 from __future__ import annotations
 
 import logging
-import time
-from dataclasses import dataclass
-from datetime import datetime, timedelta
 from email.charset import QP, Charset
 from email.header import Header
 from email.mime.text import MIMEText
+from typing import Any
 
 from flask import current_app
 from flask_mail import Message
-from sqlalchemy import and_, or_, select, update
-from sqlalchemy.exc import OperationalError
 
-from tracker import audit
+from tracker import audit, delivery
+from tracker.delivery import (  # noqa: F401 (the outbox's names, kept for its callers)
+    MARK_RETRY_FOR,
+    MAX_BACKOFF,
+    STALE_AFTER,
+    SendResult,
+    backoff,
+)
 from tracker.extensions import db, mail
 from tracker.reminders.models import OutboxEmail, OutboxStatus
-from tracker.reminders.services import leader_lock
-from tracker.timeutil import utcnow
 
 log = logging.getLogger(__name__)
 
-#: a claim older than this is considered abandoned (the sender died mid-send)
-STALE_AFTER = timedelta(minutes=15)
 DEFAULT_MAX_ATTEMPTS = 20
-#: back-off after the n-th failure: 1, 2, 4, … minutes, at most 6 hours, so a two-day outage
-#: costs about a dozen attempts, not the 2,880 of a per-minute retry
-MAX_BACKOFF = timedelta(hours=6)
 BATCH_SIZE = 100
-#: how long `mark_sent` keeps retrying the "sent" record: a third of STALE_AFTER, so the row is
-#: marked long before another run could take it over
-MARK_RETRY_FOR = STALE_AFTER / 3
 
 
 def mail_configured() -> bool:
@@ -56,49 +42,6 @@ def mail_configured() -> bool:
 
 def max_attempts() -> int:
     return int(current_app.config.get("TRACKER_OUTBOX_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS))
-
-
-def backoff(attempts: int) -> timedelta:
-    return min(timedelta(minutes=2 ** max(0, attempts - 1)), MAX_BACKOFF)
-
-
-def _claimable(now: datetime):
-    return or_(
-        and_(
-            OutboxEmail.status == OutboxStatus.PENDING.value,
-            or_(OutboxEmail.next_attempt_at.is_(None), OutboxEmail.next_attempt_at <= now),
-        ),
-        and_(
-            OutboxEmail.status == OutboxStatus.SENDING.value,
-            OutboxEmail.claimed_at < now - STALE_AFTER,
-        ),
-    )
-
-
-@dataclass
-class SendResult:
-    sent: int = 0
-    retry_later: int = 0
-    failed: int = 0
-    not_configured: bool = False
-    locked_out: bool = False
-    pending: int = 0
-
-
-def claim(email_id: int, now: datetime) -> bool:
-    """Take one email for sending; True only for the one sender whose UPDATE changed the row."""
-    result = db.session.execute(
-        update(OutboxEmail)
-        .where(OutboxEmail.id == email_id, _claimable(now))
-        .values(
-            status=OutboxStatus.SENDING.value,
-            claimed_at=now,
-            attempts=OutboxEmail.attempts + 1,
-        )
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-    return result.rowcount == 1
 
 
 class OutboxMessage(Message):
@@ -143,112 +86,51 @@ def build_message(email: OutboxEmail) -> Message:
     )
 
 
+class SmtpChannel(delivery.Channel):
+    """The outbox's emails through Flask-Mail: one SMTP connection per run, opened when the
+    first email is claimed; one server for all, so a failure leaves the rest for next run."""
+
+    model = OutboxEmail
+    lock = "send"
+
+    def __init__(self) -> None:
+        self.connection: Any = None
+
+    def max_attempts(self) -> int:
+        return max_attempts()
+
+    def describe(self, row: OutboxEmail) -> str:
+        return row.dedup_key
+
+    def send(self, row: OutboxEmail) -> dict[str, Any]:
+        if self.connection is None:
+            self.connection = mail.connect().__enter__()
+        self.connection.send(build_message(row))
+        return {}
+
+    def close(self) -> None:
+        if self.connection is not None:
+            try:
+                self.connection.__exit__(None, None, None)
+            except Exception:  # the server hung up: the emails are already marked
+                log.debug("closing the SMTP connection failed", exc_info=True)
+
+
 def send_pending(limit: int = BATCH_SIZE) -> SendResult:
     """Deliver what is due now; the minute job and `outbox send` call this. Commits."""
-    result = SendResult()
     if not mail_configured():
-        result.not_configured = True
-        result.pending = _count_pending()
-        return result
-    with leader_lock("send") as leader:
-        if not leader:
-            result.locked_out = True
-            return result
-        now = utcnow()
-        ids = list(
-            db.session.execute(
-                select(OutboxEmail.id).where(_claimable(now)).order_by(OutboxEmail.id).limit(limit)
-            ).scalars()
-        )
-        db.session.commit()
-        connection = None
-        try:
-            for email_id in ids:
-                try:
-                    claimed = claim(email_id, now)
-                except OperationalError:  # the database is busy: nothing sent, try next run
-                    db.session.rollback()
-                    log.warning("outbox %s not claimed: the database is busy", email_id)
-                    break
-                if not claimed:
-                    continue  # another sender has it
-                email = db.session.get(OutboxEmail, email_id, populate_existing=True)
-                try:
-                    if connection is None:
-                        connection = mail.connect().__enter__()
-                    connection.send(build_message(email))
-                except Exception as exc:  # SMTP and socket errors alike: retry later
-                    _mark_failure(email, exc, now)
-                    result.failed += email.status == OutboxStatus.FAILED.value
-                    result.retry_later += email.status == OutboxStatus.PENDING.value
-                    log.warning("outbox %s not sent: %s", email.dedup_key, exc)
-                    break  # the server is likely down: leave the rest unclaimed
-                mark_sent(email_id)
-                result.sent += 1
-        finally:
-            if connection is not None:
-                try:
-                    connection.__exit__(None, None, None)
-                except Exception:  # the server hung up: the emails are already marked
-                    log.debug("closing the SMTP connection failed", exc_info=True)
-    result.pending = _count_pending()
-    return result
+        return SendResult(not_configured=True, pending=delivery.count_pending(OutboxEmail))
+    return delivery.deliver(SmtpChannel(), limit)
 
 
-def mark_sent(email_id: int, give_up_after: timedelta = MARK_RETRY_FOR) -> None:
-    """Record that the SMTP server accepted an email, retrying the record, never the send.
-
-    If this commit fails (SQLite busy past its timeout, a dropped PostgreSQL connection) and
-    the error went up, the claim would go stale and the next run would send the email again:
-    an 8 s lock once delivered a digest twice. So the mark alone is retried, for well under
-    `STALE_AFTER`, which leaves no window in which another run may claim the row.
-    """
-    deadline = time.monotonic() + give_up_after.total_seconds()
-    pause = 0.2
-    while True:
-        try:
-            db.session.execute(
-                update(OutboxEmail)
-                .where(OutboxEmail.id == email_id)
-                .values(
-                    status=OutboxStatus.SENT.value,
-                    sent_at=utcnow(),
-                    last_error=None,
-                    next_attempt_at=None,
-                )
-                .execution_options(synchronize_session=False)
-            )
-            db.session.commit()
-            return
-        except OperationalError:
-            db.session.rollback()
-            if time.monotonic() > deadline:
-                log.error("outbox %s was sent but could not be marked sent", email_id)
-                raise
-            log.warning("outbox %s sent; the database is busy, marking it again", email_id)
-            time.sleep(pause)
-            pause = min(pause * 2, 5.0)
+def claim(email_id: int, now) -> bool:
+    """Take one email for sending (see `tracker.delivery.claim`)."""
+    return delivery.claim(OutboxEmail, email_id, now)
 
 
-def _mark_failure(email: OutboxEmail, exc: Exception, now: datetime) -> None:
-    email.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-    if email.attempts >= max_attempts():
-        email.status = OutboxStatus.FAILED.value
-        email.next_attempt_at = None
-    else:
-        email.status = OutboxStatus.PENDING.value
-        email.next_attempt_at = now + backoff(email.attempts)
-    db.session.commit()
-
-
-def _count_pending() -> int:
-    from sqlalchemy import func
-
-    return db.session.execute(
-        select(func.count(OutboxEmail.id)).where(
-            OutboxEmail.status.in_((OutboxStatus.PENDING.value, OutboxStatus.SENDING.value))
-        )
-    ).scalar_one()
+def mark_sent(email_id: int, give_up_after=MARK_RETRY_FOR) -> None:
+    """Record that the SMTP server accepted an email, retrying the record, never the send."""
+    delivery.mark_sent(OutboxEmail, email_id, give_up_after=give_up_after)
 
 
 def resend(email: OutboxEmail) -> None:

@@ -4,6 +4,7 @@ and `flask --app wsgi tasks import FILE [--only-valid]` (a spreadsheet of tasks)
 """
 
 import json
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -131,13 +132,21 @@ def import_command(file: Path, only_valid: bool) -> None:
         raise click.ClickException(
             f"{len(plan.errors)} dòng lỗi; không nhập gì. Sửa tệp hoặc dùng --only-valid."
         )
+    if plan.skipped:
+        click.echo(f"{len(plan.skipped)} dòng đã có trong hệ thống (nhập trước đó), bỏ qua.")
     if not plan.rows:
         db.session.rollback()
+        if plan.skipped:
+            click.echo("Không còn dòng nào cần nhập.")
+            return
         raise click.ClickException("Không có dòng hợp lệ nào để nhập.")
-    try:
-        tasks, directives = importing.import_plan(plan)
-    except (TaskError, DirectiveError) as error:
-        db.session.rollback()
-        raise click.ClickException(str(error)) from None
-    db.session.commit()
+    # committed batch by batch: the bar moves at each commit
+    with click.progressbar(length=len(plan.rows), label="Đang nhập", file=sys.stderr) as bar:
+        try:
+            tasks, directives = importing.import_plan(
+                plan, on_batch=lambda done, _total: bar.update(done - bar.pos)
+            )
+        except (TaskError, DirectiveError, importing.ImportStopped) as error:
+            db.session.rollback()
+            raise click.ClickException(str(error)) from None
     click.echo(f"Đã nhập {tasks} nhiệm vụ ({directives} văn bản mới).")

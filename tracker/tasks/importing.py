@@ -1,18 +1,26 @@
 """Import tasks from a spreadsheet (the office's Excel lists), checked row by row first.
 
 The file is read by the agency importer's `read_table` (one place for the file checks);
-agencies are found by the extraction's `Registry` (names, aliases, former agencies), and
-every write goes through the directive and task services in the caller's transaction, so
-an import saves everything it was asked to or nothing. No Flask request here: the CLI and
-the web page share it.
+agencies are found by the extraction's `Registry` (names, aliases, former agencies). Every
+row is checked first (`plan_import`, nothing written): a file with a bad row imports nothing
+unless only the valid rows are asked for. Then `import_plan` writes through the directive and
+task services in batches of `import_batch_rows`, one transaction each, so that on SQLite the
+other users' writes wait for one batch (well under a second), never for the whole file.
+
+If the process dies mid-way (a worker killed, the machine stopped), the batches already
+committed stay, each complete with its notifications and audit rows; the rest is not
+written. Importing the same file again is safe: a row whose task is already in its directive
+(same content, lead agency, due date and cadence) is skipped and reported, so only the
+missing rows are written. No Flask request here: the CLI and the web page share it.
 """
 
 from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from flask_babel import gettext as _
@@ -26,7 +34,9 @@ from tracker.directives.services import DirectiveInput, create_directive
 from tracker.extensions import db
 from tracker.extraction.registry import Registry
 from tracker.extraction.services import registry_from_db
+from tracker.files.limits import current_limits
 from tracker.notifications import services as notify
+from tracker.tasks.models import Task
 from tracker.tasks.services import TaskInput, check_task, create_tasks
 from tracker.text import fold
 
@@ -34,6 +44,7 @@ __all__ = [
     "COLUMNS",
     "ImportFormatError",
     "ImportPlan",
+    "ImportStopped",
     "RowError",
     "TaskRow",
     "import_plan",
@@ -89,8 +100,14 @@ def _require_columns(header: list[str]) -> None:
 
 
 def read_rows(filename: str, data: bytes) -> list[tuple[int, dict[str, str]]]:
-    """Read a CSV/XLSX task list through the shared spreadsheet reader."""
-    return read_table(filename, data, required=_require_columns)
+    """Read a CSV/XLSX task list through the shared spreadsheet reader (at most
+    `task_import_max_rows` rows: a task list is longer than an agency list)."""
+    return read_table(
+        filename,
+        data,
+        required=_require_columns,
+        max_rows=current_limits().task_import_max_rows,
+    )
 
 
 def parse_date(text: str) -> date | None:
@@ -134,6 +151,8 @@ class ImportPlan:
 
     rows: list[TaskRow] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    #: rows whose task is already in its directive (an earlier import of the same file)
+    skipped: list[RowError] = field(default_factory=list)
     #: (number, year) → the header of a directive the file creates
     new_directives: dict[tuple[str, int], DirectiveInput] = field(default_factory=dict)
 
@@ -174,6 +193,35 @@ def _existing_directives(numbers: Iterable[str]) -> dict[str, list[Directive]]:
     return found
 
 
+def _task_key(directive_id: int, data: TaskInput) -> tuple:
+    """What makes a row "already imported": its task's directive, content, lead, due, cadence."""
+    return (
+        directive_id,
+        data.content.strip(),
+        data.lead_agency_id,
+        data.due_on,
+        data.cadence or "none",
+    )
+
+
+def _saved_tasks(directives: dict[str, list[Directive]]) -> Counter:
+    """How many tasks of each `_task_key` the saved directives hold (one query per 500)."""
+    ids = sorted({d.id for found in directives.values() for d in found})
+    keys: Counter = Counter()
+    for start in range(0, len(ids), 500):
+        for row in db.session.execute(
+            select(
+                Task.directive_id,
+                Task.content,
+                Task.lead_agency_id,
+                Task.original_due_on,
+                Task.cadence,
+            ).where(Task.directive_id.in_(ids[start : start + 500]))
+        ):
+            keys[tuple(row)] += 1
+    return keys
+
+
 def plan_import(
     rows: list[tuple[int, dict[str, str]]], registry: Registry | None = None
 ) -> ImportPlan:
@@ -181,7 +229,9 @@ def plan_import(
 
     A row names a saved directive by its number (with ngày ban hành when the number recurs
     across years), or the header of a new one: then ngày ban hành and trích yếu are needed,
-    and the first row of that number gives the header for the others.
+    and the first row of that number gives the header for the others. A good row whose task
+    the directive already has (as many times as the file repeats it) goes to `skipped`: a
+    second import of a file, after one that stopped half-way, writes only what is missing.
     """
     registry = registry or registry_from_db()
     seen: dict = {}
@@ -189,6 +239,7 @@ def plan_import(
     existing = _existing_directives(
         " ".join((v.get("so_van_ban") or "").split()) for _line, v in rows
     )
+    saved_tasks = _saved_tasks(existing)
     for line, values in rows:
         problems: list[str] = []
         number = " ".join((values.get("so_van_ban") or "").split())
@@ -309,6 +360,12 @@ def plan_import(
         if problems:
             plan.errors.append(RowError(line, "; ".join(problems)))
             continue
+        if directive is not None and saved_tasks[_task_key(directive.id, data)] > 0:
+            saved_tasks[_task_key(directive.id, data)] -= 1
+            plan.skipped.append(
+                RowError(line, _("đã có trong văn bản %(number)s, bỏ qua", number=number))
+            )
+            continue
         plan.rows.append(
             TaskRow(
                 line=line,
@@ -324,31 +381,101 @@ def plan_import(
     return plan
 
 
-def import_plan(plan: ImportPlan, *, user_id: int | None = None) -> tuple[int, int]:
-    """Write the good rows through the services (the caller commits); return
-    (tasks created, directives created). Each agency is told once per directive."""
-    existing = {
-        (d.number, d.year): d
-        for directives in _existing_directives(r.number for r in plan.rows).values()
-        for d in directives
-    }
-    # held for the whole import so the services find every agency in the identity map
-    agencies = list(db.session.execute(select(Agency)).scalars())  # noqa: F841
+class ImportStopped(Exception):
+    """A batch failed after others were committed: they stay, the rest was not written.
+
+    `done` rows are saved; `line` is the first row of the batch that failed. Importing the
+    file again (after fixing the cause) skips the saved rows and writes the rest.
+    """
+
+    def __init__(self, done: int, line: int, error: Exception) -> None:
+        self.done = done
+        self.line = line
+        self.error = error
+        super().__init__(
+            _(
+                "Đã nhập %(done)s dòng; dừng ở dòng %(line)s: %(error)s Sửa lỗi rồi nhập lại "
+                "tệp: các dòng đã nhập sẽ được bỏ qua.",
+                done=done,
+                line=line,
+                error=str(error).rstrip(".") + ".",
+            )
+        )
+
+
+def _batches(plan: ImportPlan, size: int) -> list[list[tuple[tuple[str, int], list[TaskRow]]]]:
+    """The rows in order of their directives, cut every `size` rows, grouped by directive
+    within each cut (a directive across a cut: its agencies hear of it once per batch)."""
     by_directive: dict[tuple[str, int], list[TaskRow]] = {}
     for row in plan.rows:
         by_directive.setdefault((row.number, row.year), []).append(row)
-    created_directives = 0
-    for key, rows in by_directive.items():
+    ordered = [row for rows in by_directive.values() for row in rows]
+    batches = []
+    for start in range(0, len(ordered), size):
+        parts: dict[tuple[str, int], list[TaskRow]] = {}
+        for row in ordered[start : start + size]:
+            parts.setdefault((row.number, row.year), []).append(row)
+        batches.append(list(parts.items()))
+    return batches
+
+
+def import_plan(
+    plan: ImportPlan,
+    *,
+    user_id: int | None = None,
+    batch_rows: int | None = None,
+    on_batch: Callable[[int, int], None] | None = None,
+) -> tuple[int, int]:
+    """Write the good rows through the services, committing every `batch_rows` rows; return
+    (tasks created, directives created). Each agency is told once per directive and batch.
+
+    Each batch is one transaction: its tasks, their periods, audit rows, notifications and
+    queued emails commit together or not at all. `on_batch(done, total)` is called after each
+    commit (the CLI's progress bar; a test writes from another connection there). An error in
+    the first batch leaves nothing written and is raised as it is; in a later one, the batches
+    before stay and `ImportStopped` says how far the import went (see the module docstring).
+    """
+    size = max(1, batch_rows or current_limits().import_batch_rows)
+    total = len(plan.rows)
+    done = created_directives = 0
+    for batch in _batches(plan, size):
+        try:
+            created_directives += _write_batch(batch, plan, user_id)
+            db.session.commit()
+        except Exception as error:
+            db.session.rollback()
+            if done == 0:
+                raise
+            raise ImportStopped(done, batch[0][1][0].line, error) from error
+        done += sum(len(rows) for _key, rows in batch)
+        if on_batch is not None:
+            on_batch(done, total)
+    return total, created_directives
+
+
+def _write_batch(
+    batch: list[tuple[tuple[str, int], list[TaskRow]]], plan: ImportPlan, user_id: int | None
+) -> int:
+    """Write one batch in the current transaction; return the directives it created."""
+    existing = {
+        (d.number, d.year): d
+        for directives in _existing_directives(key[0] for key, _rows in batch).values()
+        for d in directives
+    }
+    # loaded (again: a commit expired them) so the services find every agency in the identity
+    # map instead of loading them one by one
+    agencies = list(db.session.execute(select(Agency)).scalars())  # noqa: F841
+    created = 0
+    for key, rows in batch:
         directive = existing.get(key)
         if directive is None:
-            header = plan.new_directives[key]
-            header.tasks = [r.data for r in rows]
-            create_directive(header, created_by_id=user_id)  # tells the agencies itself
-            created_directives += 1
+            header = replace(plan.new_directives[key], tasks=[r.data for r in rows])
+            existing[key] = create_directive(header, created_by_id=user_id)  # tells the agencies
+            created += 1
             continue
         tasks = create_tasks(directive, [r.data for r in rows], created_by_id=user_id)
         notify.tasks_assigned(directive, tasks, added=True)
-    return len(plan.rows), created_directives
+    return created
 
 
 def template_xlsx() -> bytes:

@@ -321,7 +321,7 @@ def import_file():
             form.file.errors.append(str(error))
         else:
             plan = importing.plan_import(rows)
-            if not plan.rows and not plan.errors:
+            if not plan.rows and not plan.errors and not plan.skipped:
                 form.file.errors.append(_("Tệp không có dòng dữ liệu nào."))
             else:
                 token = secrets.token_urlsafe(24)
@@ -362,16 +362,19 @@ def import_confirm():
         flash(_("Phiên nhập đã hết hạn hoặc không hợp lệ, vui lòng tải tệp lên lại."), "danger")
         return redirect(url_for("tasks.import_file"))
     plan = importing.plan_import(rows)  # checked again: the registry may have changed
+    if not plan.rows and plan.skipped and not plan.errors:
+        flash(_("Mọi dòng của tệp đã có trong hệ thống; không có gì để nhập."), "info")
+        return redirect(url_for("tasks.index"))
     if (plan.errors and confirm.only_valid.data != "1") or not plan.rows:
         flash(_("Tệp còn dòng lỗi, chưa nhập gì. Vui lòng tải tệp lên lại."), "danger")
         return redirect(url_for("tasks.import_file"))
     try:
+        # committed in batches (see importing): other users are not kept waiting
         count, directives = importing.import_plan(plan, user_id=current_user.id)
-    except (services.TaskError, DirectiveError) as error:
+    except (services.TaskError, DirectiveError, importing.ImportStopped) as error:
         db.session.rollback()
         flash(str(error), "danger")
         return redirect(url_for("tasks.import_file"))
-    db.session.commit()
     session.pop("task_import", None)
     path.unlink(missing_ok=True)
     flash(

@@ -1,12 +1,12 @@
-"""Delivering webhooks with the outbox's pattern: claim → send → mark (see reminders/outbox.py).
+"""Delivering webhooks: the `tracker.delivery` loop (the outbox's) with an HTTP channel.
 
-* **Claim**: a conditional UPDATE (pending and back-off passed, or a stale `sending` claim) that
-  sets `sending` and counts the attempt, committed; only a rowcount of 1 lets this sender go on.
+* **Claim → send → mark** as the outbox: `tracker.delivery` (a conditional UPDATE claims a
+  row; the "sent" mark is retried, never the send; back-off; `failed` after
+  `TRACKER_WEBHOOK_MAX_ATTEMPTS`).
 * **Send**: a POST with a short timeout, outside any transaction, signed with the endpoint's
-  secret (signing.py). A 2xx answer is a delivery; anything else, or no answer, is a failure.
-* **Mark**: `sent` with the response code and time, or back to `pending` with the outbox's
-  exponential back-off, or `failed` after `TRACKER_WEBHOOK_MAX_ATTEMPTS`. After a failure the
-  rest of that endpoint's queue waits for the next run, so a receiver that is down costs one
+  secret (signing.py). A 2xx answer is a delivery, stored with its code and time; anything
+  else, or no answer, is a failure. The rows are grouped by endpoint: after a failure the rest
+  of that endpoint's queue waits for the next run, so a receiver that is down costs one
   attempt per run, not one per queued event; other endpoints go on.
 
 As with SMTP, a crash between the receiver's 2xx and the mark can deliver one event twice; the
@@ -15,29 +15,26 @@ As with SMTP, a crash between the receiver's 2xx and the mark can deliver one ev
 
 from __future__ import annotations
 
-import logging
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from flask import current_app
-from sqlalchemy import and_, func, or_, select, update
 
+from tracker import delivery
+from tracker.delivery import DeliveryFailed, SendResult
 from tracker.extensions import db
-from tracker.reminders.models import OutboxStatus
-from tracker.reminders.outbox import STALE_AFTER, backoff
-from tracker.reminders.services import leader_lock
 from tracker.timeutil import utcnow
 from tracker.webhooks import signing
 from tracker.webhooks.models import WebhookDelivery, WebhookEndpoint
 
-log = logging.getLogger(__name__)
-
 DEFAULT_MAX_ATTEMPTS = 20
 DEFAULT_TIMEOUT = 5.0
 BATCH_SIZE = 100
+
+__all__ = ["DeliveryError", "SendResult", "count_pending", "post", "resend", "send_pending"]
 
 
 def max_attempts() -> int:
@@ -46,44 +43,6 @@ def max_attempts() -> int:
 
 def timeout() -> float:
     return float(current_app.config.get("TRACKER_WEBHOOK_TIMEOUT", DEFAULT_TIMEOUT))
-
-
-def _claimable(now: datetime):
-    return or_(
-        and_(
-            WebhookDelivery.status == OutboxStatus.PENDING.value,
-            or_(WebhookDelivery.next_attempt_at.is_(None), WebhookDelivery.next_attempt_at <= now),
-        ),
-        and_(
-            WebhookDelivery.status == OutboxStatus.SENDING.value,
-            WebhookDelivery.claimed_at < now - STALE_AFTER,
-        ),
-    )
-
-
-@dataclass
-class SendResult:
-    sent: int = 0
-    retry_later: int = 0
-    failed: int = 0
-    locked_out: bool = False
-    pending: int = 0
-
-
-def claim(delivery_id: int, now: datetime) -> bool:
-    """Take one delivery; True only for the one sender whose UPDATE changed the row."""
-    result = db.session.execute(
-        update(WebhookDelivery)
-        .where(WebhookDelivery.id == delivery_id, _claimable(now))
-        .values(
-            status=OutboxStatus.SENDING.value,
-            claimed_at=now,
-            attempts=WebhookDelivery.attempts + 1,
-        )
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-    return result.rowcount == 1
 
 
 class DeliveryError(Exception):
@@ -120,88 +79,61 @@ def post(url: str, secret: str, body: bytes, *, event: str, delivery: str, now: 
     return code
 
 
+class HttpChannel(delivery.Channel):
+    """Each delivery POSTed to its endpoint; an endpoint that fails waits for the next run."""
+
+    model = WebhookDelivery
+    lock = "webhooks"
+
+    def group_column(self) -> Any:
+        return WebhookDelivery.endpoint_id
+
+    def max_attempts(self) -> int:
+        return max_attempts()
+
+    def describe(self, row: WebhookDelivery) -> str:
+        return f"{row.event_id} to endpoint {row.endpoint_id}"
+
+    def send(self, row: WebhookDelivery) -> dict[str, Any]:
+        endpoint = db.session.get(WebhookEndpoint, row.endpoint_id)
+        started = time.monotonic()
+        try:
+            if endpoint is None or not endpoint.active:
+                raise DeliveryError("endpoint inactive")
+            code = post(
+                endpoint.url,
+                endpoint.secret,
+                row.body.encode("utf-8"),
+                event=row.event,
+                delivery=row.event_id,
+                now=utcnow(),
+            )
+        except DeliveryError as exc:
+            raise DeliveryFailed(str(exc), self._answer(exc.code, started)) from None
+        return {**self._answer(code, started), "sent_at": utcnow()}
+
+    @staticmethod
+    def _answer(code: int | None, started: float) -> dict[str, Any]:
+        return {
+            "response_code": code,
+            "response_ms": int((time.monotonic() - started) * 1000),
+            "last_attempt_at": utcnow(),
+        }
+
+
 def send_pending(limit: int = BATCH_SIZE) -> SendResult:
     """Deliver what is due now; the scheduler's minute job and `webhooks send` call this."""
-    result = SendResult()
-    with leader_lock("webhooks") as leader:
-        if not leader:
-            result.locked_out = True
-            return result
-        now = utcnow()
-        rows = db.session.execute(
-            select(WebhookDelivery.id, WebhookDelivery.endpoint_id)
-            .where(_claimable(now))
-            .order_by(WebhookDelivery.id)
-            .limit(limit)
-        ).all()
-        db.session.commit()
-        down: set[int] = set()
-        for delivery_id, endpoint_id in rows:
-            if endpoint_id in down or not claim(delivery_id, now):
-                continue
-            delivery = db.session.get(WebhookDelivery, delivery_id, populate_existing=True)
-            endpoint = db.session.get(WebhookEndpoint, endpoint_id)
-            started = time.monotonic()
-            try:
-                if endpoint is None or not endpoint.active:
-                    raise DeliveryError("endpoint inactive")
-                code = post(
-                    endpoint.url,
-                    endpoint.secret,
-                    delivery.body.encode("utf-8"),
-                    event=delivery.event,
-                    delivery=delivery.event_id,
-                    now=utcnow(),
-                )
-            except DeliveryError as exc:
-                _mark_failure(delivery, exc, now, started)
-                result.failed += delivery.status == OutboxStatus.FAILED.value
-                result.retry_later += delivery.status == OutboxStatus.PENDING.value
-                log.warning(
-                    "webhook %s to %s not delivered: %s", delivery.event_id, endpoint_id, exc
-                )
-                down.add(endpoint_id)
-                continue
-            delivery.status = OutboxStatus.SENT.value
-            delivery.response_code = code
-            delivery.response_ms = int((time.monotonic() - started) * 1000)
-            delivery.last_attempt_at = utcnow()
-            delivery.sent_at = delivery.last_attempt_at
-            delivery.last_error = None
-            delivery.next_attempt_at = None
-            db.session.commit()
-            result.sent += 1
-    result.pending = count_pending()
-    return result
-
-
-def _mark_failure(
-    delivery: WebhookDelivery, exc: DeliveryError, now: datetime, started: float
-) -> None:
-    delivery.last_error = str(exc)[:2000]
-    delivery.response_code = exc.code
-    delivery.response_ms = int((time.monotonic() - started) * 1000)
-    delivery.last_attempt_at = utcnow()
-    if delivery.attempts >= max_attempts():
-        delivery.status = OutboxStatus.FAILED.value
-        delivery.next_attempt_at = None
-    else:
-        delivery.status = OutboxStatus.PENDING.value
-        delivery.next_attempt_at = now + backoff(delivery.attempts)
-    db.session.commit()
+    return delivery.deliver(HttpChannel(), limit)
 
 
 def count_pending() -> int:
-    return db.session.execute(
-        select(func.count(WebhookDelivery.id)).where(
-            WebhookDelivery.status.in_((OutboxStatus.PENDING.value, OutboxStatus.SENDING.value))
-        )
-    ).scalar_one()
+    return delivery.count_pending(WebhookDelivery)
 
 
 def resend(delivery: WebhookDelivery) -> None:
     """The office puts a delivery back in the queue with a fresh attempt count (caller commits)."""
     from tracker import audit
+    from tracker.reminders.models import OutboxStatus
 
     audit.record(
         db.session(),

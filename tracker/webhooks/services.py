@@ -157,13 +157,19 @@ def emit(
     event_id: str,
     agency_ids: Iterable[int | None],
     data: Callable[[], dict[str, Any]],
+    endpoints: list[WebhookEndpoint] | None = None,
 ) -> int:
     """Queue `event` once for every endpoint that wants it; returns how many were new.
 
     `data` is called only when some endpoint wants the event: with no endpoint registered a
-    save costs one small query, not the payload's lookups."""
+    save costs one small query, not the payload's lookups. `endpoints`, when given, are those
+    `endpoints_for(event, …)` returned for a whole batch of events: no query per event."""
     assert event in EVENTS, event
-    endpoints = endpoints_for(event, agency_ids)
+    if endpoints is None:
+        endpoints = endpoints_for(event, agency_ids)
+    else:  # fetched once for many events of one save (an import's thousands of tasks)
+        ids = set(agency_ids)
+        endpoints = [e for e in endpoints if e.agency_id is None or e.agency_id in ids]
     if not endpoints:
         return 0
     now = utcnow()
@@ -274,7 +280,14 @@ def delete_endpoint(endpoint: WebhookEndpoint) -> None:
 # -- the producers' hooks ----------------------------------------------------------------------
 
 
-def task_assigned(directive: Any, task: Any, agency_id: int, role: str) -> None:
+def task_assigned(
+    directive: Any,
+    task: Any,
+    agency_id: int,
+    role: str,
+    endpoints: list[WebhookEndpoint] | None = None,
+) -> None:
+    """`endpoints`: those of `endpoints_for("task.assigned", …)` for the whole save."""
     emit(
         "task.assigned",
         f"task.assigned:{task.id}:{agency_id}",
@@ -285,6 +298,7 @@ def task_assigned(directive: Any, task: Any, agency_id: int, role: str) -> None:
             "agency": agency_data(db.session.get(Agency, agency_id)),
             "role": role,
         },
+        endpoints,
     )
 
 
