@@ -55,6 +55,8 @@ PER_AGENCY = 5
 AGENCIES_WITH_TASKS = 10
 #: tasks due within DUE_SOON_DAYS listed on the dashboard (the task list has the rest)
 DUE_SOON_LIMIT = 20
+#: obligations completed last, listed under "Mới hoàn thành"
+RECENT_LIMIT = 10
 
 
 @dataclass
@@ -437,20 +439,25 @@ def build_dashboard(visibility: ColumnElement[bool], f: Filters, as_of: date) ->
         key=lambda r: (r.due_on, r.id, r.period_id or 0),
         limit=DUE_SOON_LIMIT + 1,
     )
-    # what was completed last: tasks (a submitted period shows on its task's page)
-    recent = db.session.execute(
-        _rows(
-            arms[0],
-            visibility,
-            f,
-            as_of,
-            arms[0].done_on.is_not(None),
-            arms[0].done_on <= as_of,
-            arms[0].cancelled_on.is_(None),
-            order=(arms[0].done_on.desc(), Task.id.desc()),
-            limit=10,
-        )
-    ).all()
+    # what was completed last: every kind of obligation — a submitted report names its period
+    # ("Báo cáo quý III/2025"), a via agency's delivery its consolidated report
+    recent = _first(
+        [
+            _rows(
+                arm,
+                visibility,
+                f,
+                as_of,
+                status_is_sql(Status.DONE_ON_TIME, as_of, **arm.status_kwargs())
+                | status_is_sql(Status.DONE_LATE, as_of, **arm.status_kwargs()),
+                order=(arm.done_on.desc(), Task.id.desc()),
+                limit=RECENT_LIMIT,
+            )
+            for arm in arms
+        ],
+        key=lambda r: (-r.done_on.toordinal(), -r.id, -(r.period_id or 0)),
+        limit=RECENT_LIMIT,
+    )
     tasks = select(Task.id).select_from(Task)
     if needs_directive(f):
         tasks = tasks.join(Directive, Directive.id == Task.directive_id)
