@@ -37,8 +37,7 @@ from tracker.extensions import db
 from tracker.i18n import parse_date
 from tracker.reports.queries import names_list
 from tracker.tasks.models import Task, task_co_agency
-from tracker.tasks.queries import obligation_filter
-from tracker.tasks.search import task_search
+from tracker.tasks.queries import TaskFilters, obligation_filter
 
 #: the tiles of the dashboard, in order
 TILES = [
@@ -112,6 +111,19 @@ class Filters:
         f.q = args.get("q", "").strip()
         return f
 
+    def task_filters(self) -> TaskFilters:
+        """These filters as the task list's queries take them."""
+        return TaskFilters(
+            query=self.q,
+            status=self.status,
+            agency_id=self.agency_id,
+            directive_id=self.directive_id,
+            issuer=self.issuer,
+            kind=self.kind,
+            due_from=self.due_from,
+            due_to=self.due_to,
+        )
+
     def task_list_args(self) -> dict[str, Any]:
         """The filters the task list (/tasks) understands, to keep in its links."""
         args: dict[str, Any] = {}
@@ -168,20 +180,9 @@ class Filters:
 
 
 def task_conditions(visibility: ColumnElement[bool], f: Filters) -> list:
-    """The filters that read the task and its directive (shared by every kind of obligation)."""
-    where = [visibility]
-    if f.agency_id:
-        where.append(ob.involves_agency_sql(f.agency_id))
-    if f.directive_id:
-        where.append(Task.directive_id == f.directive_id)
-    if f.issuer:
-        where.append(Directive.issuer == f.issuer)
-    if f.kind:
-        where.append(Directive.kind == f.kind)
-    if f.q:
-        # the task list's search (every word, in any order), so a tile's count is its list's
-        where.append(task_search(f.q))
-    return where
+    """The filters that read the task and its directive (shared by every kind of obligation,
+    and by the task list: `TaskFilters.task_conditions`)."""
+    return f.task_filters().task_conditions(visibility)
 
 
 def obligation_conditions(arm: ob.Arm, f: Filters, as_of: date) -> list:
@@ -192,7 +193,7 @@ def obligation_conditions(arm: ob.Arm, f: Filters, as_of: date) -> list:
 def needs_directive(f: Filters) -> bool:
     """Whether the filters read the directive's columns (else the counts skip that join: at 1M
     tasks, joining every task to its directive only to count them costs more than the count)."""
-    return bool(f.issuer or f.kind or f.q)
+    return f.task_filters().reads_directive
 
 
 def _from_arm(arm: ob.Arm, f: Filters, *columns) -> Select:
@@ -337,16 +338,6 @@ def oldest_overdue(
         limit=limit,
     )
     return _with_directive_numbers(rows)[0]
-
-
-def count_obligations(visibility: ColumnElement[bool], f: Filters, as_of: date) -> int:
-    """How many obligations pass every filter — the number on the tile that opened the list."""
-    counts = status_counts(visibility, f, as_of)
-    if f.status == "open":
-        return sum(counts[s.value] for s in OPEN_STATES)
-    if f.status:
-        return counts[f.status]
-    return sum(counts.values())
 
 
 def obligation_matcher(f: Filters, as_of: date):

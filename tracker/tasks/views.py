@@ -3,6 +3,7 @@
 import io
 import re
 import secrets
+from dataclasses import asdict
 from pathlib import Path
 
 from flask import (
@@ -44,7 +45,6 @@ from tracker.files.storage import UploadError, store
 from tracker.forms import validate_with_upload
 from tracker.reports.dashboard import (
     Filters,
-    count_obligations,
     filter_choices,
     obligation_label,
     obligation_matcher,
@@ -58,7 +58,11 @@ from tracker.tasks.forms import (
     TaskImportForm,
 )
 from tracker.tasks.models import Task
-from tracker.tasks.queries import filtered_tasks
+from tracker.tasks.queries import (
+    filtered_tasks,
+    matching_obligations,
+    obligation_totals,
+)
 from tracker.tasks.search import agency_suggestion
 from tracker.tasks.timeline import build_timeline
 from tracker.timeutil import today
@@ -79,31 +83,32 @@ def index():
     filters = Filters.from_args(request.args, allow_agency=not current_user.is_agency)
     choices = filter_choices(visibility, with_agencies=not current_user.is_agency)
     filters.keep_known(choices)
+    # with a state or a due-date filter the list counts what the dashboard's tile counts: the
+    # obligations in that state (a recurring task may have several overdue periods), and
+    # each row names them; one statement counts both the obligations and the listed tasks
+    wanted = filters.task_filters()
+    matching = matching_obligations(visibility, as_of, wanted)
     stmt = filtered_tasks(
         visibility,
         as_of=as_of,
-        query=filters.q,
-        status=filters.status,
-        agency_id=filters.agency_id,
-        directive_id=filters.directive_id,
-        issuer=filters.issuer,
-        kind=filters.kind,
-        due_from=filters.due_from,
-        due_to=filters.due_to,
+        **asdict(wanted),
         sort=request.args.get("sort", "due"),
+        matching=matching,
     )
-    page = db.paginate(stmt, per_page=25, error_out=False)
-    # with a state or a due-date filter the list counts what the dashboard's tile counts: the
-    # obligations in that state (a recurring task may have several overdue periods), and
-    # each row names them
-    by_obligation = bool(filters.status or filters.due_from or filters.due_to)
+    obligations_total = None
+    if matching is None:
+        page = db.paginate(stmt, per_page=25, error_out=False)
+    else:
+        obligations_total, tasks_total = obligation_totals(matching)
+        page = db.paginate(stmt, per_page=25, error_out=False, count=False)
+        page.total = tasks_total
     return render_template(
         "tasks/index.html",
         page=page,
         as_of=as_of,
         lines=task_lines(page.items, as_of),
-        matches_filter=obligation_matcher(filters, as_of) if by_obligation else None,
-        obligations_total=count_obligations(visibility, filters, as_of) if by_obligation else None,
+        matches_filter=obligation_matcher(filters, as_of) if matching is not None else None,
+        obligations_total=obligations_total,
         obligation_label=obligation_label,
         is_due_soon=is_due_soon,
         statuses=list(Status),
