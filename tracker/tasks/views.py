@@ -59,6 +59,9 @@ from tracker.tasks.forms import (
 )
 from tracker.tasks.models import Task
 from tracker.tasks.queries import (
+    ID_SORTS,
+    SORTS,
+    ObligationPage,
     filtered_tasks,
     matching_obligations,
     obligation_totals,
@@ -85,23 +88,30 @@ def index():
     filters.keep_known(choices)
     # with a state or a due-date filter the list counts what the dashboard's tile counts: the
     # obligations in that state (a recurring task may have several overdue periods), and
-    # each row names them; one statement counts both the obligations and the listed tasks
+    # each row names them; the totals come with the page's ids (`ObligationPage`)
     wanted = filters.task_filters()
+    sort = request.args.get("sort", "due")
     matching = matching_obligations(visibility, as_of, wanted)
-    stmt = filtered_tasks(
-        visibility,
-        as_of=as_of,
-        **asdict(wanted),
-        sort=request.args.get("sort", "due"),
-        matching=matching,
-    )
     obligations_total = None
-    if matching is None:
-        page = db.paginate(stmt, per_page=25, error_out=False)
+    if matching is not None and (sort in ID_SORTS or sort not in SORTS):
+        page = ObligationPage(
+            per_page=25,
+            error_out=False,
+            matching=matching,
+            sort=sort if sort in ID_SORTS else "due",
+            session=db.session,
+        )
+        obligations_total = page.obligations
     else:
-        obligations_total, tasks_total = obligation_totals(matching)
-        page = db.paginate(stmt, per_page=25, error_out=False, count=False)
-        page.total = tasks_total
+        stmt = filtered_tasks(
+            visibility, as_of=as_of, **asdict(wanted), sort=sort, matching=matching
+        )
+        if matching is None:
+            page = db.paginate(stmt, per_page=25, error_out=False)
+        else:  # sorted by the directive: the tasks' rows are read to sort them
+            obligations_total, tasks_total = obligation_totals(matching)
+            page = db.paginate(stmt, per_page=25, error_out=False, count=False)
+            page.total = tasks_total
     return render_template(
         "tasks/index.html",
         page=page,
