@@ -28,6 +28,7 @@ from tracker.deadlines.status import (
     DUE_SOON_DAYS,
     OPEN_STATES,
     Status,
+    is_done_sql,
     is_due_soon_sql,
     is_overdue_sql,
     status_is_sql,
@@ -439,8 +440,7 @@ def build_dashboard(visibility: ColumnElement[bool], f: Filters, as_of: date) ->
                 visibility,
                 f,
                 as_of,
-                status_is_sql(Status.DONE_ON_TIME, as_of, **arm.status_kwargs())
-                | status_is_sql(Status.DONE_LATE, as_of, **arm.status_kwargs()),
+                is_done_sql(as_of, done_on=arm.done_on, cancelled_on=arm.cancelled_on),
                 order=(arm.done_on.desc(), Task.id.desc()),
                 limit=RECENT_LIMIT,
             )
