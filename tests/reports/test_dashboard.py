@@ -206,3 +206,18 @@ def test_recently_completed_lists_a_submitted_report_and_names_its_period(app, c
     assert "Báo cáo quý tình hình giải ngân" in recent
     # newest first: the report of 17/08 before the task of 12/08
     assert recent.index("Báo cáo quý tình hình giải ngân") < recent.index("Việc đã xong sớm")
+
+
+@pytest.mark.parametrize("sort", ["due", "-due", "new", "directive", "bogus"])
+def test_a_state_filtered_list_in_every_order_lists_the_same_tasks(client, data, more, sort):
+    """The list of a tile, in each order the list offers (the directive order reads the
+    tasks' rows, the others only the obligations' ids): same tasks, same totals."""
+    login_as(client, data.users["staff"])
+    base = client.get("/tasks/?status=open_overdue").get_data(as_text=True)
+    html = client.get(f"/tasks/?status=open_overdue&sort={sort}").get_data(as_text=True)
+
+    def ids(page: str) -> set[str]:
+        return set(re.findall(r'<a href="/tasks/(\d+)">\1</a>', page))
+
+    assert ids(html) == ids(base) and ids(html)
+    assert re.findall(r"Tổng cộng: [^<]*", html) == re.findall(r"Tổng cộng: [^<]*", base)

@@ -222,7 +222,7 @@ def filtered_tasks(
         matching = matching_obligations(visibility, as_of, f)
     stmt = select(Task)
     if matching is not None:
-        stmt = stmt.where(in_ids(Task.id, matching))
+        stmt = stmt.where(in_ids(Task.id, select(matching.subquery().c.task_id)))
         if sort == "directive":
             stmt = stmt.join(Task.directive).options(contains_eager(Task.directive))
         else:
