@@ -1,14 +1,13 @@
-"""partial indexes on completed periods and via deliveries, for "Mới hoàn thành" (issue 12)
+"""a partial index on completed periods, for "Mới hoàn thành" (issue 12)
 
 Revision ID: 0018_perf12
 Revises: 0017_ical
 Create Date: 2026-12-07 22:20:00
 
-Tổng quan's "Mới hoàn thành" lists the obligations completed last, of every kind: the ten newest
-completions of each kind (`reports.dashboard.build_dashboard`). Tasks had an index leading with
-`done_on`; reporting periods and via agencies' deliveries did not, so PostgreSQL sorted every
-submitted period (9.9k buffers, ~200 ms on a loaded server at 100k tasks) to keep ten. These
-hold only the completed ones, newest first by a backward scan.
+Tổng quan's "Mới hoàn thành" lists the obligations completed last: the ten newest
+completions of tasks and of reporting periods (`reports.dashboard.build_dashboard`). Tasks had an
+index leading with `done_on`; reporting periods did not, so PostgreSQL sorted every submitted
+period to keep ten. This one holds only the submitted periods, newest first by a backward scan.
 """
 
 import sqlalchemy as sa
@@ -20,7 +19,6 @@ branch_labels = None
 depends_on = None
 
 PERIOD_DONE = sa.text("done_on IS NOT NULL")
-VIA_DONE = sa.text("via_done_on IS NOT NULL")
 
 
 def upgrade():
@@ -31,15 +29,7 @@ def upgrade():
         postgresql_where=PERIOD_DONE,
         sqlite_where=PERIOD_DONE,
     )
-    op.create_index(
-        "ix_task_via_done",
-        "task",
-        ["via_done_on", "id"],
-        postgresql_where=VIA_DONE,
-        sqlite_where=VIA_DONE,
-    )
 
 
 def downgrade():
-    op.drop_index("ix_task_via_done", table_name="task")
     op.drop_index("ix_reporting_period_done", table_name="reporting_period")

@@ -220,12 +220,3 @@ Index(
     postgresql_where=_VIA_ITEM,
     sqlite_where=_VIA_ITEM,
 )
-# via agencies' deliveries, newest first: Tổng quan's "Mới hoàn thành" (migration 0018_perf12)
-_VIA_DONE = Task.via_done_on.is_not(None)
-Index(
-    "ix_task_via_done",
-    Task.via_done_on,
-    Task.id,
-    postgresql_where=_VIA_DONE,
-    sqlite_where=_VIA_DONE,
-)
