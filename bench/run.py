@@ -252,12 +252,16 @@ def measurements(ctx: Context) -> list[Measurement]:
     # 2. one agency's overdue list (its officer, page 1 of 25)
     def agency_service():
         from tracker.auth.permissions import task_visibility
-        from tracker.tasks.queries import filtered_tasks
+        from tracker.tasks.queries import ObligationPage, TaskFilters, matching_obligations
 
-        stmt = filtered_tasks(
-            task_visibility(ctx.user(agency_user)), as_of=d, status="open_overdue"
+        # as the page does it (tasks.views.index): the obligations' totals and the page's
+        # ids in one statement, then the 25 tasks
+        matching = matching_obligations(
+            task_visibility(ctx.user(agency_user)), d, TaskFilters(status="open_overdue")
         )
-        page = db.paginate(stmt, page=1, per_page=25, error_out=False)
+        page = ObligationPage(
+            page=1, per_page=25, error_out=False, matching=matching, sort="due", session=db.session
+        )
         for task in page.items:  # what the template reads
             _ = (task.directive.number, task.lead_agency.name)
 

@@ -59,7 +59,9 @@ def test_demo_reads_like_a_live_office_on_the_day_it_is_loaded(app, runner):
     states = {r["status"] for r in recent}
     assert {"done_on_time", "done_late", "open_overdue", "open_on_time"} <= states
     overdue_days = sorted(
-        (today - date.fromisoformat(r["due"])).days for r in recent if r["status"] == "open_overdue"
+        (today - date.fromisoformat(r["line"]["due"])).days
+        for r in recent
+        if r["status"] == "open_overdue"
     )
     assert overdue_days[0] <= 7 and overdue_days[-1] >= 60  # a few days and months
     assert any(r["due_soon"] for r in recent if r["cadence"] is None)

@@ -118,6 +118,40 @@ def test_periods_of_a_recurring_task(app, runner, data, monthly):
     assert list(earlier) == ["2025-M06", "2025-M07", "2025-M08"]
     assert earlier["2025-M07"]["status"] == "open_overdue" and earlier["2025-M07"]["done"] is None
     assert earlier["2025-M08"]["due"] == "2025-08-20"
+    # the task's own line is its worst open period, as the task list shows it (issue 12)
+    june = periods["2025-M06"]
+    assert record["status"] == "open_overdue" and record["own_status"] == "no_deadline"
+    assert record["line"] == {
+        "status": "open_overdue",
+        "due": june["due"],
+        "period": "Tháng 6/2025",
+    }
+
+
+def test_a_recurring_tasks_line_once_every_begun_period_is_in(app, runner, data, monthly):
+    with app.app_context():
+        for period in db.session.scalars(
+            db.select(ReportingPeriod).filter_by(task_id=monthly).order_by(ReportingPeriod.due_on)
+        ):
+            if period.starts_on <= date(2025, 8, 18) and period.key != "2025-M09":
+                services.submit_period(
+                    period,
+                    report_number="1",
+                    report_date=None,
+                    done_on=date(2025, 8, 18),
+                    note=None,
+                    user_id=None,
+                )
+        db.session.commit()
+    record = _list(runner, "2025-08-18")[monthly]
+    september = {p["key"]: p for p in record["periods"]}["2025-M09"]
+    # the overdue periods are in: the line is the next open one, on time
+    assert record["line"] == {
+        "status": "open_on_time",
+        "due": september["due"],
+        "period": "Tháng 9/2025",
+    }
+    assert record["status"] == "open_on_time"
 
 
 def test_periods_not_yet_opened_are_still_listed(app, runner, data, monthly):

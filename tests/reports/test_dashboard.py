@@ -166,3 +166,59 @@ def test_unknown_issuer_or_agency_is_ignored_with_a_warning(client, data, more):
     listed = client.get("/tasks/?issuer=Không+có+ai").get_data(as_text=True)
     total = re.search(r"Tổng cộng: \d+", everything).group(0)
     assert total in listed  # every task still listed
+
+
+def test_recently_completed_lists_a_submitted_report_and_names_its_period(app, client, data, more):
+    """ "Mới hoàn thành" counts obligations like the rest of Tổng quan: a quarterly report
+    submitted yesterday is listed as "Báo cáo quý II/2025", beside the tasks done."""
+    from tracker.agencies.models import Agency
+    from tracker.deadlines import services
+    from tracker.deadlines.models import ReportingPeriod
+
+    with app.app_context():
+        task = factories.make_task(
+            db.session.get(Directive, data.directive),
+            db.session.get(Agency, data.agencies["stc"]),
+            content="Báo cáo quý tình hình giải ngân",
+            cadence="quarterly",
+            starts_on=date(2025, 4, 1),
+            ends_on=date(2026, 12, 31),
+        )
+        db.session.flush()
+        period = db.session.scalars(
+            db.select(ReportingPeriod).filter_by(task_id=task.id).order_by(ReportingPeriod.due_on)
+        ).first()
+        services.submit_period(
+            period,
+            report_number="12/BC-STC",
+            report_date=None,
+            done_on=date(2025, 8, 17),
+            note=None,
+            user_id=None,
+        )
+        db.session.commit()
+        label = period.label
+    login_as(client, data.users["staff"])
+    html = client.get("/dashboard").get_data(as_text=True)
+    recent = html.split('id="recent"')[1].split("</section>")[0]
+    assert "Việc đã xong sớm" in recent  # the task done on 12/08
+    assert 'data-kind="period"' in recent and "Báo cáo tình hình giải ngân" not in recent
+    assert label == "Quý II/2025" and "Báo cáo quý II/2025" in recent
+    assert "Báo cáo quý tình hình giải ngân" in recent
+    # newest first: the report of 17/08 before the task of 12/08
+    assert recent.index("Báo cáo quý tình hình giải ngân") < recent.index("Việc đã xong sớm")
+
+
+@pytest.mark.parametrize("sort", ["due", "-due", "new", "directive", "bogus"])
+def test_a_state_filtered_list_in_every_order_lists_the_same_tasks(client, data, more, sort):
+    """The list of a tile, in each order the list offers (the directive order reads the
+    tasks' rows, the others only the obligations' ids): same tasks, same totals."""
+    login_as(client, data.users["staff"])
+    base = client.get("/tasks/?status=open_overdue").get_data(as_text=True)
+    html = client.get(f"/tasks/?status=open_overdue&sort={sort}").get_data(as_text=True)
+
+    def ids(page: str) -> set[str]:
+        return set(re.findall(r'<a href="/tasks/(\d+)">\1</a>', page))
+
+    assert ids(html) == ids(base) and ids(html)
+    assert re.findall(r"Tổng cộng: [^<]*", html) == re.findall(r"Tổng cộng: [^<]*", base)

@@ -78,6 +78,16 @@ Index(
     sqlite_where=_OPEN_PERIOD,
 )
 
+# completed periods, newest first: Tổng quan's "Mới hoàn thành" (migration 0018_perf12)
+_DONE_PERIOD = ReportingPeriod.done_on.is_not(None)
+Index(
+    "ix_reporting_period_done",
+    ReportingPeriod.done_on,
+    ReportingPeriod.task_id,
+    postgresql_where=_DONE_PERIOD,
+    sqlite_where=_DONE_PERIOD,
+)
+
 
 class ExtensionState(enum.StrEnum):
     PENDING = "pending"

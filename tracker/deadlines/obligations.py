@@ -22,10 +22,10 @@ tasks and open periods serve today's work (a UNION in a subquery hides them from
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import (
     ColumnElement,
@@ -61,6 +61,8 @@ from tracker.timeutil import today
 
 if TYPE_CHECKING:
     from tracker.deadlines.services import ExtensionHistory
+
+T = TypeVar("T")
 
 TASK = "task"
 PERIOD = "period"
@@ -432,8 +434,16 @@ def task_line_status(own: Status, cadence: str | None, period_states: Iterable[S
     """
     if is_one_off(cadence) or own not in OPEN_STATES:
         return own
-    open_states = [s for s in period_states if s in OPEN_STATES]
-    return min(open_states, key=WORST_FIRST.index) if open_states else own
+    worst = worst_open(period_states, lambda s: s)
+    return worst if worst is not None else own
+
+
+def worst_open(items: Iterable[T], status_of: Callable[[T], Status]) -> T | None:
+    """The item (a period) a recurring task's line shows: the worst of the open ones
+    (`WORST_FIRST`), the first in the given order (by due date) among equals; None if none is
+    open."""
+    open_items = [i for i in items if status_of(i) in OPEN_STATES]
+    return min(open_items, key=lambda i: WORST_FIRST.index(status_of(i)), default=None)
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,8 @@ __all__ = [
     "is_due_soon_sql",
     "is_excused",
     "is_excused_sql",
+    "is_done",
+    "is_done_sql",
     "is_one_off",
     "is_one_off_sql",
     "is_open",
@@ -210,11 +212,10 @@ def status_is_sql(
     if status is Status.CANCELLED:
         return _is_cancelled_sql(as_of, done_on, cancelled_on)
     if status in (Status.DONE_ON_TIME, Status.DONE_LATE):
-        kept = ~_is_cancelled_sql(as_of, done_on, cancelled_on)
-        done = and_(done_on.is_not(None), done_on <= as_of)
+        done = is_done_sql(as_of, done_on=done_on, cancelled_on=cancelled_on)
         if status is Status.DONE_ON_TIME:
-            return and_(kept, done, or_(due_on.is_(None), done_on <= due_on))
-        return and_(kept, done, done_on > due_on)
+            return and_(done, or_(due_on.is_(None), done_on <= due_on))
+        return and_(done, done_on > due_on)
     opened = is_open_sql(as_of, done_on=done_on, cancelled_on=cancelled_on)
     if submitted_on is not None:  # acceptance (issue 16): awaiting comes before the open states
         awaiting = is_awaiting_sql(as_of, submitted_on)
@@ -284,6 +285,20 @@ def is_open_sql(as_of: date, *, done_on, cancelled_on, accepted_on=None) -> Colu
     return and_(
         or_(done_on.is_(None), done_on > as_of),
         or_(cancelled_on.is_(None), cancelled_on > as_of),
+    )
+
+
+def is_done(as_of: date, *, done_on: date | None, cancelled_on: date | None) -> bool:
+    """Completed by the end of ``as_of`` (on time or late) and not cancelled before that."""
+    return _done_by(as_of, done_on) is not None and not _is_cancelled(as_of, done_on, cancelled_on)
+
+
+def is_done_sql(as_of: date, *, done_on, cancelled_on) -> ColumnElement[bool]:
+    """`is_done` in SQL: the two done states of `status_is_sql` share it."""
+    return and_(
+        ~_is_cancelled_sql(as_of, done_on, cancelled_on),
+        done_on.is_not(None),
+        done_on <= as_of,
     )
 
 

@@ -78,8 +78,11 @@ def _context(**extra: Any) -> dict[str, Any]:
     }
 
 
-def render_digest(digest: AgencyDigest, day: date) -> tuple[str, str, str]:
-    """Subject, plain text and HTML of an agency's daily digest."""
+def render_digest(
+    digest: AgencyDigest, day: date, *, supplement: bool = False
+) -> tuple[str, str, str]:
+    """Subject, plain text and HTML of an agency's daily digest; a ``supplement`` lists what a
+    later sweep of the same day found after the day's digest was queued."""
     sections = []
     for category in SECTION_ORDER:
         items = digest.section(category)
@@ -101,9 +104,12 @@ def render_digest(digest: AgencyDigest, day: date) -> tuple[str, str, str]:
             count=count,
             day=vn_day(day),
         )
+        if supplement:
+            subject = _("%(subject)s (bổ sung)", subject=subject)
     ctx = _context(
         digest=digest,
         day=day,
+        supplement=supplement,
         sections=sections,
         count=count,
         tasks_url=absolute_url("tasks.index"),

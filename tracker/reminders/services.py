@@ -10,11 +10,13 @@ advisory lock, so the loser usually does not even compute the plan.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import date
+from dataclasses import replace
+from datetime import date, datetime
 from typing import Any
 
 from flask import current_app
@@ -393,25 +395,10 @@ def queue(p: Plan) -> SweepResult:
             result.agencies_without_mailbox.append(digest.agency_name)
             reminders_sent(digest)  # the app still tells its officers (once: unique keys)
             continue
-        subject, body_text, body_html = render_digest(digest, p.day)
-        outbox_id = insert_ignore(
-            OutboxEmail,
-            {
-                "dedup_key": f"{digest.dedup_key}:{p.day.isoformat()}",
-                "kind": "digest",
-                "agency_id": digest.agency_id,
-                "for_day": p.day,
-                "recipients": digest.recipients,
-                "cc": digest.cc(office_email),
-                "subject": subject,
-                "body_text": body_text,
-                "body_html": body_html,
-                "status": OutboxStatus.PENDING.value,
-                "attempts": 0,
-                "created_at": now,
-            },
-        )
-        if outbox_id is None:  # today's digest exists: another sweep got there first
+        outbox_id = _queue_digest(digest, p.day, office_email, now)
+        if outbox_id is None:
+            # today's digest exists and every reminder of this one was recorded with it:
+            # another sweep got there first
             result.digests_skipped += 1
             continue
         result.digests_queued += 1
@@ -459,6 +446,61 @@ def queue(p: Plan) -> SweepResult:
             is not None
         )
     return result
+
+
+def _queue_digest(
+    digest: AgencyDigest, day: date, office_email: str | None, now: datetime
+) -> int | None:
+    """Put an agency's digest of `day` in the outbox; its id, or None if it was already sent.
+
+    The first digest of the day has the key "digest:<agency>:<day>". A later sweep of the same
+    day (the operator's `reminders run`, a scheduler restarted after the morning run, the demo
+    load's sweep before the office's first tasks) may find reminders that were not due or did not
+    exist when it went out — a task assigned at 9:00 and due in two days — and these must not
+    wait for tomorrow: they go in a supplementary digest ("bổ sung") whose key names its
+    reminders, so two sweeps racing with the same reminders still queue it once. A sweep that
+    lost the race for the first digest finds the winner's reminders recorded (the unique index
+    made it wait for the winner's commit) and queues nothing.
+    """
+
+    def insert(key: str, supplement: bool) -> int | None:
+        subject, body_text, body_html = render_digest(digest, day, supplement=supplement)
+        return insert_ignore(
+            OutboxEmail,
+            {
+                "dedup_key": key,
+                "kind": "digest",
+                "agency_id": digest.agency_id,
+                "for_day": day,
+                "recipients": digest.recipients,
+                "cc": digest.cc(office_email),
+                "subject": subject,
+                "body_text": body_text,
+                "body_html": body_html,
+                "status": OutboxStatus.PENDING.value,
+                "attempts": 0,
+                "created_at": now,
+            },
+        )
+
+    first = f"{digest.dedup_key}:{day.isoformat()}"
+    outbox_id = insert(first, False)
+    if outbox_id is not None:
+        return outbox_id
+    recorded = sent_keys_for(k for n in digest.notices for k in n.keys)
+    fresh = []
+    for notice in digest.notices:
+        thresholds = tuple(
+            t for t in notice.thresholds if notice.deadline.key(t.name) not in recorded
+        )
+        if thresholds:
+            fresh.append(replace(notice, thresholds=thresholds))
+    if not fresh:
+        return None
+    digest.notices = fresh
+    keys = sorted(k for n in fresh for k in n.keys)
+    digest_of_keys = hashlib.sha1("\n".join(keys).encode()).hexdigest()[:16]
+    return insert(f"{first}:{digest_of_keys}", True)
 
 
 def run_sweep(day: date, *, dry_run: bool = False) -> SweepResult:

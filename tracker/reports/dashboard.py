@@ -28,6 +28,7 @@ from tracker.deadlines.status import (
     DUE_SOON_DAYS,
     OPEN_STATES,
     Status,
+    is_done_sql,
     is_due_soon_sql,
     is_overdue_sql,
     status_is_sql,
@@ -37,8 +38,7 @@ from tracker.extensions import db
 from tracker.i18n import parse_date
 from tracker.reports.queries import names_list
 from tracker.tasks.models import Task, task_co_agency
-from tracker.tasks.queries import obligation_filter
-from tracker.tasks.search import task_search
+from tracker.tasks.queries import TaskFilters, obligation_filter
 
 #: the tiles of the dashboard, in order
 TILES = [
@@ -56,6 +56,8 @@ PER_AGENCY = 5
 AGENCIES_WITH_TASKS = 10
 #: tasks due within DUE_SOON_DAYS listed on the dashboard (the task list has the rest)
 DUE_SOON_LIMIT = 20
+#: obligations completed last, listed under "Mới hoàn thành"
+RECENT_LIMIT = 10
 
 
 @dataclass
@@ -110,6 +112,19 @@ class Filters:
         f.status = status if status in {s.value for s in Status} | {"open"} else ""
         f.q = args.get("q", "").strip()
         return f
+
+    def task_filters(self) -> TaskFilters:
+        """These filters as the task list's queries take them."""
+        return TaskFilters(
+            query=self.q,
+            status=self.status,
+            agency_id=self.agency_id,
+            directive_id=self.directive_id,
+            issuer=self.issuer,
+            kind=self.kind,
+            due_from=self.due_from,
+            due_to=self.due_to,
+        )
 
     def task_list_args(self) -> dict[str, Any]:
         """The filters the task list (/tasks) understands, to keep in its links."""
@@ -167,20 +182,9 @@ class Filters:
 
 
 def task_conditions(visibility: ColumnElement[bool], f: Filters) -> list:
-    """The filters that read the task and its directive (shared by every kind of obligation)."""
-    where = [visibility]
-    if f.agency_id:
-        where.append(ob.involves_agency_sql(f.agency_id))
-    if f.directive_id:
-        where.append(Task.directive_id == f.directive_id)
-    if f.issuer:
-        where.append(Directive.issuer == f.issuer)
-    if f.kind:
-        where.append(Directive.kind == f.kind)
-    if f.q:
-        # the task list's search (every word, in any order), so a tile's count is its list's
-        where.append(task_search(f.q))
-    return where
+    """The filters that read the task and its directive (shared by every kind of obligation,
+    and by the task list: `TaskFilters.task_conditions`)."""
+    return f.task_filters().task_conditions(visibility)
 
 
 def obligation_conditions(arm: ob.Arm, f: Filters, as_of: date) -> list:
@@ -191,7 +195,7 @@ def obligation_conditions(arm: ob.Arm, f: Filters, as_of: date) -> list:
 def needs_directive(f: Filters) -> bool:
     """Whether the filters read the directive's columns (else the counts skip that join: at 1M
     tasks, joining every task to its directive only to count them costs more than the count)."""
-    return bool(f.issuer or f.kind or f.q)
+    return f.task_filters().reads_directive
 
 
 def _from_arm(arm: ob.Arm, f: Filters, *columns) -> Select:
@@ -338,16 +342,6 @@ def oldest_overdue(
     return _with_directive_numbers(rows)[0]
 
 
-def count_obligations(visibility: ColumnElement[bool], f: Filters, as_of: date) -> int:
-    """How many obligations pass every filter — the number on the tile that opened the list."""
-    counts = status_counts(visibility, f, as_of)
-    if f.status == "open":
-        return sum(counts[s.value] for s in OPEN_STATES)
-    if f.status:
-        return counts[f.status]
-    return sum(counts.values())
-
-
 def obligation_matcher(f: Filters, as_of: date):
     """Whether a row of `obligations.task_lines` passes the state and due-date filters (the
     Python twin of `obligation_conditions`, for naming a listed task's matching obligations)."""
@@ -438,20 +432,28 @@ def build_dashboard(visibility: ColumnElement[bool], f: Filters, as_of: date) ->
         key=lambda r: (r.due_on, r.id, r.period_id or 0),
         limit=DUE_SOON_LIMIT + 1,
     )
-    # what was completed last: tasks (a submitted period shows on its task's page)
-    recent = db.session.execute(
-        _rows(
-            arms[0],
-            visibility,
-            f,
-            as_of,
-            arms[0].done_on.is_not(None),
-            arms[0].done_on <= as_of,
-            arms[0].cancelled_on.is_(None),
-            order=(arms[0].done_on.desc(), Task.id.desc()),
-            limit=10,
-        )
-    ).all()
+    # what was completed last: tasks and reporting periods — a submitted report names its
+    # period ("Báo cáo quý III/2025"). Not the via agencies' deliveries: on their OR-ed
+    # predicate PostgreSQL misjudges the rows and reads every delivered via item (3.8k
+    # buffers at 100k tasks, most of the dashboard's cost over main), and the task's own
+    # completion follows them
+    recent = _first(
+        [
+            _rows(
+                arm,
+                visibility,
+                f,
+                as_of,
+                is_done_sql(as_of, done_on=arm.done_on, cancelled_on=arm.cancelled_on),
+                order=(arm.done_on.desc(), Task.id.desc()),
+                limit=RECENT_LIMIT,
+            )
+            for arm in arms
+            if arm.kind != ob.VIA
+        ],
+        key=lambda r: (-r.done_on.toordinal(), -r.id, -(r.period_id or 0)),
+        limit=RECENT_LIMIT,
+    )
     tasks = select(Task.id).select_from(Task)
     if needs_directive(f):
         tasks = tasks.join(Directive, Directive.id == Task.directive_id)

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from tracker.agencies.services import find_by_name
-from tracker.deadlines.obligations import involves_agency_sql
+from tracker.deadlines.obligations import involves_agency_sql, worst_open
 from tracker.deadlines.services import (
     ExtensionHistory,
     approved_extensions,
@@ -22,7 +22,7 @@ from tracker.deadlines.services import (
     task_due_as_of,
     via_status,
 )
-from tracker.deadlines.status import is_due_soon, status_as_of
+from tracker.deadlines.status import OPEN_STATES, is_due_soon, status_as_of
 from tracker.directives.models import Directive
 from tracker.directives.services import DirectiveError
 from tracker.extensions import db
@@ -38,6 +38,9 @@ def task_record(task: Task, as_of: date, history: ExtensionHistory | None = None
     """One task as the JSON of `tasks list` (and of the API-like exports), as it stood at the
     end of `as_of`: the due date then in force (extensions decided later are ignored), done
     only if done by then, and for a recurring task its periods with their own states.
+    ``status`` and ``line`` are what the task's line in the task list shows: for a recurring
+    task that is still open, its worst open period (state, due date, label); ``own_status``
+    is the task's own state.
 
     `history` (from `approved_extensions`) avoids a query per task when listing many.
     """
@@ -66,8 +69,22 @@ def task_record(task: Task, as_of: date, history: ExtensionHistory | None = None
             task.via_done_on.isoformat() if task.via_done_on and task.via_done_on <= as_of else None
         )
         record["via_status"] = via_state.value
+    # the task's line, as the task list shows it: a recurring task's own state is rarely what
+    # matters (it has no deadline of its own) — its worst open period is (issue 12)
+    line = {"status": state.value, "due": record["due"], "period": None}
     if task.is_recurring:
-        record["periods"] = [p.record() for p in periods_as_of(task, as_of, history)]
+        periods = periods_as_of(task, as_of, history)
+        record["periods"] = [p.record() for p in periods]
+        worst = worst_open(periods, lambda p: p.status) if state in OPEN_STATES else None
+        if worst is not None:
+            line = {
+                "status": worst.status.value,
+                "due": worst.due_on.isoformat(),
+                "period": worst.label,
+            }
+    record["own_status"] = state.value
+    record["status"] = line["status"]
+    record["line"] = line
     return record
 
 
@@ -107,7 +124,8 @@ def list_command(agency: str | None, directive: str | None, as_of, as_json: bool
     for r in records:
         click.echo(
             f"#{r['id']:<5} {r['directive']:<18} {r['lead_agency'][:32]:<32} "
-            f"{r['due'] or '—':<10} {r['status']}"
+            f"{r['line']['due'] or '—':<10} {r['status']}"
+            + (f" ({r['line']['period']})" if r["line"]["period"] else "")
         )
 
 

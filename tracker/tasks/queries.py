@@ -6,14 +6,17 @@ state filter keeps the tasks that have an obligation in that state (a one-off ta
 a begun reporting period, a via agency's own deadline), which is what the dashboard counts.
 """
 
+from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, or_, select, union_all
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import ColumnElement, CompoundSelect, Select, func, select, true, union_all
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from tracker.deadlines import obligations as ob
 from tracker.deadlines.status import Status, is_open_sql, status_is_sql
 from tracker.directives.models import Directive
+from tracker.extensions import db
 from tracker.sql import in_ids
 from tracker.tasks.models import Task
 from tracker.tasks.search import task_search
@@ -41,26 +44,139 @@ def obligation_filter(
     return where
 
 
-def with_obligation(
-    as_of: date, *, status: str = "", due_from: date | None = None, due_to: date | None = None
-) -> ColumnElement[bool] | None:
-    """Tasks with at least one obligation passing `obligation_filter` (None: no such filter).
+@dataclass(frozen=True)
+class TaskFilters:
+    """What a task list is filtered by (parsed by `reports.dashboard.Filters`, so a tile's
+    number is the length of the list it opens)."""
 
-    For today, written on the task's row (`Arm.of_task`), so that an agency's list reads its
-    own tasks rather than every overdue obligation of the province; a past day's due dates come
-    from the extensions, joined per kind of obligation.
+    query: str = ""
+    status: str = ""
+    agency_id: int | None = None
+    directive_id: int | None = None
+    issuer: str = ""
+    kind: str = ""
+    due_from: date | None = None
+    due_to: date | None = None
+
+    @property
+    def reads_directive(self) -> bool:
+        """Whether a condition reads the directive's columns (the search, issuer, kind)."""
+        return bool(self.query or self.issuer or self.kind)
+
+    def task_conditions(self, visibility: ColumnElement[bool]) -> list[ColumnElement[bool]]:
+        """The conditions on the task and its directive (every kind of obligation shares
+        them)."""
+        where = [visibility]
+        if self.agency_id:
+            where.append(ob.involves_agency_sql(self.agency_id))
+        if self.directive_id:
+            where.append(Task.directive_id == self.directive_id)
+        if self.query:
+            where.append(task_search(self.query))
+        if self.issuer:
+            where.append(Directive.issuer == self.issuer)
+        if self.kind:
+            where.append(Directive.kind == self.kind)
+        return where
+
+
+def matching_obligations(
+    visibility: ColumnElement[bool], as_of: date, f: TaskFilters
+) -> CompoundSelect | None:
+    """One row (``task_id``) per obligation passing every filter, None without a state or
+    due-date filter (the list is then of tasks, not obligations).
+
+    A UNION ALL of one part per kind of obligation, each carrying every task condition (the
+    user's visibility, an agency, a directive, the search): each part then reads its own
+    partial index — an agency's open one-off tasks by (lead, due) and (via, due), its
+    recurring tasks' open periods, its via items — instead of every task the agency is
+    involved in, done ones included, filtered by an OR with an EXISTS (issue 12: the
+    agency's overdue list took 4× its time before obligations). Its rows count the
+    obligations (the tile's number) and its distinct ids the tasks (the list's pages), in
+    one statement (`obligation_totals`).
     """
     arms = ob.arms(as_of)
     wheres = [
-        obligation_filter(arm, as_of, status=status, due_from=due_from, due_to=due_to)
+        obligation_filter(arm, as_of, status=f.status, due_from=f.due_from, due_to=f.due_to)
         for arm in arms
     ]
     if not any(wheres):
         return None
-    if all(arm.latest is None for arm in arms):
-        return or_(*(arm.of_task(*where) for arm, where in zip(arms, wheres, strict=True)))
-    parts = [arm.select(Task.id).where(*where) for arm, where in zip(arms, wheres, strict=True)]
-    return in_ids(Task.id, union_all(*parts))
+    conditions = f.task_conditions(visibility)
+    parts = []
+    for arm, where in zip(arms, wheres, strict=True):
+        part = arm.select(Task.id.label("task_id"), Task.due_on.label("task_due_on"))
+        if f.reads_directive:
+            part = part.join(Directive, Directive.id == Task.directive_id)
+        parts.append(part.where(*conditions, *where))
+    return union_all(*parts)
+
+
+def obligation_totals(matching: CompoundSelect) -> tuple[int, int]:
+    """(obligations, tasks) of `matching_obligations`, in one statement."""
+    rows = matching.subquery()
+    found = db.session.execute(
+        select(func.count(), func.count(func.distinct(rows.c.task_id)))
+    ).one()
+    return found[0], found[1]
+
+
+#: the sorts an `ObligationPage` can apply to the task ids alone (the others read the directive)
+ID_SORTS = {
+    "due": lambda c: (c.task_due_on.is_(None), c.task_due_on.asc(), c.task_id),
+    "-due": lambda c: (c.task_due_on.is_(None), c.task_due_on.desc(), c.task_id.desc()),
+    "new": lambda c: (c.task_id.desc(),),
+}
+
+
+class ObligationPage(Pagination):
+    """A page of the tasks of `matching_obligations`, with its two totals (``total``: tasks,
+    ``obligations``), in two statements.
+
+    The first evaluates the obligations once (a CTE read three times, which PostgreSQL
+    materialises), counts them and their tasks, and picks the page's task ids in the list's
+    order; the second loads those 25 tasks. Listing the tasks as `filtered_tasks` does, then
+    counting, evaluated the UNION twice and loaded every matching task row only to sort them
+    (issue 12). Arguments: ``matching``, ``sort`` (a key of `ID_SORTS`), ``session``.
+    """
+
+    obligations: int = 0
+
+    def _query_items(self) -> list[Task]:
+        session = self._query_args["session"]
+        rows = self._query_args["matching"].cte("matching")
+        tasks = select(rows.c.task_id, rows.c.task_due_on).distinct().subquery()
+        picked = (
+            select(tasks.c.task_id, tasks.c.task_due_on)
+            .order_by(*ID_SORTS[self._query_args["sort"]](tasks.c))
+            .limit(self.per_page)
+            .offset(self._query_offset)
+            .subquery()
+        )
+        totals = select(
+            func.count().label("obligations"),
+            func.count(func.distinct(rows.c.task_id)).label("tasks"),
+        ).subquery()
+        found = session.execute(
+            select(totals.c.obligations, totals.c.tasks, picked.c.task_id).select_from(
+                totals.outerjoin(picked, true())
+            )
+        ).all()
+        self.obligations, self._tasks = found[0].obligations, found[0].tasks
+        ids = [row.task_id for row in found if row.task_id is not None]
+        if not ids:
+            return []
+        return list(
+            session.scalars(
+                select(Task)
+                .where(Task.id.in_(ids))
+                .options(selectinload(Task.directive), joinedload(Task.lead_agency))
+                .order_by(*SORTS[self._query_args["sort"]])
+            ).unique()
+        )
+
+    def _query_count(self) -> int:
+        return self._tasks
 
 
 SORTS = {
@@ -84,6 +200,7 @@ def filtered_tasks(
     due_from: date | None = None,
     due_to: date | None = None,
     sort: str = "due",
+    matching: CompoundSelect | None = None,
 ) -> Select:
     """The statement behind every task list: visible tasks, filtered and sorted.
 
@@ -94,28 +211,31 @@ def filtered_tasks(
     when the search, the sort or a directive filter (issuer, kind) reads it: at 1M tasks that
     join alone cost 60 ms per page. The filters are the dashboard's (`reports.dashboard.Filters`),
     so a tile's number is the length of the list it opens.
+
+    With a state or due-date filter the tasks are those of `matching_obligations` (pass it
+    when the caller counts it too): every condition is inside its parts, none is repeated
+    outside (on PostgreSQL each repetition of an agency's visibility computes its co-agency
+    array again).
     """
-    stmt = select(Task).where(visibility)
-    if query or sort == "directive" or issuer or kind:
-        stmt = stmt.join(Task.directive).options(contains_eager(Task.directive))
+    f = TaskFilters(query, status, agency_id, directive_id, issuer, kind, due_from, due_to)
+    if matching is None:
+        matching = matching_obligations(visibility, as_of, f)
+    stmt = select(Task)
+    if matching is not None:
+        stmt = stmt.where(in_ids(Task.id, select(matching.subquery().c.task_id)))
+        if sort == "directive":
+            stmt = stmt.join(Task.directive).options(contains_eager(Task.directive))
+        else:
+            stmt = stmt.options(selectinload(Task.directive))
     else:
-        # no join before the LIMIT: the page's 25 tasks are picked from the task table alone,
-        # then their directives are read by id in one more statement
-        stmt = stmt.options(selectinload(Task.directive))
+        if f.reads_directive or sort == "directive":
+            stmt = stmt.join(Task.directive).options(contains_eager(Task.directive))
+        else:
+            # no join before the LIMIT: the page's 25 tasks are picked from the task table
+            # alone, then their directives are read by id in one more statement
+            stmt = stmt.options(selectinload(Task.directive))
+        stmt = stmt.where(*f.task_conditions(visibility))
     stmt = stmt.options(joinedload(Task.lead_agency))
-    if query:
-        stmt = stmt.where(task_search(query))
-    having = with_obligation(as_of, status=status, due_from=due_from, due_to=due_to)
-    if having is not None:
-        stmt = stmt.where(having)
-    if agency_id:
-        stmt = stmt.where(ob.involves_agency_sql(agency_id))
-    if directive_id:
-        stmt = stmt.where(Task.directive_id == directive_id)
-    if issuer:
-        stmt = stmt.where(Directive.issuer == issuer)
-    if kind:
-        stmt = stmt.where(Directive.kind == kind)
     return stmt.order_by(*SORTS.get(sort, SORTS["due"]))
 
 

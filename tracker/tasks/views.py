@@ -3,6 +3,7 @@
 import io
 import re
 import secrets
+from dataclasses import asdict
 from pathlib import Path
 
 from flask import (
@@ -37,7 +38,6 @@ from tracker.files.storage import UploadError, store
 from tracker.forms import validate_with_upload
 from tracker.reports.dashboard import (
     Filters,
-    count_obligations,
     filter_choices,
     obligation_label,
     obligation_matcher,
@@ -51,7 +51,14 @@ from tracker.tasks.forms import (
     TaskImportForm,
 )
 from tracker.tasks.page import task_page
-from tracker.tasks.queries import filtered_tasks
+from tracker.tasks.queries import (
+    ID_SORTS,
+    SORTS,
+    ObligationPage,
+    filtered_tasks,
+    matching_obligations,
+    obligation_totals,
+)
 from tracker.tasks.search import agency_suggestion
 from tracker.tasks.task_form import task_form, task_input
 from tracker.timeutil import today
@@ -73,31 +80,39 @@ def index():
     filters = Filters.from_args(request.args, allow_agency=not current_user.is_agency)
     choices = filter_choices(visibility, with_agencies=not current_user.is_agency)
     filters.keep_known(choices)
-    stmt = filtered_tasks(
-        visibility,
-        as_of=as_of,
-        query=filters.q,
-        status=filters.status,
-        agency_id=filters.agency_id,
-        directive_id=filters.directive_id,
-        issuer=filters.issuer,
-        kind=filters.kind,
-        due_from=filters.due_from,
-        due_to=filters.due_to,
-        sort=request.args.get("sort", "due"),
-    )
-    page = db.paginate(stmt, per_page=25, error_out=False)
     # with a state or a due-date filter the list counts what the dashboard's tile counts: the
     # obligations in that state (a recurring task may have several overdue periods), and
-    # each row names them
-    by_obligation = bool(filters.status or filters.due_from or filters.due_to)
+    # each row names them; the totals come with the page's ids (`ObligationPage`)
+    wanted = filters.task_filters()
+    sort = request.args.get("sort", "due")
+    matching = matching_obligations(visibility, as_of, wanted)
+    obligations_total = None
+    if matching is not None and (sort in ID_SORTS or sort not in SORTS):
+        page = ObligationPage(
+            per_page=25,
+            error_out=False,
+            matching=matching,
+            sort=sort if sort in ID_SORTS else "due",
+            session=db.session,
+        )
+        obligations_total = page.obligations
+    else:
+        stmt = filtered_tasks(
+            visibility, as_of=as_of, **asdict(wanted), sort=sort, matching=matching
+        )
+        if matching is None:
+            page = db.paginate(stmt, per_page=25, error_out=False)
+        else:  # sorted by the directive: the tasks' rows are read to sort them
+            obligations_total, tasks_total = obligation_totals(matching)
+            page = db.paginate(stmt, per_page=25, error_out=False, count=False)
+            page.total = tasks_total
     return render_template(
         "tasks/index.html",
         page=page,
         as_of=as_of,
         lines=task_lines(page.items, as_of),
-        matches_filter=obligation_matcher(filters, as_of) if by_obligation else None,
-        obligations_total=count_obligations(visibility, filters, as_of) if by_obligation else None,
+        matches_filter=obligation_matcher(filters, as_of) if matching is not None else None,
+        obligations_total=obligations_total,
         obligation_label=obligation_label,
         is_due_soon=is_due_soon,
         statuses=list(Status),
