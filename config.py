@@ -44,7 +44,10 @@ class Config:
     SQLALCHEMY_DATABASE_URI = _database_url(
         os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'tracker.sqlite'}")
     )
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    #: a pooled connection idle this long is pinged before use (tracker.extensions.
+    #: ping_after_idle); SQLAlchemy's pool_pre_ping pinged before every request (issue 17)
+    DATABASE_PING_AFTER_IDLE_SECONDS = _int("DATABASE_PING_AFTER_IDLE_SECONDS", 10)
     #: a PostgreSQL streaming replica for the reads that may be a second behind (dashboards,
     #: reports, exports, the API's lists; see tracker/replica.py); unset: everything on the primary
     SQLALCHEMY_BINDS = (

@@ -18,6 +18,7 @@ import http.cookiejar
 import json
 import os
 import re
+import secrets
 import signal
 import subprocess
 import sys
@@ -159,7 +160,7 @@ def main(argv: Iterable[str] | None = None) -> int:
         "TRACKER_BIND": f"127.0.0.1:{args.port}",
         "TRACKER_CONFIG": "config.ProductionConfig",
         "SESSION_COOKIE_SECURE": "0",  # plain http on loopback
-        "SECRET_KEY": "bench-only-secret",
+        "SECRET_KEY": secrets.token_urlsafe(48),  # ProductionConfig wants 32+ characters
     }
     mix, _ = page_mix(args.database_url, meta, args.agencies)
     server = subprocess.Popen(
@@ -219,8 +220,8 @@ def main(argv: Iterable[str] | None = None) -> int:
     seconds = stats["duration_us"] / 1e6
     rps = stats["requests"] / seconds
     errors = sum(stats[k] for k in ("connect", "read", "write", "status", "timeout"))
-    workers = os.environ.get("TRACKER_WORKERS", f"{(os.cpu_count() or 1) * 2 + 1}")
-    threads = os.environ.get("TRACKER_THREADS", "2")
+    workers = os.environ.get("TRACKER_WORKERS", f"{os.cpu_count() or 1}")
+    threads = os.environ.get("TRACKER_THREADS", "8")
     met = rps >= 100 and stats["p99_us"] < 1e6 and errors == 0
     summary = (
         f"{rps:.0f} requests/s · p50 {stats['p50_us'] / 1000:.0f} ms · p90 "

@@ -86,10 +86,13 @@ def register_extensions(app: Flask) -> None:
         audit,  # noqa: F401  (installs the audit listener)
         models,  # noqa: F401  (every model known to db.metadata)
     )
-    from tracker.extensions import babel, csrf, db, login_manager, mail, migrate
+    from tracker.extensions import babel, csrf, db, login_manager, mail, migrate, ping_after_idle
     from tracker.i18n import select_locale
 
     db.init_app(app)
+    with app.app_context():
+        for engine in db.engines.values():
+            ping_after_idle(engine, app.config.get("DATABASE_PING_AFTER_IDLE_SECONDS", 10))
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     mail.init_app(app)

@@ -1,12 +1,14 @@
 """Flask extensions, created unbound here and bound in `create_app`."""
 
+import time
+
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_mail import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData, event
+from sqlalchemy import MetaData, event, exc
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
@@ -76,3 +78,42 @@ def _postgresql_no_jit(dbapi_connection, connection_record) -> None:
     dbapi_connection.autocommit = True
     dbapi_connection.execute("SET jit = off")
     dbapi_connection.autocommit = autocommit
+
+
+#: `connection_record.info` key: when the connection was last returned to the pool (or opened)
+_RETURNED_AT = "tracker.returned_at"
+
+
+def ping_after_idle(engine: Engine, seconds: float) -> None:
+    """Check a pooled connection before use only when it has been idle `seconds` or more.
+
+    SQLAlchemy's `pool_pre_ping` pings on every checkout: one more round trip on every request
+    (issue 17: 8 round trips for a light page, under load each one a wait for the CPU). A
+    connection that answered a request a few seconds ago is alive unless PostgreSQL restarted
+    in between; one idle longer may have been cut by a restart, a firewall or
+    `idle_session_timeout`, and is pinged as before. A dead one found by the ping is replaced
+    without an error (and every older connection of the pool with it), exactly as pre-ping
+    does; after a restart inside the window, the one request per worker that meets a dead
+    connection gets an error page, and the pool is renewed for the next.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _opened(dbapi_connection, record) -> None:
+        record.info[_RETURNED_AT] = time.monotonic()
+
+    @event.listens_for(engine, "checkin")
+    def _returned(dbapi_connection, record) -> None:
+        record.info[_RETURNED_AT] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping_if_idle(dbapi_connection, record, proxy) -> None:
+        returned = record.info.get(_RETURNED_AT)
+        if returned is not None and time.monotonic() - returned < seconds:
+            return
+        dialect = engine.dialect
+        try:
+            dialect.do_ping(dbapi_connection)
+        except dialect.loaded_dbapi.Error as error:
+            if dialect.is_disconnect(error, dbapi_connection, None):
+                raise exc.InvalidatePoolError() from error  # the pool reconnects
+            raise

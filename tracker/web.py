@@ -20,7 +20,13 @@ from tracker.deadlines.status import Status
 from tracker.directives.forms import CADENCE_CHOICES
 from tracker.directives.services import known_issuers
 from tracker.extensions import db
-from tracker.i18n import format_date, format_datetime, format_decimal, period_label
+from tracker.i18n import (
+    format_date,
+    format_datetime,
+    format_decimal,
+    install_template_gettext,
+    period_label,
+)
 
 _CADENCES = dict(CADENCE_CHOICES)
 ENTITY_LABELS = {
@@ -197,6 +203,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["entity_label"] = ENTITY_LABELS.get
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    install_template_gettext(app)
 
     @app.context_processor
     def _globals() -> dict[str, Any]:
@@ -266,11 +273,11 @@ def expire_idle_sessions():
     """
     if request.endpoint == "static" or not current_user.is_authenticated:
         return None
-    from tracker.auth.sessions import session_limits
+    from tracker.auth.sessions import cached_session_limits
     from tracker.timeutil import utcnow
 
     now = _stamp(utcnow())
-    idle, absolute = session_limits()
+    idle, absolute = cached_session_limits()
     started = session.get("_started")
     seen = session.get("_seen")
     if started is None:  # a session from before this check, or restored by remember-me

@@ -21,6 +21,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadData, TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import delete, func, select
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from tracker.auth.models import LoginFailure, Role, User
@@ -46,11 +47,15 @@ def find_by_session_token(token: str) -> User | None:
     """Return the active user whose session token is `token` (Flask-Login's user loader).
 
     A token that was rotated (logout, new password, deactivation) finds nobody, so every
-    session or remember-me cookie that carries it is treated as logged out.
+    session or remember-me cookie that carries it is treated as logged out. The agency comes
+    in the same statement: every page's header names it, and an officer's pages filter by it
+    (one round trip less on each of their requests, issue 17).
     """
     if not token:
         return None
-    user = db.session.execute(select(User).where(User.session_token == token)).scalar_one_or_none()
+    user = db.session.execute(
+        select(User).options(joinedload(User.agency)).where(User.session_token == token)
+    ).scalar_one_or_none()
     if user is None or not user.active:
         return None
     return user
