@@ -88,15 +88,15 @@ def filtered_tasks(
     """The statement behind every task list: visible tasks, filtered and sorted.
 
     Each row shows its directive's number and its lead agency's name: both are loaded with the
-    page (the directive from the join the search needs, else by one SELECT … IN for the page;
+    page (the directive from the join the sort or filter needs, else by one SELECT … IN for the page;
     the lead agency by a joined load) instead of one lazy SELECT per row — 25 rows used to cost up to 50 extra statements
     (issue 7, tests/bench/test_query_counts.py). The directive is joined before the LIMIT only
-    when the search, the sort or a directive filter (issuer, kind) reads it: at 1M tasks that
+    when the sort or a directive filter (issuer, kind) reads it (the search reads directive ids): at 1M tasks that
     join alone cost 60 ms per page. The filters are the dashboard's (`reports.dashboard.Filters`),
     so a tile's number is the length of the list it opens.
     """
     stmt = select(Task).where(visibility)
-    if query or sort == "directive" or issuer or kind:
+    if sort == "directive" or issuer or kind:
         stmt = stmt.join(Task.directive).options(contains_eager(Task.directive))
     else:
         # no join before the LIMIT: the page's 25 tasks are picked from the task table alone,
