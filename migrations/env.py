@@ -76,6 +76,13 @@ def render_item(type_, obj, autogen_context):
     return False
 
 
+def schema_filter(dialect_name):
+    """Leave out the indexes declared for another database (tracker.sql.schema_filter)."""
+    from tracker.sql import schema_filter as tracker_schema_filter
+
+    return tracker_schema_filter(dialect_name)
+
+
 def run_migrations_online():
     """Run migrations in 'online' mode.
 
@@ -105,6 +112,7 @@ def run_migrations_online():
             connection=connection,
             target_metadata=get_metadata(),
             render_item=render_item,
+            include_object=schema_filter(connection.dialect.name),
             **conf_args
         )
 

@@ -31,6 +31,13 @@ class Directive(db.Model):
         UniqueConstraint("number", "year", name="uq_directive_number_year"),
         # the dashboard's list of issuers (a DISTINCT over every directive) reads only this
         Index("ix_directive_issuer", "issuer"),
+        # the searches' LIKE '%word%' (tracker.search), PostgreSQL only (tasks/models.py)
+        Index(
+            "ix_directive_search_trgm",
+            "search_text",
+            postgresql_using="gin",
+            postgresql_ops={"search_text": "gin_trgm_ops"},
+        ).ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

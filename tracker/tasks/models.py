@@ -143,6 +143,14 @@ Index("ix_task_done_due_cancelled", Task.done_on, Task.due_on, Task.cancelled_on
 # the periods' state counts join their task for its cadence and cancellation (issue 12)
 Index("ix_task_cadence_cancelled", Task.cadence, Task.id, Task.cancelled_on, Task.lead_agency_id)
 Index("ix_task_directive", Task.directive_id)
+# the search's LIKE '%word%' on the folded text (tracker.search), on PostgreSQL only: pg_trgm
+# (migration 0018_search17; tracker.sql.schema_filter keeps SQLite's comparison without it)
+Index(
+    "ix_task_search_trgm",
+    Task.search_text,
+    postgresql_using="gin",
+    postgresql_ops={"search_text": "gin_trgm_ops"},
+).ddl_if(dialect="postgresql")
 Index("ix_task_via_agency", Task.via_agency_id)
 
 # Today's work is the open tasks: a minority of the table that only shrinks relative to it as

@@ -60,8 +60,9 @@ class TaskFilters:
 
     @property
     def reads_directive(self) -> bool:
-        """Whether a condition reads the directive's columns (the search, issuer, kind)."""
-        return bool(self.query or self.issuer or self.kind)
+        """Whether a condition reads the directive's columns (issuer, kind); the search reads
+        directive ids (tracker.tasks.search), not a join."""
+        return bool(self.issuer or self.kind)
 
     def task_conditions(self, visibility: ColumnElement[bool]) -> list[ColumnElement[bool]]:
         """The conditions on the task and its directive (every kind of obligation shares
@@ -205,10 +206,10 @@ def filtered_tasks(
     """The statement behind every task list: visible tasks, filtered and sorted.
 
     Each row shows its directive's number and its lead agency's name: both are loaded with the
-    page (the directive from the join the search needs, else by one SELECT … IN for the page;
+    page (the directive from the join the sort or filter needs, else by one SELECT … IN for the page;
     the lead agency by a joined load) instead of one lazy SELECT per row — 25 rows used to cost up to 50 extra statements
     (issue 7, tests/bench/test_query_counts.py). The directive is joined before the LIMIT only
-    when the search, the sort or a directive filter (issuer, kind) reads it: at 1M tasks that
+    when the sort or a directive filter (issuer, kind) reads it (the search reads directive ids): at 1M tasks that
     join alone cost 60 ms per page. The filters are the dashboard's (`reports.dashboard.Filters`),
     so a tile's number is the length of the list it opens.
 
