@@ -120,6 +120,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.notifications.views import bp as notifications_bp
     from tracker.reminders.views import bp as reminders_bp
     from tracker.reports.views import bp as reports_bp
+    from tracker.subassign.views import bp as subassign_bp
     from tracker.tasks.views import bp as tasks_bp
     from tracker.webhooks.views import bp as webhooks_bp
 
@@ -131,6 +132,7 @@ def register_blueprints(app: Flask) -> None:
         extraction_bp,
         tasks_bp,
         comments_bp,
+        subassign_bp,
         files_bp,
         signing_bp,
         reminders_bp,

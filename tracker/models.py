@@ -15,6 +15,7 @@ from tracker.notifications.models import Notification, NotificationCursor, Notif
 from tracker.reminders.models import OutboxEmail, ReminderRecord
 from tracker.reports import indexes as report_indexes  # noqa: F401  (indexes for the reports)
 from tracker.settings.models import Setting
+from tracker.subassign.models import SubAssignment
 from tracker.tasks.models import ProgressUpdate, Task, task_co_agency
 from tracker.webhooks.models import WebhookDelivery, WebhookEndpoint
 
@@ -45,6 +46,7 @@ __all__ = [
     "ReportingPeriod",
     "Role",
     "Setting",
+    "SubAssignment",
     "Task",
     "TrustedRoot",
     "TaskComment",

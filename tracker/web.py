@@ -33,6 +33,7 @@ ENTITY_LABELS = {
     "task_comment": _l("ý kiến chỉ đạo, trao đổi"),
     "reminder_letter": _l("công văn đôn đốc"),
     "reminder_letter_item": _l("nhiệm vụ trong công văn đôn đốc"),
+    "task_subassignment": _l("giao xử lý trong đơn vị"),
 }
 
 

@@ -77,6 +77,7 @@ FORMS = {
     "tasks.edit": "main form button.primary",
     "tasks.show": 'main form[action$="/progress"] button.primary',
     "letters.new": "main form button.primary",
+    "subassign.edit": "main form button.primary",
 }
 BLOCKING = ("critical", "serious")
 #: every rule of axe-core, only the violations reported, without the costly extras

@@ -207,6 +207,11 @@ POLICY: dict[str, Rule] = {
     "letters.index": READERS,
     "letters.download": READERS,
     "letters.download_batch": READERS,
+    # giao xử lý inside an agency: only the task's lead or co-agency hands it on (the office and
+    # leaders see it on the task page); each agency lists its own hand-overs
+    "subassign.edit": Rule(ok=frozenset({"officer_own"}), not_found=frozenset({"officer_other"})),
+    "subassign.clear": Rule(ok=frozenset({"officer_own"}), not_found=frozenset({"officer_other"})),
+    "subassign.index": Rule(ok=frozenset({"officer_own", "officer_other"})),
 }
 
 #: URL argument → the fixture id that fills it (tasks and attachments depend on the rule)

@@ -96,6 +96,7 @@ PAGES = {
         "/account/tokens",
         "/account/tokens/{token}/revoke",
         "/agencies/{agency}/calendar",  # its own agency's calendar address
+        "/tasks/{own}/giao-xu-ly",
     ],
 }
 #: POSTs that no page shows as a form in the fixture world (or whose form is built by script)
@@ -113,6 +114,8 @@ DIRECT = {
         ("/tasks/import/confirm", ["only_valid"]),  # its form needs a previewed file
         ("/webhooks/deliveries/{delivery}/resend", []),  # shown for a failed delivery only
     ],
+    # the "thu hồi" button is shown only once the task has been handed on
+    "officer_own": [("/tasks/{own}/giao-xu-ly/xoa", [])],
 }
 
 

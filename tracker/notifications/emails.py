@@ -17,10 +17,12 @@ from tracker.reminders.emails import WEEKDAYS, absolute_url, vn_day
 
 if TYPE_CHECKING:
     from tracker.agencies.models import Agency
+    from tracker.auth.models import User
     from tracker.comments.models import TaskComment
     from tracker.deadlines.models import ExtensionRequest
     from tracker.directives.models import Directive
     from tracker.notifications.services import Assignment
+    from tracker.subassign.models import SubAssignment
     from tracker.tasks.models import Task
 
 
@@ -155,6 +157,24 @@ def render_direction(
         task=task,
         comment=comment,
         author=author.full_name if author else "",
+        url=absolute_url("tasks.show", task_id=task.id),
+    )
+    return subject, text, html
+
+
+def render_subassigned(
+    row: SubAssignment, task: Task, by: User, assignee: User
+) -> tuple[str, str, str]:
+    """Subject, text and HTML of "giao xử lý" sent to the officer a task was handed to."""
+    subject = _subject(
+        "[Giao xử lý] Nhiệm vụ tại văn bản số %(number)s", number=task.directive.number
+    )
+    text, html = _render(
+        "subassigned",
+        row=row,
+        task=task,
+        by=by.full_name,
+        assignee=assignee,
         url=absolute_url("tasks.show", task_id=task.id),
     )
     return subject, text, html

@@ -50,6 +50,9 @@ FIELD_LABELS = {
     "state": _l("Trạng thái"),
     "approved_due_on": _l("Hạn được gia hạn"),
     "requested_due_on": _l("Hạn đề nghị"),
+    "assignee_label": _l("Giao xử lý cho"),
+    "assign_note": _l("Ghi chú giao xử lý"),
+    "internal_due_on": _l("Hạn xử lý nội bộ"),
 }
 
 #: fields holding an agency's id: shown by the agency's name
