@@ -214,6 +214,8 @@ def test_the_list_is_the_agencies_own(mail_app, province):
         ({"unit": "x" * (MAX_UNIT + 1)}, "Tên phòng dài quá"),
         ({"unit": "Phòng A", "note": "n" * (MAX_NOTE + 1)}, "Ghi chú dài quá"),
         ({"unit": "Phòng Kế toán", "internal_due_on": "31/02/2025"}, "không hợp lệ"),
+        # the office's deadline is 15/09/2025: the agency's own may not be later
+        ({"unit": "Phòng Kế toán", "internal_due_on": "16/09/2025"}, "không được sau thời hạn"),
     ],
 )
 def test_bad_input_is_refused_clearly_and_kept(mail_app, province, data, message):

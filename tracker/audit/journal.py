@@ -44,6 +44,7 @@ KINDS: dict[str, Any] = {
     "setting": _l("Cài đặt"),
     "calendar_exception": _l("Lịch nghỉ, làm bù"),
     "outbox_email": _l("Thư đi"),
+    "task_subassignment": _l("Giao xử lý trong đơn vị"),
 }
 
 ACTIONS = {"create": _l("Tạo"), "update": _l("Sửa"), "delete": _l("Xóa")}

@@ -18,6 +18,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.auth.models import Role, User
 from tracker.extensions import db
+from tracker.i18n import format_date
 from tracker.subassign import rules
 from tracker.subassign.models import SubAssignment
 from tracker.tasks.models import Task
@@ -115,6 +116,14 @@ def assign(task: Task, user: User, data: HandOver) -> SubAssignment:
     problem = rules.input_problem(unit, data.assignee_id, note)
     if problem:
         raise SubAssignError(_message(problem[1]), problem[0])
+    if data.internal_due_on and task.due_on and data.internal_due_on > task.due_on:
+        raise SubAssignError(
+            _(
+                "Hạn xử lý nội bộ không được sau thời hạn của nhiệm vụ (%(due)s).",
+                due=format_date(task.due_on),
+            ),
+            "internal_due_on",
+        )
     assignee = None
     if data.assignee_id is not None:
         assignee = next((o for o in officers(agency_id) if o.id == data.assignee_id), None)
