@@ -118,6 +118,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.letters.views import bp as letters_bp
     from tracker.main.views import bp as main_bp
     from tracker.notifications.views import bp as notifications_bp
+    from tracker.public.views import bp as public_bp
     from tracker.reminders.views import bp as reminders_bp
     from tracker.reports.views import bp as reports_bp
     from tracker.subassign.views import bp as subassign_bp
@@ -133,6 +134,7 @@ def register_blueprints(app: Flask) -> None:
         tasks_bp,
         comments_bp,
         subassign_bp,
+        public_bp,
         files_bp,
         signing_bp,
         reminders_bp,

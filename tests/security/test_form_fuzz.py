@@ -85,6 +85,7 @@ PAGES = {
         "/webhooks/deliveries",
         "/agencies/{agency}/calendar",
         "/letters/new?agency={agency}",
+        "/cong-khai/cai-dat",
     ],
     "officer_own": [
         "/tasks/{own}",
