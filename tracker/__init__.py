@@ -124,8 +124,10 @@ def register_blueprints(app: Flask) -> None:
     from tracker.letters.views import bp as letters_bp
     from tracker.main.views import bp as main_bp
     from tracker.notifications.views import bp as notifications_bp
+    from tracker.public.views import bp as public_bp
     from tracker.reminders.views import bp as reminders_bp
     from tracker.reports.views import bp as reports_bp
+    from tracker.subassign.views import bp as subassign_bp
     from tracker.targets.views import bp as targets_bp
     from tracker.tasks.views import bp as tasks_bp
     from tracker.webhooks.views import bp as webhooks_bp
@@ -141,6 +143,8 @@ def register_blueprints(app: Flask) -> None:
         comments_bp,
         targets_bp,
         indexes_bp,
+        subassign_bp,
+        public_bp,
         files_bp,
         signing_bp,
         reminders_bp,

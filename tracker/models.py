@@ -24,6 +24,7 @@ from tracker.notifications.models import Notification, NotificationCursor, Notif
 from tracker.reminders.models import OutboxEmail, ReminderRecord
 from tracker.reports import indexes as report_indexes  # noqa: F401  (indexes for the reports)
 from tracker.settings.models import Setting
+from tracker.subassign.models import SubAssignment
 from tracker.targets.models import TaskChecklistItem, TaskTarget
 from tracker.tasks.models import ProgressUpdate, Task, task_co_agency
 from tracker.webhooks.models import WebhookDelivery, WebhookEndpoint
@@ -61,6 +62,7 @@ __all__ = [
     "Role",
     "ScoreIndex",
     "Setting",
+    "SubAssignment",
     "Task",
     "TaskChecklistItem",
     "TaskCriterion",

@@ -43,6 +43,7 @@ ENTITY_LABELS = {
     "task_checklist_item": _l("việc cần làm"),
     "task_criterion": _l("tiêu chí chỉ số của nhiệm vụ"),
     "completion_claim": _l("báo cáo hoàn thành chờ xác nhận"),
+    "task_subassignment": _l("giao xử lý trong đơn vị"),
 }
 
 

@@ -80,6 +80,7 @@ FORMS = {
     "letters.new": "main form button.primary",
     "indexes.import_file": "main form button.primary",
     "indexes.assess": "main form button.primary",
+    "subassign.edit": "main form button.primary",
 }
 BLOCKING = ("critical", "serious")
 #: every rule of axe-core, only the violations reported, without the costly extras
@@ -428,6 +429,19 @@ def test_every_page_is_accessible_and_fits_a_phone(browser, demo_site, role):
                 page.locator("main form button.primary").first.click()
             page.wait_for_selector(".proposal")
             sweep.check("extraction.review")
+            # the public page exists only once the administrator turns it on (off again after)
+            page.goto("/cong-khai/cai-dat")
+            page.check('input[name="enabled"]')
+            with page.expect_navigation():
+                page.locator("main form button.primary").first.click()
+            response = page.goto("/cong-khai?year=2025&period=Y")
+            assert response is not None and response.status == 200
+            sweep.check("public.page")
+            page.goto("/cong-khai/cai-dat")
+            page.uncheck('input[name="enabled"]')
+            with page.expect_navigation():
+                page.locator("main form button.primary").first.click()
+            assert page.goto("/cong-khai").status == 404
         assert not sweep.problems, "\n".join(sweep.problems)
     finally:
         sweep.close()

@@ -52,8 +52,8 @@ class Rule:
 
     def expect(self, role: str):
         if role == "anonymous":
-            if self.anonymous == OK:
-                return OK
+            if self.anonymous in (OK, NOT_FOUND):
+                return self.anonymous
             return UNAUTHORIZED if self.api else LOGIN
         if role in self.ok:
             return OK
@@ -239,6 +239,15 @@ POLICY: dict[str, Rule] = {
     "indexes.tag_task": TASK_OFFICE,
     # one's own calendar address (what it lists follows the role)
     "feeds.user_calendar": EVERYONE,
+    # giao xử lý inside an agency: only the task's lead or co-agency hands it on (the office and
+    # leaders see it on the task page); each agency lists its own hand-overs
+    "subassign.edit": Rule(ok=frozenset({"officer_own"}), not_found=frozenset({"officer_other"})),
+    "subassign.clear": Rule(ok=frozenset({"officer_own"}), not_found=frozenset({"officer_other"})),
+    "subassign.index": Rule(ok=frozenset({"officer_own", "officer_other"})),
+    # the public page (công khai) is off until the office turns it on: 404 for everyone, logged
+    # in or not (tests/public has it on); only the administrator switches it
+    "public.page": Rule(ok=frozenset(), not_found=USERS, anonymous=NOT_FOUND),
+    "public.settings": ADMIN_ONLY,
 }
 
 #: URL argument → the fixture id that fills it (tasks and attachments depend on the rule)

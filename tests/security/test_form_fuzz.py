@@ -94,6 +94,7 @@ PAGES = {
         "/inbox/{incoming}",
         "/inbox/{incoming}/discard",
         "/account/calendar",
+        "/cong-khai/cai-dat",
     ],
     "officer_own": [
         "/tasks/{own}",
@@ -107,6 +108,7 @@ PAGES = {
         "/agencies/{agency}/calendar",  # its own agency's calendar address
         "/indexes/criteria/{criterion}/assess",  # a criterion Sở Tài chính tracks
         "/account/calendar",  # its own calendar address
+        "/tasks/{own}/giao-xu-ly",
     ],
 }
 #: POSTs that no page shows as a form in the fixture world (or whose form is built by script)
@@ -127,6 +129,8 @@ DIRECT = {
         ("/acceptance/tasks/{own}/excuse", ["reason", "period_id"]),
         ("/acceptance/tasks/{own}/unexcuse", ["period_id"]),
     ],
+    # the "thu hồi" button is shown only once the task has been handed on
+    "officer_own": [("/tasks/{own}/giao-xu-ly/xoa", [])],
 }
 
 

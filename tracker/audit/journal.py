@@ -45,6 +45,7 @@ KINDS: dict[str, Any] = {
     "calendar_exception": _l("Lịch nghỉ, làm bù"),
     "outbox_email": _l("Thư đi"),
     "incoming_document": _l("Văn bản đến"),
+    "task_subassignment": _l("Giao xử lý trong đơn vị"),
 }
 
 ACTIONS = {"create": _l("Tạo"), "update": _l("Sửa"), "delete": _l("Xóa")}

@@ -23,10 +23,12 @@ _SAMPLE_ID = 987_654_321
 
 if TYPE_CHECKING:
     from tracker.agencies.models import Agency
+    from tracker.auth.models import User
     from tracker.comments.models import TaskComment
     from tracker.deadlines.models import ExtensionRequest
     from tracker.directives.models import Directive
     from tracker.notifications.services import Assignment
+    from tracker.subassign.models import SubAssignment
     from tracker.tasks.models import Task
 
 
@@ -181,6 +183,24 @@ def render_direction(
         task=task,
         comment=comment,
         author=author.full_name if author else "",
+        url=absolute_url("tasks.show", task_id=task.id),
+    )
+    return subject, text, html
+
+
+def render_subassigned(
+    row: SubAssignment, task: Task, by: User, assignee: User
+) -> tuple[str, str, str]:
+    """Subject, text and HTML of "giao xử lý" sent to the officer a task was handed to."""
+    subject = _subject(
+        "[Giao xử lý] Nhiệm vụ tại văn bản số %(number)s", number=task.directive.number
+    )
+    text, html = _render(
+        "subassigned",
+        row=row,
+        task=task,
+        by=by.full_name,
+        assignee=assignee,
         url=absolute_url("tasks.show", task_id=task.id),
     )
     return subject, text, html

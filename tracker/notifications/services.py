@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from tracker.deadlines.models import ExtensionRequest, ReportingPeriod
     from tracker.directives.models import Directive
     from tracker.reminders.sweep import AgencyDigest
+    from tracker.subassign.models import SubAssignment
 
 PER_PAGE = 20
 #: an agency's part in a task, in the order the email lists them
@@ -244,6 +245,16 @@ def message(n: Notification) -> str:
             number=number,
             excerpt=d.get("excerpt", ""),
         )
+    if n.kind == "subassigned":
+        text = _(
+            "%(by)s giao %(assignee)s xử lý nhiệm vụ tại văn bản số %(number)s",
+            by=d.get("by", ""),
+            assignee=d.get("assignee", ""),
+            number=number,
+        )
+        if d.get("due"):
+            return text + "; " + _("hạn xử lý nội bộ %(due)s.", due=_day(d.get("due")))
+        return text + "."
     if n.kind == "comment":
         return _(
             "%(agency)s trao đổi về nhiệm vụ tại văn bản số %(number)s: %(excerpt)s",
@@ -744,3 +755,30 @@ def comment_posted(comment: TaskComment, task: Task) -> None:
         "excerpt": _excerpt(comment.body),
     }
     _notify(f"comment:{comment.id}", "comment", Audience.OFFICE, task_id=task.id, data=data)
+
+
+def subassigned(row: SubAssignment, task: Task, by: User, assignee: User | None) -> None:
+    """A task handed on inside an agency (giao xử lý): the agency's officers see it in the
+    app (the bell is per agency) and the officer it was given to gets an email. Each change
+    is its own event, keyed by the row and the moment of the change."""
+    from tracker.notifications.emails import render_subassigned
+
+    stamp = row.updated_at.strftime("%Y%m%d%H%M%S%f")
+    key = f"subassigned:{row.id}:{stamp}"
+    data = {
+        "number": task.directive.number,
+        "by": by.full_name,
+        "assignee": row.assignee_label,
+        "due": row.internal_due_on.isoformat() if row.internal_due_on else None,
+    }
+    _notify(
+        key, "subassigned", Audience.AGENCY, agency_id=row.agency_id, task_id=task.id, data=data
+    )
+    if assignee is not None and assignee.active:
+        _queue_email(
+            key,
+            "subassigned",
+            [assignee.email],
+            render_subassigned(row, task, by, assignee),
+            agency_id=row.agency_id,
+        )

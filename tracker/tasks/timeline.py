@@ -59,6 +59,9 @@ FIELD_LABELS = {
     "label": _l("Chỉ tiêu"),
     "achieved": _l("Kết quả đạt"),
     "text": _l("Việc cần làm"),
+    "assignee_label": _l("Giao xử lý cho"),
+    "assign_note": _l("Ghi chú giao xử lý"),
+    "internal_due_on": _l("Hạn xử lý nội bộ"),
 }
 
 #: fields holding an agency's id: shown by the agency's name
